@@ -1,0 +1,65 @@
+"""Options and helpers shared by the commands (no analysis logic here)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from threadscan.errors import ThreadscanError, UsageError, exit_code
+
+if TYPE_CHECKING:
+    from threadscan.store import Corpus
+    from threadscan.store.query import Query
+
+CorpusOpt = Annotated[
+    Path | None,
+    typer.Option("--corpus", help="Corpus file (default: per-user corpus)", envvar="THREADSCAN_CORPUS"),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON")]
+
+
+@contextmanager
+def guard() -> Iterator[None]:
+    """Turn library errors into a message on stderr and an exit code."""
+    try:
+        yield
+    except ThreadscanError as err:
+        typer.echo(f"threadscan: error: {err}", err=True)
+        raise typer.Exit(exit_code(err)) from None
+
+
+@contextmanager
+def open_corpus(path: Path | None, *, default: bool = False) -> Iterator[Corpus]:
+    """Open the corpus; with ``default``, build the sample corpus on first use."""
+    from threadscan.sample import ensure_sample_corpus
+    from threadscan.store import Corpus
+
+    with Corpus.open(path) as db:
+        if default and path is None:
+            from threadscan.cli.render import progress_callback
+
+            ensure_sample_corpus(db, progress=progress_callback(False))
+        yield db
+
+
+def read_text_arg(text: str | None) -> str:
+    if text is None or text == "-":
+        return sys.stdin.read()
+    return text
+
+
+def build_query(text: str, filters: Mapping[str, object]) -> Query:
+    """The query string's prefixes combined with the command-line filters."""
+    from threadscan.store.query import parse_query
+
+    query = parse_query(text)
+    given = {k: v for k, v in filters.items() if v not in (None, False)}
+    try:
+        return query.with_filters(**given)
+    except TypeError as err:
+        raise UsageError(f"bad filter: {err}") from None

@@ -1,0 +1,206 @@
+"""How command results are printed: JSON for machines, rich tables for people.
+
+rich is imported only here and only when a table or progress bar is drawn.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from threadscan.errors import UsageError
+from threadscan.model import IngestReport, Objection, ThreadAnalysis
+
+if TYPE_CHECKING:
+    from threadscan.pipeline import Progress
+    from threadscan.store import Corpus
+
+SUMMARY_FORMATS = ("text", "md", "json", "html")
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses, tuples and datetimes as plain JSON values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return value
+
+
+def echo_json(value: Any, *, indent: int | None = 2) -> None:
+    typer.echo(json.dumps(to_jsonable(value), indent=indent, ensure_ascii=False, sort_keys=False))
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(soft_wrap=False)
+
+
+def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if c is None else str(c) for c in row))
+    _console().print(table)
+
+
+def progress_callback(quiet: bool) -> Progress | None:
+    """A stderr progress line for long runs (none for JSON output or non-tty)."""
+    if quiet or not sys.stderr.isatty():
+        return None
+
+    def report(stage: str, count: int) -> None:
+        if count % 200 == 0 or stage == "analyze":
+            print(f"\r{stage}: {count}", end="", file=sys.stderr, flush=True)
+
+    return report
+
+
+def ingest_report(report: IngestReport, as_json: bool) -> None:
+    doc = {
+        "seen": report.seen, "stored": report.stored, "duplicates": report.duplicates,
+        "skipped": [{"source": s.provenance.source, "locator": s.provenance.locator,
+                     "msgid": s.msgid, "reason": s.reason} for s in report.skipped],
+        "threads": list(report.threads), "errors": list(report.errors),
+    }
+    if as_json:
+        echo_json(doc)
+        return
+    typer.echo(f"seen {report.seen}, stored {report.stored}, duplicates {report.duplicates}, "
+               f"skipped {len(report.skipped)}, threads {len(report.threads)}", err=True)
+    for skip in report.skipped[:50]:
+        typer.echo(f"  skipped {skip.provenance.source}#{skip.provenance.locator}: {skip.reason}",
+                   err=True)
+    for err in report.errors:
+        typer.echo(f"  error: {err}", err=True)
+
+
+def ingest_exit_code(report: IngestReport, strict: bool) -> int:
+    if report.seen == 0 and (report.errors or report.skipped or report.stored == 0):
+        return 1
+    return 1 if strict and (report.skipped or report.errors) else 0
+
+
+def summaries(db: Corpus, thread_ids: Sequence[str], fmt: str) -> None:
+    for tid in thread_ids:
+        summary(db, tid, fmt, None)
+
+
+def summary(db: Corpus, thread_or_msgid: str, fmt: str, output: Path | None) -> None:
+    from threadscan.report import render_summary
+
+    if fmt not in SUMMARY_FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(SUMMARY_FORMATS)}")
+    analysis = db.load_analysis(thread_or_msgid)
+    text = render_summary(analysis, fmt, later_versions=db.later_versions(analysis))
+    if output is None:
+        typer.echo(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {output}", err=True)
+
+
+def thread_rows(rows: Sequence[Any], as_json: bool) -> None:
+    if as_json:
+        echo_json(list(rows))
+        return
+    _table("threads", ("id", "subject", "messages", "participants", "first", "last"),
+           [(r.id, r.subject, r.messages, len(r.participants), r.first, r.last) for r in rows])
+
+
+def show(analysis: ThreadAnalysis, as_json: bool) -> None:
+    from threadscan.report.jsondoc import thread_document
+
+    doc = thread_document(analysis)
+    if as_json:
+        echo_json(doc)
+        return
+    from threadscan.report import render_summary
+
+    typer.echo(render_summary(analysis, "text"))
+
+
+def locks(analysis: ThreadAnalysis, as_json: bool) -> None:
+    if as_json:
+        echo_json({"lock_changes": analysis.lock_changes, "lock_ops": analysis.lock_ops,
+                   "lock_order": analysis.lock_order})
+        return
+    _table("lock changes", ("function", "kind", "lock", "primitive", "detail", "msgid"),
+           [(c.function, c.kind, c.lock, c.primitive, c.detail, c.msgid)
+            for c in analysis.lock_changes])
+    _table("lock order", ("outer", "inner", "origin", "change", "trylock", "function"),
+           [(e.outer, e.inner, e.origin, e.change, e.trylock, e.function)
+            for e in analysis.lock_order])
+
+
+def lock_graph(edges: Sequence[Any], as_json: bool) -> None:
+    if as_json:
+        echo_json(list(edges))
+        return
+    _table("lock order across the corpus", ("outer", "inner", "status", "evidence"),
+           [(e.outer, e.inner, e.status, len(e.evidence)) for e in edges])
+
+
+def objections(found: Sequence[Objection], as_json: bool) -> None:
+    if as_json:
+        echo_json([_objection_doc(o) for o in found])
+        return
+    if not found:
+        typer.echo("no objections found")
+    for o in found:
+        typer.echo(f"[{o.stance}: {', '.join(o.categories)}] {o.sentence}")
+
+
+def _objection_doc(o: Objection) -> dict[str, Any]:
+    return {"sentence": o.sentence, "stance": o.stance, "categories": list(o.categories),
+            "locks": list(o.locks), "functions": list(o.functions), "fired": list(o.fired)}
+
+
+def tag_jsonl(tag_text: Callable[[str], list[Objection]]) -> None:
+    for lineno, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            text = json.loads(line)["text"]
+        except (ValueError, KeyError, TypeError) as err:
+            raise UsageError(f"line {lineno}: expected a JSON object with a text field",
+                             line=lineno) from err
+        found = [{"sentence": o.sentence, "stance": o.stance, "categories": list(o.categories)}
+                 for o in tag_text(str(text))]
+        typer.echo(json.dumps({"text": text, "objections": found}, ensure_ascii=False))
+
+
+def hits(found: Sequence[Any], as_json: bool, jsonl: bool) -> None:
+    if jsonl:
+        for hit in found:
+            echo_json(hit, indent=None)
+        return
+    if as_json:
+        echo_json(list(found))
+        return
+    if not found:
+        typer.echo("no results")
+    for hit in found:
+        typer.echo(hit.format_text() if hasattr(hit, "format_text") else str(hit))
+
+
+def stats(value: Any, as_json: bool) -> None:
+    if as_json:
+        echo_json(value)
+        return
+    _console().print(to_jsonable(value))

@@ -1,0 +1,119 @@
+"""Sentence segmentation that survives mail (pure, no spaCy).
+
+Mail prose is hard-wrapped at ~72 columns, interleaved with pasted code, and
+uses bullets ("1) ...", "- ..."). The splitter works in two passes:
+
+1. ``paragraphs(text)``: join the wrapped lines of a paragraph, start a new
+   chunk at blank lines, bullets and salutations/sign-offs, and keep lines that
+   look like C (or diff, or tables) out of the prose.
+2. ``split_paragraph(par)``: split on ``.?!`` followed by space and a sentence
+   start, never inside e.g./i.e./vs./etc., function calls or version numbers.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_SENTENCE = 1200  # characters; longer runs are cut so hostile input stays fast
+MAX_TEXT = 200_000  # characters of one segment that are looked at
+
+_BULLET = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|\(?[a-h][)]|[-*•+])\s+(?=\S)")
+_SALUTATION = re.compile(
+    r"^(?:hi|hello|hey|dear|thanks|thank you|many thanks|regards|best regards|kind regards|"
+    r"cheers|best|br|ciao|greetings)\b[^.?!]{0,40}[,!]?$",
+    re.IGNORECASE,
+)
+_CODE_START = re.compile(
+    r"^(?:/\*|\*|//|#\s*(?:include|define|if|ifdef|ifndef|endif|else|elif|undef)\b|[{}]|"
+    r"@@ |diff |\+\+\+ |--- |index [0-9a-f]|(?:if|for|while|switch)\s*\(|"
+    r"(?:return|goto|break|continue)\b[^.]*;?$|(?:static|struct|void|int|long|unsigned|u\d+|"
+    r"bool|const|enum)\b[^.]*[;{(,)]$)"
+)
+_CODE_END = re.compile(r"(?:[;{}]|\*/|\)\s*\{?|&&|\|\||,\s*\w+\)?;?)$")
+_LABEL = re.compile(r"^[a-z_][a-z0-9_]*:$")
+_ABBREV = re.compile(
+    r"(?:\b(?:e\.g|i\.e|vs|etc|cf|approx|incl|resp|viz|al|Mr|Ms|Dr|Prof|Jr|Sr|no|No|fig|Fig|"
+    r"Sec|sec|eq|Eq|ca|esp|ie|eg)\.)$"
+)
+_BOUNDARY = re.compile(
+    r"(?<=[.?!])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9]|[a-z_]\w*(?:_\w+|\(\))|[&*]\w)|(?<=[?!])\s+"
+)
+
+
+def is_code_line(line: str) -> bool:
+    """Whether a line looks like C, a diff line, or a tab-laid-out table."""
+    raw = line.rstrip()
+    stripped = raw.strip()
+    if not stripped:
+        return False
+    if _CODE_START.match(stripped) or _LABEL.match(stripped):
+        return True
+    if re.search(r"\S\t", raw):
+        return True
+    indented = raw.startswith("\t") or raw.startswith("    ")
+    if _CODE_END.search(stripped) and not stripped.endswith((".", "?", "!")):
+        return indented or bool(re.search(r"[=;]|->|\w\(", stripped))
+    return indented and not re.search(r"[.?!,]$", stripped) and bool(re.search(r"[=;(){}]", stripped))
+
+
+def _starts_chunk(line: str) -> bool:
+    return bool(_BULLET.match(line))
+
+
+def _ends_chunk(line: str) -> bool:
+    stripped = line.strip()
+    if _SALUTATION.match(stripped):
+        return True
+    return stripped.endswith(":") and len(stripped.split()) <= 12 and stripped[-2:] != "::"
+
+
+def paragraphs(text: str) -> list[str]:
+    """Prose chunks of a segment: wrapped lines joined, code and blank lines dropped."""
+    chunks: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        if current:
+            chunks.append(" ".join(current))
+            current.clear()
+
+    for line in text[:MAX_TEXT].splitlines():
+        if not line.strip() or is_code_line(line):
+            flush()
+            continue
+        if _starts_chunk(line):
+            flush()
+            line = _BULLET.sub("", line, count=1)
+        current.append(line.strip())
+        if _ends_chunk(line):
+            flush()
+    flush()
+    return [c for c in (re.sub(r"\s+", " ", c).strip() for c in chunks) if c]
+
+
+def _cut(sentence: str) -> list[str]:
+    if len(sentence) <= MAX_SENTENCE:
+        return [sentence]
+    return [sentence[i : i + MAX_SENTENCE] for i in range(0, len(sentence), MAX_SENTENCE)]
+
+
+def split_paragraph(par: str) -> list[str]:
+    """Split one joined paragraph into sentences."""
+    out: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(par):
+        head = par[start : m.start()].rstrip()
+        if _ABBREV.search(head):
+            continue
+        if head:
+            out.extend(_cut(head))
+        start = m.end()
+    tail = par[start:].strip()
+    if tail:
+        out.extend(_cut(tail))
+    return out
+
+
+def split_sentences(text: str) -> list[str]:
+    """All prose sentences of a segment text, in order."""
+    return [s for par in paragraphs(text) for s in split_paragraph(par)]

@@ -1,0 +1,210 @@
+"""The pipeline: sources -> one parser -> corpus -> threads -> analysis.
+
+``ingest`` streams raw items from every source through ``threadscan.mail.parse_item``
+in batches, upserts them into the corpus, re-threads, and analyses the threads the
+run touched. Parsing and analysis run in worker processes when ``jobs > 1``; only
+this process writes to the corpus. Memory is bounded by the batch size, not by the
+size of the input.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from threadscan.errors import SourceError
+from threadscan.model import IngestReport, Message, RawItem, Skip, Thread, ThreadAnalysis
+from threadscan.sources.base import SourceOptions
+
+if TYPE_CHECKING:
+    from threadscan.store import Corpus
+
+Progress = Callable[[str, int], None]  # (stage, count so far)
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    source: SourceOptions = field(default_factory=SourceOptions)
+    jobs: int = 0  # 0 = all cores
+    batch: int = 256
+    analyze: bool = True
+
+
+def analyze_thread(thread: Thread, messages: Sequence[Message]) -> ThreadAnalysis:
+    """Lock changes and objections of one thread (pure: no I/O)."""
+    from threadscan.extract import analyze_patches
+    from threadscan.nlp import tag_thread
+
+    msgs = tuple(messages)
+    pa = analyze_patches(msgs)
+    nr = tag_thread(msgs, pa.patches, pa.lock_changes)
+    return ThreadAnalysis(
+        thread=thread,
+        messages=msgs,
+        patches=pa.patches,
+        lock_ops=pa.lock_ops,
+        lock_changes=pa.lock_changes,
+        lock_order=(*pa.lock_order, *nr.prose_edges),
+        objections=nr.objections,
+        approvals=nr.approvals,
+    )
+
+
+def parse_items(items: Sequence[RawItem]) -> list[Message | Skip]:
+    """Parse a batch of raw items (runs in a worker process)."""
+    from threadscan.mail import parse_item
+
+    out: list[Message | Skip] = []
+    for item in items:
+        out.extend(parse_item(item))
+    return out
+
+
+def _analyze_job(job: tuple[Thread, tuple[Message, ...]]) -> ThreadAnalysis:
+    return analyze_thread(*job)
+
+
+def iter_raw(sources: Iterable[str], options: SourceOptions,
+             errors: list[str]) -> Iterator[RawItem | Skip]:
+    """Every raw item of every source; a source that cannot be read is recorded."""
+    from threadscan.sources import default_registry
+
+    registry = default_registry()
+    for arg in sources:
+        try:
+            yield from registry.iter_items(arg, options)
+        except SourceError as err:
+            errors.append(str(err))
+
+
+def _batched(items: Iterable[RawItem | Skip], size: int,
+             skips: list[Skip]) -> Iterator[list[RawItem]]:
+    batch: list[RawItem] = []
+    for item in items:
+        if isinstance(item, Skip):
+            skips.append(item)
+            continue
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _jobs(jobs: int) -> int:
+    return jobs if jobs > 0 else (os.cpu_count() or 1)
+
+
+@dataclass
+class _Tally:
+    seen: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    new_ids: set[str] = field(default_factory=set)
+
+
+def _store_batch(corpus: Corpus, parsed: list[Message | Skip], tally: _Tally,
+                 skips: list[Skip]) -> None:
+    msgs = [p for p in parsed if isinstance(p, Message)]
+    skips.extend(p for p in parsed if isinstance(p, Skip))
+    tally.seen += len(msgs)
+    stored_ids = corpus.upsert_messages(msgs)
+    tally.stored += len(stored_ids)
+    tally.duplicates += len(msgs) - len(stored_ids)
+    tally.new_ids.update(stored_ids)
+
+
+def _parse_stream(batches: Iterator[list[RawItem]], jobs: int,
+                  pool: object | None) -> Iterator[list[Message | Skip]]:
+    if pool is None:
+        for batch in batches:
+            yield parse_items(batch)
+        return
+    yield from pool.imap(parse_items, batches)  # type: ignore[attr-defined]
+
+
+def ingest(sources: Sequence[str], corpus: Corpus, options: IngestOptions | None = None,
+           progress: Progress | None = None) -> IngestReport:
+    """Read, parse, store, thread and analyse; return what happened."""
+    options = options or IngestOptions()
+    errors: list[str] = []
+    skips: list[Skip] = []
+    tally = _Tally()
+    jobs = _jobs(options.jobs)
+    batches = _batched(iter_raw(sources, options.source, errors), options.batch, skips)
+    with _pool(jobs) as pool:
+        for parsed in _parse_stream(batches, jobs, pool):
+            _store_batch(corpus, parsed, tally, skips)
+            if progress:
+                progress("parse", tally.seen)
+        corpus.record_skips(skips)
+        threads = rethread(corpus, tally.new_ids)
+        if options.analyze:
+            analyze_threads(corpus, threads, pool, progress)
+    return IngestReport(
+        seen=tally.seen, stored=tally.stored, duplicates=tally.duplicates,
+        skipped=tuple(skips), threads=tuple(t.id for t in threads), errors=tuple(errors),
+    )
+
+
+def rethread(corpus: Corpus, new_ids: set[str]) -> list[Thread]:
+    """Re-thread the corpus; return the threads that hold a new message."""
+    from threadscan.thread import build_threads
+
+    threads = build_threads(corpus.thread_inputs())
+    corpus.replace_threads(threads)
+    return [t for t in threads if new_ids.intersection(t.message_ids)]
+
+
+def analyze_threads(corpus: Corpus, threads: Sequence[Thread], pool: object | None,
+                    progress: Progress | None = None) -> None:
+    jobs = ((t, tuple(corpus.messages(t.message_ids))) for t in threads)
+    results: Iterable[ThreadAnalysis]
+    if pool is None:
+        results = (_analyze_job(j) for j in jobs)
+    else:
+        results = pool.imap_unordered(_analyze_job, jobs)  # type: ignore[attr-defined]
+    for done, analysis in enumerate(results, 1):
+        corpus.save_analysis(analysis)
+        if progress:
+            progress("analyze", done)
+
+
+class _pool:  # noqa: N801 - a context manager used like a function
+    """A process pool when jobs > 1, else None (everything runs in-process)."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool: object | None = None
+
+    def __enter__(self) -> object | None:
+        if self.jobs > 1:
+            import multiprocessing
+
+            ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+            self.pool = ctx.Pool(self.jobs)
+        return self.pool
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.terminate()  # type: ignore[attr-defined]
+            self.pool.join()  # type: ignore[attr-defined]
+
+
+def reanalyze(corpus: Corpus, thread_ids: Sequence[str] | None = None) -> int:
+    """Re-run analysis (e.g. after a rule or model update) without re-reading sources."""
+    from threadscan.thread import build_threads
+
+    threads = build_threads(corpus.thread_inputs())
+    if thread_ids is not None:
+        wanted = set(thread_ids)
+        threads = [t for t in threads if t.id in wanted]
+    analyze_threads(corpus, threads, None)
+    return len(threads)
+
+
+def with_source_options(options: IngestOptions, **kw: object) -> IngestOptions:
+    return replace(options, source=replace(options.source, **kw))  # type: ignore[arg-type]
