@@ -41,7 +41,7 @@ TRAILER = re.compile(
     re.I,
 )
 ATTRIBUTION = re.compile(
-    r"(wrote|writes|a écrit|schrieb)\s*:\s*$|^\s*Quoting .*:\s*$|^-+\s*Original Message\s*-+",
+    r"(wrote|writes|a écrit|schrieb|写道)\s*[:：]\s*$|^\s*Quoting .*:\s*$|^-+\s*Original Message\s*-+",
     re.I,
 )
 DIFF_START = re.compile(r"^(diff --git |diff -|Index: |--- a/|\+\+\+ b/|@@ -\d)")
@@ -51,9 +51,10 @@ LOG_LINE = re.compile(
     r"Code|Hardware name|CPU: \d|Workqueue):|^\s*<(IRQ|TASK)>|^-{8,}\s*$|^\s*[A-Z]{2,}\s*$"
 )
 CODE_LINE = re.compile(
-    r"^(\t| {4,})|^\s+\*(\s|$)|^\s*/\*|\*/\s*$|[;{}]\s*$|^\s*#\s*(include|define|if|endif)\b|^\s*(if|for|while|return|"
+    r"^\s+\*(\s|$)|^\s*/\*|\*/\s*$|[;{}]\s*$|^\s*#\s*(include|define|if|endif)\b|^\s*(if|for|while|return|"
     r"static|struct|else)\b.*[({;]|^\s*\w+(->|\.)\w+.*[=;]|^\s*[+-]\s*[\w{}]"
 )
+INDENTED = re.compile(r"^(\t| {4,})")
 LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)]|[a-z][.)])\s+\S")
 SENTENCE_END = re.compile(r"(?<=[.?!])[\"')\]]?\s+(?=[A-Z\"'(\[])")
 ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|Mr|Dr|approx|resp|incl|no)\.|\.\.\.)$", re.I)
@@ -116,9 +117,19 @@ def body_text(msg: Message) -> str:
     return "\n".join(parts).replace("\r\n", "\n")
 
 
+def is_indented_prose(line: str) -> bool:
+    """An indented line that reads as prose (list continuation), not a code/log column."""
+    body = line.strip()
+    return len(re.findall(r"[A-Za-z]{2,}", body)) >= 4 and "  " not in body and bool(
+        re.search(r"[A-Za-z.,?!:)]$", body)
+    )
+
+
 def is_noise(line: str) -> bool:
     """Code, logs or diff lines written at depth 0: not prose."""
-    return bool(LOG_LINE.search(line) or CODE_LINE.search(line))
+    if LOG_LINE.search(line) or CODE_LINE.search(line):
+        return True
+    return bool(INDENTED.match(line)) and not is_indented_prose(line)
 
 
 def own_lines(text: str) -> Iterator[tuple[str, str]]:

@@ -355,6 +355,7 @@ class IngestReport:
     skipped: tuple[Skip, ...] = ()
     threads: tuple[str, ...] = ()  # ids of the threads touched
     errors: tuple[str, ...] = field(default_factory=tuple)  # sources that could not be read
+    timings: tuple[tuple[str, float], ...] = ()  # (stage, seconds) for benchmarks
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ size of the input.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -104,6 +105,12 @@ class _Tally:
     stored: int = 0
     duplicates: int = 0
     new_ids: set[str] = field(default_factory=set)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def add_time(self, stage: str, since: float) -> float:
+        now = time.perf_counter()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - since
+        return now
 
 
 def _store_batch(corpus: Corpus, parsed: list[Message | Skip], tally: _Tally,
@@ -117,7 +124,7 @@ def _store_batch(corpus: Corpus, parsed: list[Message | Skip], tally: _Tally,
     tally.new_ids.update(stored_ids)
 
 
-def _parse_stream(batches: Iterator[list[RawItem]], jobs: int,
+def _parse_stream(batches: Iterator[list[RawItem]],
                   pool: object | None) -> Iterator[list[Message | Skip]]:
     if pool is None:
         for batch in batches:
@@ -133,21 +140,32 @@ def ingest(sources: Sequence[str], corpus: Corpus, options: IngestOptions | None
     errors: list[str] = []
     skips: list[Skip] = []
     tally = _Tally()
-    jobs = _jobs(options.jobs)
     batches = _batched(iter_raw(sources, options.source, errors), options.batch, skips)
-    with _pool(jobs) as pool:
-        for parsed in _parse_stream(batches, jobs, pool):
-            _store_batch(corpus, parsed, tally, skips)
-            if progress:
-                progress("parse", tally.seen)
+    with _pool(_jobs(options.jobs)) as pool:
+        _read_and_store(corpus, _parse_stream(batches, pool), tally, skips, progress)
         corpus.record_skips(skips)
+        start = time.perf_counter()
         threads = rethread(corpus, tally.new_ids)
+        start = tally.add_time("thread", start)
         if options.analyze:
             analyze_threads(corpus, threads, pool, progress)
+            tally.add_time("analyze+store", start)
     return IngestReport(
         seen=tally.seen, stored=tally.stored, duplicates=tally.duplicates,
         skipped=tuple(skips), threads=tuple(t.id for t in threads), errors=tuple(errors),
+        timings=tuple(tally.seconds.items()),
     )
+
+
+def _read_and_store(corpus: Corpus, stream: Iterator[list[Message | Skip]], tally: _Tally,
+                    skips: list[Skip], progress: Progress | None) -> None:
+    start = time.perf_counter()
+    for parsed in stream:
+        start = tally.add_time("read+parse", start)
+        _store_batch(corpus, parsed, tally, skips)
+        start = tally.add_time("store", start)
+        if progress:
+            progress("parse", tally.seen)
 
 
 def rethread(corpus: Corpus, new_ids: set[str]) -> list[Thread]:
@@ -173,7 +191,7 @@ def analyze_threads(corpus: Corpus, threads: Sequence[Thread], pool: object | No
             progress("analyze", done)
 
 
-class _pool:  # noqa: N801 - a context manager used like a function
+class _pool:
     """A process pool when jobs > 1, else None (everything runs in-process)."""
 
     def __init__(self, jobs: int) -> None:

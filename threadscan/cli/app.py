@@ -36,7 +36,8 @@ def ingest(
 
     Example: threadscan ingest https://lore.kernel.org/linux-block/<msgid>/ --thread
     """
-    from threadscan.pipeline import IngestOptions, ingest as run_ingest
+    from threadscan.pipeline import IngestOptions
+    from threadscan.pipeline import ingest as run_ingest
     from threadscan.sources.base import SourceOptions
 
     opts = IngestOptions(source=SourceOptions(follow_thread=thread, offline=offline), jobs=jobs)

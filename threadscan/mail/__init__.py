@@ -1,0 +1,227 @@
+"""The one mail parser: ``RawItem`` -> ``Message`` (or ``Skip``, with the reason).
+
+``parse_item`` never raises: damage becomes a defect on the Message, and an item
+that cannot be read at all becomes a ``Skip``. The stdlib ``email`` objects stay
+inside this module; callers only see model dataclasses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import html
+import re
+from dataclasses import dataclass
+from email.message import Message as EmailMessage
+from email.policy import compat32
+
+from threadscan.mail.headers import (
+    decode_bytes,
+    decode_header,
+    normalize_msgid,
+    parse_date,
+    parse_person,
+    parse_references,
+    synth_msgid,
+)
+from threadscan.mail.subject import parse_subject
+from threadscan.model import Attachment, Message, Person, Provenance, RawItem, Segment, Skip
+
+__all__ = ["parse_item", "parse_mail"]
+
+_CORE_HEADERS = ("from", "date", "subject", "message-id")
+_TAG = re.compile(r"<[^>]*>")
+_MAX_BYTES = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class _Body:
+    text: str
+    attachments: tuple[Attachment, ...]
+    defects: tuple[str, ...]
+
+
+def parse_item(item: RawItem) -> list[Message | Skip]:
+    """Parse one raw item; every failure is a ``Skip`` with its reason, never an exception."""
+    try:
+        if item.kind == "page-text":
+            return _parse_page(item)
+        return [parse_mail(item.data, item.provenance)]
+    except Exception as exc:  # one bad item must never abort a run
+        reason = f"cannot parse {item.kind} item: {type(exc).__name__}: {exc}"
+        return [Skip(provenance=item.provenance, reason=reason[:500])]
+
+
+def _parse_page(item: RawItem) -> list[Message | Skip]:
+    from threadscan.mail.page import parse_page
+
+    text, _ = decode_bytes(item.data, "utf-8")
+    return list(parse_page(text, item.provenance))
+
+
+def parse_mail(data: bytes, provenance: Provenance) -> Message | Skip:
+    """RFC 822 bytes to a Message; a Skip when the bytes hold no mail headers at all."""
+    if len(data) > _MAX_BYTES:
+        return Skip(provenance, f"message of {len(data)} bytes exceeds {_MAX_BYTES}")
+    msg = email.message_from_bytes(data, policy=compat32)
+    table = _header_table(msg)
+    if not any(name in table for name in _CORE_HEADERS):
+        return Skip(provenance, "no mail headers (From/Date/Subject/Message-ID) found")
+    return _build_message(msg, table, provenance, _nul_defects(data))
+
+
+def _nul_defects(data: bytes) -> tuple[str, ...]:
+    return ("NUL bytes in message",) if b"\x00" in data else ()
+
+
+def _header_table(msg: EmailMessage) -> dict[str, list[str]]:
+    table: dict[str, list[str]] = {}
+    for name, value in msg.raw_items():
+        table.setdefault(str(name).strip().lower(), []).append(str(value))
+    return table
+
+
+def _first(table: dict[str, list[str]], name: str) -> str | None:
+    values = table.get(name)
+    return values[0] if values else None
+
+
+def _build_message(
+    msg: EmailMessage, table: dict[str, list[str]], prov: Provenance, defects: tuple[str, ...]
+) -> Message:
+    found = list(defects) + [type(d).__name__ for d in msg.defects]
+    author = _author(table, found)
+    date_text = _first(table, "date")
+    date = _date(table, found)
+    subject_text, subject_defects = decode_header(_first(table, "subject"))
+    found.extend(subject_defects)
+    body = _body(msg)
+    found.extend(body.defects)
+    msgid = normalize_msgid(_first(table, "message-id"))
+    synthetic = not msgid
+    if synthetic:
+        found.append("no Message-ID: synthesized")
+        msgid = synth_msgid(author.email or author.name, date_text or "", subject_text, body.text)
+    irt = parse_references(_first(table, "in-reply-to"))
+    return Message(
+        msgid=msgid,
+        author=author,
+        date=date,
+        subject=parse_subject(subject_text),
+        in_reply_to=irt[0] if irt else None,
+        references=parse_references(" ".join(table.get("references", []))),
+        segments=_segments(body.text, author, found),
+        provenance=prov,
+        list_id=_list_id(table) or prov.list_id,
+        msgid_synthetic=synthetic,
+        defects=tuple(dict.fromkeys(found)),
+        attachments=body.attachments,
+    )
+
+
+def _author(table: dict[str, list[str]], found: list[str]) -> Person:
+    value = _first(table, "from") or _first(table, "sender")
+    if value is None:
+        found.append("no From header")
+    _, defects = decode_header(value)
+    found.extend(defects)
+    return parse_person(value)
+
+
+def _date(table: dict[str, list[str]], found: list[str]) -> dt.datetime | None:
+    value = _first(table, "date")
+    when = parse_date(value)
+    if when is not None:
+        return when
+    for received in table.get("received", []):
+        when = parse_date(received.rpartition(";")[2])
+        if when is not None:
+            why = f"unreadable Date {value[:60]!r}" if value else "no Date header"
+            found.append(f"{why}: taken from Received")
+            return when
+    found.append(f"unreadable Date {value[:60]!r}" if value else "no Date header")
+    return None
+
+
+def _list_id(table: dict[str, list[str]]) -> str | None:
+    value, _ = decode_header(_first(table, "list-id"))
+    m = re.search(r"<([^<>\s]+)>", value) or re.fullmatch(r"\s*([\w.+-]+\.[\w.-]+)\s*", value)
+    if m:
+        return m.group(1).lower()
+    for name in ("x-mailing-list", "mailing-list"):
+        value, _ = decode_header(_first(table, name))
+        m = re.search(r"([\w.+-]+)@([\w.-]+\.\w+)", value)
+        if m:
+            return f"{m.group(1)}.{m.group(2)}".lower()
+    return None
+
+
+def _segments(text: str, author: Person, found: list[str]) -> tuple[Segment, ...]:
+    try:
+        from threadscan.mail.body import parse_body
+
+        return tuple(parse_body(text, author.display or None))
+    except Exception as exc:  # the message is kept; the failure is recorded on it
+        found.append(f"body parser failed: {type(exc).__name__}: {exc}"[:300])
+        return (Segment(kind="text", text=text, speaker=author.display or None),) if text else ()
+
+
+# ---------------------------------------------------------------- body and attachments
+
+
+def _body(msg: EmailMessage) -> _Body:
+    text: str | None = None
+    html_text: str | None = None
+    attachments: list[Attachment] = []
+    defects: list[str] = []
+    for part in msg.walk():
+        if part.is_multipart():
+            defects.extend(type(d).__name__ for d in part.defects)
+            continue
+        ctype, filename, inline = _part_info(part)
+        if ctype == "text/plain" and inline and text is None:
+            text = _part_text(part, defects)
+        elif ctype == "text/html" and inline and html_text is None:
+            html_text = _part_text(part, defects)
+        else:
+            body = _part_text(part, defects) if ctype.startswith("text/") else ""
+            attachments.append(Attachment(filename=filename, content_type=ctype, text=body))
+    if text is None and html_text is not None:
+        defects.append("no text/plain part: body taken from text/html")
+        text = html.unescape(_TAG.sub("", html_text))
+    return _Body(text or "", tuple(attachments), tuple(defects))
+
+
+def _part_info(part: EmailMessage) -> tuple[str, str, bool]:
+    try:
+        ctype = part.get_content_type()
+    except Exception:  # malformed Content-Type: RFC 2045 says treat as text/plain
+        ctype = "text/plain"
+    try:
+        filename, _ = decode_header(part.get_filename())
+        disposition = part.get_content_disposition()
+    except Exception:  # malformed parameters: keep the part, lose the name
+        filename, disposition = "", None
+    inline = disposition != "attachment" and not filename
+    return ctype, filename, inline
+
+
+def _part_text(part: EmailMessage, defects: list[str]) -> str:
+    defects.extend(type(d).__name__ for d in part.defects)
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception as exc:  # broken transfer encoding: keep the raw text
+        defects.append(f"undecodable transfer encoding: {type(exc).__name__}")
+        payload = str(part.get_payload()).encode("utf-8", "surrogateescape")
+    if not isinstance(payload, bytes):
+        return ""
+    try:
+        charset = part.get_content_charset()
+    except Exception:  # garbage charset parameter
+        charset = None
+    text, errs = decode_bytes(payload, charset)
+    defects.extend(errs)
+    if "\x00" in text:
+        defects.append("NUL bytes in body")
+        text = text.replace("\x00", "")
+    return text.replace("\r\n", "\n")

@@ -29,7 +29,6 @@ _CODE_START = re.compile(
     r"(?:return|goto|break|continue)\b[^.]*;?$|(?:static|struct|void|int|long|unsigned|u\d+|"
     r"bool|const|enum)\b[^.]*[;{(,)]$)"
 )
-_CODE_END = re.compile(r"(?:[;{}]|\*/|\)\s*\{?|&&|\|\||,\s*\w+\)?;?)$")
 _LABEL = re.compile(r"^[a-z_][a-z0-9_]*:$")
 _ABBREV = re.compile(
     r"(?:\b(?:e\.g|i\.e|vs|etc|cf|approx|incl|resp|viz|al|Mr|Ms|Dr|Prof|Jr|Sr|no|No|fig|Fig|"
@@ -50,10 +49,12 @@ def is_code_line(line: str) -> bool:
         return True
     if re.search(r"\S\t", raw):
         return True
+    if stripped.endswith((";", "{", "}", "*/")):
+        return True
     indented = raw.startswith("\t") or raw.startswith("    ")
-    if _CODE_END.search(stripped) and not stripped.endswith((".", "?", "!")):
-        return indented or bool(re.search(r"[=;]|->|\w\(", stripped))
-    return indented and not re.search(r"[.?!,]$", stripped) and bool(re.search(r"[=;(){}]", stripped))
+    if not indented or stripped.endswith((".", "?", "!", ":")):
+        return False
+    return bool(re.search(r"[=;{}]|->|\w\(|^[\w*&]+$", stripped))
 
 
 def _starts_chunk(line: str) -> bool:
@@ -62,9 +63,7 @@ def _starts_chunk(line: str) -> bool:
 
 def _ends_chunk(line: str) -> bool:
     stripped = line.strip()
-    if _SALUTATION.match(stripped):
-        return True
-    return stripped.endswith(":") and len(stripped.split()) <= 12 and stripped[-2:] != "::"
+    return bool(_SALUTATION.match(stripped))
 
 
 def paragraphs(text: str) -> list[str]:

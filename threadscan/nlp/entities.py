@@ -1,0 +1,102 @@
+"""Code entities in review prose: LOCK, FUNC, LOCK_API, SPLAT (pure regex).
+
+``find_entities(text, cues, known)`` returns character spans; the spaCy
+component in ``pipeline.py`` turns them into ``doc.ents``, and ``link.py``
+uses them to link sentences to locks and functions. ``known`` carries the
+thread's own identifiers (from its diffs and lock changes), so that a bare
+``migration_in_progress`` or ``state_mutex`` is recognized too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from threadscan.nlp.cues import CueSet
+
+EntityLabel = str  # "LOCK" | "FUNC" | "LOCK_API" | "SPLAT"
+
+_IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
+_EXPR = re.compile(
+    rf"&?\(?\b{_IDENT}(?:\[[^\]\s]{{0,20}}\])?(?:(?:->|\.){_IDENT}(?:\[[^\]\s]{{0,20}}\])?)*\)?"
+)
+_CALL = re.compile(rf"\b({_IDENT})\s?\((?:[^()]{{0,60}})\)")
+_LOCKISH = re.compile(
+    r"(?:^|_|->|\.)(?:[a-z]*lock|mutex|mtx|sem|rwsem|spinlock|seqlock|seqcount|seq|srcu|"
+    r"semaphore|lock_class)s?$|_(?:lock|mutex|sem|rwsem|spinlock|seqlock|srcu)$",
+    re.IGNORECASE,
+)
+_NOT_LOCK = re.compile(r"^(?:lock|unlock|block|clock|deadlock|livelock|lockdep|spinlock|mutex|"
+                       r"sem|seq|lockless|unlocked|locked)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Entity:
+    label: EntityLabel
+    text: str  # normalized: "&mvdev->state_mutex" -> "mvdev->state_mutex"; "foo()" -> "foo"
+    start: int
+    end: int
+
+
+def normalize_lock(expr: str) -> str:
+    """Lock expression as TAXONOMY.md links want it: no &, no spaces, no outer parens."""
+    out = re.sub(r"\s+", "", expr).lstrip("&*")
+    while out.startswith("(") and out.endswith(")"):
+        out = out[1:-1].lstrip("&*")
+    return out.strip("()")
+
+
+def is_lockish(expr: str) -> bool:
+    """Whether an expression names a lock by its shape (x->lock, foo_mutex, bar_sem)."""
+    norm = normalize_lock(expr)
+    if _NOT_LOCK.match(norm) or not re.search(r"[_>.]", norm):
+        return False
+    return bool(_LOCKISH.search(norm))
+
+
+def _calls(text: str, cues: CueSet) -> Iterable[Entity]:
+    for m in _CALL.finditer(text):
+        name = m.group(1)
+        label = "LOCK_API" if name in cues.lock_api else "FUNC"
+        yield Entity(label, name, m.start(), m.end())
+
+
+def _exprs(text: str, cues: CueSet, known: frozenset[str]) -> Iterable[Entity]:
+    for m in _EXPR.finditer(text):
+        raw = m.group(0)
+        norm = normalize_lock(raw)
+        if not norm or text[m.end() : m.end() + 1] == "(":
+            continue
+        if norm in cues.lock_api:
+            yield Entity("LOCK_API", norm, m.start(), m.end())
+        elif norm in cues.global_locks or is_lockish(norm) or norm in known:
+            label = "LOCK" if (is_lockish(norm) or norm in cues.global_locks) else "FUNC"
+            if label == "FUNC" and not _looks_code(norm):
+                continue
+            yield Entity(label, norm, m.start(), m.end())
+
+
+def _looks_code(name: str) -> bool:
+    return "_" in name or "->" in name or "." in name
+
+
+def _splats(text: str, cues: CueSet) -> Iterable[Entity]:
+    low = text.lower()
+    for phrase in cues.splats:
+        pos = low.find(phrase)
+        if pos >= 0:
+            yield Entity("SPLAT", phrase, pos, pos + len(phrase))
+
+
+def find_entities(text: str, cues: CueSet, known: Iterable[str] = ()) -> list[Entity]:
+    """Non-overlapping code entities of ``text``, in order of appearance."""
+    known_set = frozenset(known)
+    found = [*_calls(text, cues), *_exprs(text, cues, known_set), *_splats(text, cues)]
+    found.sort(key=lambda e: (e.start, -(e.end - e.start)))
+    out: list[Entity] = []
+    for ent in found:
+        if out and ent.start < out[-1].end:
+            continue
+        out.append(ent)
+    return out

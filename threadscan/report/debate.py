@@ -1,0 +1,237 @@
+"""The lock side and the debate side of a summary: changes per function, order edges,
+and each objection with the code it is about and what came of it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from threadscan.model import Hunk, Message, Objection, ThreadAnalysis
+from threadscan.report.people import Context, same_person
+from threadscan.report.summary import (
+    ChangeItem,
+    CodeRef,
+    DebateItem,
+    EdgeItem,
+    FunctionLocks,
+    Outcome,
+    Participant,
+    RoleName,
+)
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(\[])")
+MAX_LINES = 8
+MAX_REFS = 3
+MAX_REPLY = 300
+
+
+def function_locks(ctx: Context) -> tuple[FunctionLocks, ...]:
+    """Lock changes grouped by (file, function), in order of first appearance."""
+    groups: dict[tuple[str, str | None], list[ChangeItem]] = {}
+    for ch in ctx.analysis.lock_changes:
+        item = ChangeItem(
+            ch.kind, ch.lock, ch.primitive, ch.sign, ch.role, ch.detail, ch.hunk_ids,
+            ctx.cite(ch.msgid),
+        )
+        groups.setdefault((ch.file, ch.function), []).append(item)
+    return tuple(FunctionLocks(f, fn, tuple(items)) for (f, fn), items in groups.items())
+
+
+def edge_items(ctx: Context) -> tuple[EdgeItem, ...]:
+    """Order edges without duplicates; an edge is an inversion when its reverse exists."""
+    live = {(e.outer, e.inner) for e in ctx.analysis.lock_order if e.change != "removed"}
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for e in ctx.analysis.lock_order:
+        key = (e.outer, e.inner, e.origin, e.change, e.trylock, e.function)
+        if key in seen:
+            continue
+        seen.add(key)
+        inverted = e.change != "removed" and (e.inner, e.outer) in live and e.outer != e.inner
+        out.append(
+            EdgeItem(
+                e.outer, e.inner, e.origin, e.change, e.trylock, inverted, e.function,
+                e.evidence, ctx.cite(e.msgid),
+            )
+        )
+    return tuple(out)
+
+
+def debate_items(
+    ctx: Context, parts: Sequence[Participant], later: Sequence[ThreadAnalysis]
+) -> tuple[DebateItem, ...]:
+    """Every objection in thread order, with its code, its speaker's role and its outcome."""
+    objs = sorted(
+        enumerate(ctx.analysis.objections), key=lambda p: (ctx.order.get(p[1].msgid, 0), p[0])
+    )
+    return tuple(
+        DebateItem(
+            number=n,
+            speaker=obj.speaker,
+            role=speaker_role(obj.speaker, parts),
+            stance=obj.stance,
+            categories=obj.categories,
+            sentence=obj.sentence,
+            quoted=obj.quoted,
+            locks=obj.locks,
+            functions=obj.functions,
+            code=code_refs(ctx, obj),
+            outcome=outcome(ctx, obj, later),
+            cite=ctx.cite(obj.msgid),
+        )
+        for n, (_, obj) in enumerate(objs, start=1)
+    )
+
+
+def speaker_role(speaker: str | None, parts: Sequence[Participant]) -> RoleName:
+    from threadscan.model import Person
+
+    for part in parts:
+        if speaker and same_person(speaker, Person(part.name, part.email)):
+            return part.role
+    return "participant"
+
+
+def hunk_index(analysis: ThreadAnalysis) -> dict[str, Hunk]:
+    return {h.id: h for p in analysis.patches for h in p.hunks}
+
+
+def code_refs(ctx: Context, obj: Objection) -> tuple[CodeRef, ...]:
+    """The hunks an objection links to; else hunks of its functions; else of its locks."""
+    hunks = hunk_index(ctx.analysis)
+    chosen = [hunks[h] for h in obj.hunks if h in hunks]
+    if not chosen:
+        chosen = [h for h in hunks.values() if h.function and h.function in obj.functions]
+    if not chosen and obj.locks:
+        ids = [i for c in ctx.analysis.lock_changes if c.lock in obj.locks for i in c.hunk_ids]
+        chosen = [hunks[i] for i in dict.fromkeys(ids) if i in hunks]
+    refs = [hunk_ref(h, obj.locks, ctx) for h in dict.fromkeys(chosen)]
+    covered = {r.function for r in refs}
+    refs += [
+        CodeRef(None, fn, None, "", (), 0) for fn in obj.functions if fn not in covered
+    ]
+    return tuple(refs[:MAX_REFS])
+
+
+def hunk_ref(hunk: Hunk, locks: Sequence[str], ctx: Context) -> CodeRef:
+    """A hunk with the changed lines that matter: lock-op lines and lines naming its locks."""
+    op_lines = {
+        (op.old_no, op.new_no) for op in ctx.analysis.lock_ops if op.hunk_id == hunk.id
+    }
+    changed = [ln for ln in hunk.lines if ln.sign != " "]
+    keep = [
+        ln for ln in changed
+        if (ln.old_no, ln.new_no) in op_lines or any(lk and lk in ln.text for lk in locks)
+    ] or changed
+    shown = keep[:MAX_LINES]
+    header = f"@@ -{hunk.old_start},{hunk.old_len} +{hunk.new_start},{hunk.new_len} @@"
+    return CodeRef(
+        file=hunk.file,
+        function=hunk.function,
+        hunk=hunk.id,
+        header=f"{header} {hunk.section}".rstrip(),
+        lines=tuple(f"{ln.sign}{ln.text}" for ln in shown),
+        omitted=len(changed) - len(shown),
+    )
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of some prose, whitespace collapsed, at most 300 chars."""
+    flat = " ".join(text.split())
+    head = SENTENCE_END.split(flat, maxsplit=1)[0]
+    return head if len(head) <= MAX_REPLY else head[: MAX_REPLY - 1] + "…"
+
+
+def reply_after(msg: Message, sentence: str) -> str | None:
+    """The author's own text right after the quote holding ``sentence`` (inline reply)."""
+    needle = " ".join(sentence.split())
+    segs = msg.segments
+    for i, seg in enumerate(segs):
+        if seg.kind in ("quote", "diff") and seg.depth > 0 and needle in " ".join(seg.text.split()):
+            for nxt in segs[i + 1 :]:
+                if nxt.kind == "text" and nxt.depth == 0 and nxt.text.strip():
+                    return first_sentence(nxt.text)
+                if nxt.kind in ("signature", "footer"):
+                    break
+    return None
+
+
+def first_own_text(msg: Message) -> str | None:
+    for seg in msg.segments:
+        if seg.kind == "text" and seg.depth == 0 and len(seg.text.split()) > 3:
+            return first_sentence(seg.text)
+    return None
+
+
+def descendants(ctx: Context, msgid: str) -> list[str]:
+    """Messages below ``msgid`` in the thread tree, in thread order."""
+    out = []
+    for mid in sorted(ctx.parent, key=lambda m: ctx.order.get(m, 0)):
+        up = ctx.parent.get(mid)
+        while up is not None and up != msgid:
+            up = ctx.parent.get(up)
+        if up == msgid and mid in ctx.by_id:
+            out.append(mid)
+    return out
+
+
+def author_reply(ctx: Context, obj: Objection) -> tuple[str, Message] | None:
+    """The patch author's next reply to an objection: inline in the message that quotes
+    it, else the first author message below it in the thread."""
+    for mid in (obj.msgid, *obj.seen_in):
+        msg = ctx.by_id.get(mid)
+        if msg and obj.quoted and ctx.is_author(msg.author.display):
+            text = reply_after(msg, obj.sentence)
+            if text:
+                return text, msg
+    for mid in descendants(ctx, obj.msgid):
+        msg = ctx.by_id[mid]
+        if ctx.is_author(msg.author.name) or ctx.is_author(msg.author.email):
+            text = reply_after(msg, obj.sentence) or first_own_text(msg)
+            if text:
+                return text, msg
+    return None
+
+
+def outcome(ctx: Context, obj: Objection, later: Sequence[ThreadAnalysis]) -> Outcome:
+    changed, detail = code_change(ctx, obj, later)
+    if ctx.is_author(obj.speaker):
+        return Outcome(None, None, None, changed, f"raised by the patch author; {detail}")
+    found = author_reply(ctx, obj)
+    if found is None:
+        return Outcome(None, None, None, changed, f"no reply from the patch author; {detail}")
+    text, msg = found
+    return Outcome(text, msg.author.display, ctx.cite(msg.msgid), changed, detail)
+
+
+def lock_signature(analysis: ThreadAnalysis, funcs: set[str], locks: set[str]) -> frozenset[str]:
+    """What the posted patches do to the given functions/locks, as comparable strings."""
+    ops = {
+        f"op {op.function} {op.sign}{op.role} {op.lock} {' '.join(op.text.split())}"
+        for op in analysis.lock_ops
+        if op.function in funcs or op.lock in locks
+    }
+    changes = {
+        f"change {c.function} {c.kind} {c.lock} {c.sign}{c.role}"
+        for c in analysis.lock_changes
+        if c.function in funcs or c.lock in locks
+    }
+    return frozenset(ops | changes)
+
+
+def code_change(
+    ctx: Context, obj: Objection, later: Sequence[ThreadAnalysis]
+) -> tuple[bool | None, str]:
+    """Did a later version change the lock code this objection is about?"""
+    funcs = {r.function for r in code_refs(ctx, obj) if r.function} | set(obj.functions)
+    locks = set(obj.locks)
+    if not later:
+        return None, "no later version given"
+    if not funcs and not locks:
+        return None, "no linked lock code"
+    before = lock_signature(ctx.analysis, funcs, locks)
+    for nxt in later:
+        version = max((m.subject.version or 1 for m in nxt.messages), default=1)
+        if lock_signature(nxt, funcs, locks) != before:
+            return True, f"v{version} changed the linked lock code"
+    return False, "later versions keep the linked lock code unchanged"

@@ -1,0 +1,248 @@
+"""Who took part in a thread and in which role; which versions and approvals were seen.
+
+Roles: ``author`` posted the patch (or wrote a quoted diff); ``maintainer`` applied or
+queued it, or signed it off as the committer; ``reviewer`` gave a Reviewed-by/Acked-by
+(or raised objections); everyone else is a ``participant``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from threadscan.model import Message, Person, ThreadAnalysis
+from threadscan.report.summary import (
+    ApprovalItem,
+    Citation,
+    Participant,
+    RoleName,
+    VersionInfo,
+)
+
+APPLIED = re.compile(
+    r"^\s*(applied|queued|pushed|picked up|merged)\b|\b(i've|i have|i) "
+    r"(applied|queued|pushed|picked up)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+NAME_ADDR = re.compile(r"^\s*\"?(?P<name>[^<\"]*?)\"?\s*<(?P<email>[^>]*)>")
+REVIEW_KINDS = ("Reviewed-by", "Acked-by", "looks-good")
+ROLE_RANK: dict[RoleName, int] = {"author": 0, "maintainer": 1, "reviewer": 2, "participant": 3}
+
+
+def person_key(name: str, email: str) -> str:
+    """A stable key for a person: the e-mail when fully known, else the name."""
+    return email.lower() if email and "xxx" not in email and "..." not in email else name.lower()
+
+
+def parse_person_str(text: str) -> Person:
+    """``"Name <email>"`` (as written in a trailer) -> Person."""
+    found = NAME_ADDR.match(text)
+    if found:
+        return Person(found["name"].strip(), found["email"].strip().lower())
+    text = text.strip()
+    return Person("", text.lower()) if "@" in text and " " not in text else Person(text, "")
+
+
+def same_person(speaker: str, person: Person) -> bool:
+    """Does a free-text speaker name (``"George Dunlap"``, an address) denote ``person``?"""
+    said = speaker.strip().lower()
+    if not said:
+        return False
+    if person.email and said in (person.email.lower(), f"<{person.email.lower()}>"):
+        return True
+    name = person.name.strip().lower()
+    return bool(name) and (said == name or said.split()[0] == name.split()[0] == said)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Indexes over one analysis that every summary part needs."""
+
+    analysis: ThreadAnalysis
+    by_id: dict[str, Message]
+    order: dict[str, int]
+    parent: dict[str, str | None]
+    authors: tuple[Person, ...]
+
+    @classmethod
+    def of(cls, analysis: ThreadAnalysis) -> Context:
+        by_id = {m.msgid: m for m in analysis.messages}
+        order = {n.msgid: i for i, n in enumerate(analysis.thread.nodes)}
+        for msg in analysis.messages:
+            order.setdefault(msg.msgid, len(order))
+        parent = {n.msgid: n.parent for n in analysis.thread.nodes}
+        return cls(analysis, by_id, order, parent, patch_authors(analysis, by_id))
+
+    def cite(self, msgid: str) -> Citation:
+        msg = self.by_id.get(msgid)
+        return Citation(msgid, msg.provenance.url if msg else None)
+
+    def is_author(self, speaker: str | None) -> bool:
+        return speaker is not None and any(same_person(speaker, p) for p in self.authors)
+
+    def messages_in_order(self) -> list[Message]:
+        return sorted(self.analysis.messages, key=lambda m: self.order.get(m.msgid, 0))
+
+
+def patch_authors(analysis: ThreadAnalysis, by_id: dict[str, Message]) -> tuple[Person, ...]:
+    """Posters of the patches, else speakers of quoted diffs, else a root [PATCH] poster."""
+    found: list[Person] = []
+    for patch in analysis.patches:
+        msg = by_id.get(patch.msgid)
+        if msg is not None and not patch.quoted and msg.author not in found:
+            found.append(msg.author)
+    for msg in analysis.messages:
+        for seg in msg.segments:
+            if seg.kind == "diff" and seg.depth > 0 and seg.speaker:
+                known = any(same_person(seg.speaker, p) for p in found)
+                if not known:
+                    found.append(Person(seg.speaker, ""))
+    root = by_id.get(analysis.thread.id)
+    if not found and root is not None and not root.subject.is_reply and root.subject.prefixes:
+        found.append(root.author)
+    return tuple(found)
+
+
+def series_name(analysis: ThreadAnalysis) -> str | None:
+    ordered = sorted(analysis.patches, key=lambda p: p.quoted)
+    return next((p.series for p in ordered if p.series), None)
+
+
+def versions_seen(
+    analysis: ThreadAnalysis, later_versions: Sequence[ThreadAnalysis] = ()
+) -> tuple[int, ...]:
+    seen = {m.subject.version or 1 for a in (analysis, *later_versions) for m in a.messages}
+    return tuple(sorted(seen))
+
+
+def version_info(ctx: Context) -> tuple[VersionInfo, ...]:
+    """Per version: messages, posted patches, first date and approvals."""
+    out = []
+    for version in versions_seen(ctx.analysis):
+        msgs = [m for m in ctx.messages_in_order() if (m.subject.version or 1) == version]
+        ids = {m.msgid for m in msgs}
+        patches = [p for p in ctx.analysis.patches if not p.quoted and p.msgid in ids]
+        approvals = tuple(
+            ApprovalItem(a.person, a.kind, a.text, ctx.cite(a.msgid))
+            for a in ctx.analysis.approvals
+            if a.msgid in ids
+        )
+        cited = [p.msgid for p in patches] or [m.msgid for m in msgs]
+        dates = [m.date for m in msgs if m.date is not None]
+        out.append(
+            VersionInfo(
+                version, len(msgs), len(patches), min(dates, default=None), approvals,
+                tuple(ctx.cite(mid) for mid in dict.fromkeys(cited)),
+            )
+        )
+    return tuple(out)
+
+
+@dataclass
+class _Acc:
+    """Mutable accumulator, local to one ``participants`` call."""
+
+    person: Person
+    role: RoleName = "participant"
+    why: str = "wrote replies"
+    dates: tuple[dt.datetime, ...] = ()
+    msgids: tuple[str, ...] = ()
+
+    def promote(self, role: RoleName, why: str) -> None:
+        if ROLE_RANK[role] < ROLE_RANK[self.role]:
+            self.role, self.why = role, why
+
+
+def participants(ctx: Context) -> tuple[Participant, ...]:
+    """Everyone who wrote, was quoted with a diff, approved or objected, with a role."""
+    accs: dict[str, _Acc] = {}
+    for msg in ctx.messages_in_order():
+        acc = _find(accs, msg.author)
+        acc.msgids += (msg.msgid,)
+        acc.dates += (msg.date,) if msg.date else ()
+        if APPLIED.search(own_text(msg)):
+            acc.promote("maintainer", "applied the patch")
+    for person, msgid in committers(ctx):
+        _find(accs, person).promote("maintainer", "signed off as committer")
+        _find(accs, person).msgids += (msgid,)
+    _add_reviewers(ctx, accs)
+    for person in ctx.authors:
+        _find(accs, person).promote("author", "posted the patch")
+    return tuple(_finish(ctx, a) for a in sorted(accs.values(), key=_rank))
+
+
+def _add_reviewers(ctx: Context, accs: dict[str, _Acc]) -> None:
+    for appr in ctx.analysis.approvals:
+        acc = _find(accs, parse_person_str(appr.person))
+        acc.msgids += (appr.msgid,)
+        if appr.kind in REVIEW_KINDS:
+            acc.promote("reviewer", f"{appr.kind} given")
+    for obj in ctx.analysis.objections:
+        if obj.speaker and not ctx.is_author(obj.speaker):
+            acc = _find(accs, Person(obj.speaker, ""))
+            acc.msgids += (obj.msgid,)
+            acc.promote("reviewer", "raised objections")
+
+
+def _rank(acc: _Acc) -> tuple[int, dt.datetime, str]:
+    first = min(acc.dates, default=dt.datetime.max.replace(tzinfo=dt.UTC))
+    return ROLE_RANK[acc.role], first, acc.person.display.lower()
+
+
+def _find(accs: dict[str, _Acc], person: Person) -> _Acc:
+    """The accumulator for ``person``, matching by e-mail or by name; created if new."""
+    for acc in accs.values():
+        old = acc.person
+        if (
+            (person.email and person.email == old.email)
+            or (person.name and same_person(person.name, old))
+            or (old.name and same_person(old.name, person))
+        ):
+            if not old.name and person.name:
+                acc.person = Person(person.name, old.email, old.obfuscated)
+            return acc
+    key = person_key(person.name, person.email)
+    accs[key] = _Acc(person)
+    return accs[key]
+
+
+def _finish(ctx: Context, acc: _Acc) -> Participant:
+    msgids = tuple(dict.fromkeys(acc.msgids))
+    own = [mid for mid in msgids if mid in ctx.by_id and ctx.by_id[mid].author == acc.person]
+    return Participant(
+        name=acc.person.name,
+        email=acc.person.email,
+        role=acc.role,
+        why=acc.why,
+        messages=len(own),
+        first=min(acc.dates, default=None),
+        last=max(acc.dates, default=None),
+        cites=tuple(ctx.cite(mid) for mid in msgids),
+    )
+
+
+def own_text(msg: Message) -> str:
+    """The author's own prose (depth-0 text segments)."""
+    return "\n".join(s.text for s in msg.segments if s.kind == "text" and s.depth == 0)
+
+
+def committers(ctx: Context) -> Iterable[tuple[Person, str]]:
+    """The last Signed-off-by of each posted patch when it is not the poster."""
+    posted = {p.msgid for p in ctx.analysis.patches if not p.quoted}
+    for mid in sorted(posted, key=lambda m: ctx.order.get(m, 0)):
+        msg = ctx.by_id.get(mid)
+        if msg is None:
+            continue
+        signers = [
+            line.split(":", 1)[1]
+            for seg in msg.segments_of("trailer")
+            if seg.depth == 0
+            for line in seg.text.splitlines()
+            if line.lower().startswith("signed-off-by:")
+        ]
+        if signers:
+            last = parse_person_str(signers[-1])
+            if last.email != msg.author.email and not same_person(last.name, msg.author):
+                yield last, mid
