@@ -2,6 +2,7 @@
 
 Usage:
     python scripts/extract_sentences.py FILE.mbox [--list NAME] [--show] [--count]
+    python scripts/extract_sentences.py --stats training/labels/threads
 
 Default output is one JSON record per line:
     {"id": "<stem>:<msg idx>:<sent idx>", "thread": "<file name>", "list": ...,
@@ -31,7 +32,7 @@ from email.utils import parseaddr
 from pathlib import Path
 
 MAX_SENTENCES = 40
-PATCH_SUBJECT = re.compile(r"^\s*\[(?:[^\]]*\b)?(?:PATCH|RFC|PULL|GIT PULL)\b", re.I)
+PATCH_SUBJECT = re.compile(r"\[[^\]]*?\b(?:PATCH|RFC|PULL)", re.I)
 REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv)\s*(?:\[\d+\])?:", re.I)
 KEEP_TRAILER = re.compile(r"^\s*(Acked|Reviewed|Tested|Nacked)-by:\s*\S", re.I)
 TRAILER = re.compile(
@@ -41,7 +42,8 @@ TRAILER = re.compile(
     re.I,
 )
 ATTRIBUTION = re.compile(
-    r"(wrote|writes|a écrit|schrieb|写道)\s*[:：]\s*$|^\s*Quoting .*:\s*$|^-+\s*Original Message\s*-+",
+    r"(wrote|writes|a écrit|schrieb|写道|ha scritto)\s*[:：]\s*(\.\.\.)?$|^\s*Quoting .*:\s*$|"
+    r"^-+\s*Original Message\s*-+|^Am .{4,80} schrieb .{2,80}:$",
     re.I,
 )
 DIFF_START = re.compile(r"^(diff --git |diff -|Index: |--- a/|\+\+\+ b/|@@ -\d)")
@@ -51,9 +53,10 @@ LOG_LINE = re.compile(
     r"Code|Hardware name|CPU: \d|Workqueue):|^\s*<(IRQ|TASK)>|^-{8,}\s*$|^\s*[A-Z]{2,}\s*$"
 )
 CODE_LINE = re.compile(
-    r"^\s+\*(\s|$)|^\s*/\*|\*/\s*$|[;{}]\s*$|^\s*#\s*(include|define|if|endif)\b|^\s*(if|for|while|return|"
-    r"static|struct|else)\b.*[({;]|^\s*\w+(->|\.)\w+.*[=;]|^\s*[+-]\s*[\w{}]"
+    r"^\s+\*(\s|$)|^\s*/\*|\*/\s*$|[;{}]\s*$|^\s*#\s*(include|define|if|endif)\b|^\s*(if|for|while|switch)\s*\(|"
+    r"^\s*\w+(->|\.)\w+.*[=;]|^\s*[+-]\s*[\w{}]"
 )
+MBOXRD_FROM = re.compile(r"^>(>*From )")
 INDENTED = re.compile(r"^(\t| {4,})")
 LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)]|[a-z][.)])\s+\S")
 SENTENCE_END = re.compile(r"(?<=[.?!])[\"')\]]?\s+(?=[A-Z\"'(\[])")
@@ -96,7 +99,7 @@ def is_reply(msg: Message) -> bool:
     subject = " ".join(decode_str(msg.get("Subject")).split())
     if REPLY_SUBJECT.match(subject):
         return True
-    return bool(msg.get("In-Reply-To")) and not PATCH_SUBJECT.match(subject)
+    return bool(msg.get("In-Reply-To")) and not PATCH_SUBJECT.search(subject)
 
 
 def body_text(msg: Message) -> str:
@@ -127,25 +130,32 @@ def is_indented_prose(line: str) -> bool:
 
 def is_noise(line: str) -> bool:
     """Code, logs or diff lines written at depth 0: not prose."""
-    if LOG_LINE.search(line) or CODE_LINE.search(line):
-        return True
-    return bool(INDENTED.match(line)) and not is_indented_prose(line)
+    return bool(LOG_LINE.search(line) or CODE_LINE.search(line))
+
+
+def line_kind(line: str, in_item: bool) -> str:
+    """quote / blank (empty, code, log, indented non-prose) / own."""
+    if line.lstrip().startswith(">"):
+        return "quote"
+    if not line.strip() or is_noise(line):
+        return "blank"
+    if INDENTED.match(line) and not (in_item and is_indented_prose(line)):
+        return "blank"
+    return "own"
 
 
 def own_lines(text: str) -> Iterator[tuple[str, str]]:
     """(kind, line) for each body line: kind is quote/own/blank; stops at sig/footer/diff."""
-    lines = text.split("\n")
+    lines = [MBOXRD_FROM.sub(r"\1", x) for x in text.split("\n")]
+    in_item = False
     for i, line in enumerate(lines):
         if FOOTER.match(line) or DIFF_START.match(line):
             return
         if line.strip() == "---" and any(DIFF_START.match(x) for x in lines[i + 1:i + 40]):
             return
-        if line.lstrip().startswith(">"):
-            yield "quote", line
-        elif not line.strip() or is_noise(line):
-            yield "blank", line
-        else:
-            yield "own", line
+        kind = line_kind(line, in_item)
+        in_item = kind == "own" and (in_item or bool(LIST_ITEM.match(line)))
+        yield kind, line
 
 
 def iter_blocks(text: str) -> Iterator[Block]:
@@ -153,10 +163,10 @@ def iter_blocks(text: str) -> Iterator[Block]:
     para: list[str] = []
     quote: list[str] = []
     for kind, line in own_lines(text):
-        if kind != "own" or LIST_ITEM.match(line) or TRAILER.match(line):
-            if para:
-                yield Block("para", " ".join(para))
-                para = []
+        breaks = kind != "own" or LIST_ITEM.match(line) or TRAILER.match(line)
+        if breaks and para:
+            yield Block("para", " ".join(para))
+            para = []
         if kind == "quote":
             quote.append(line)
             continue
@@ -250,13 +260,44 @@ def show(path: Path) -> None:
                 n += 1
 
 
+def label_stats(folder: Path) -> dict[str, dict[str, int]]:
+    """Counts per split of threads, sentences, stances and categories of the label files."""
+    stats: dict[str, dict[str, int]] = {}
+    for path in sorted(folder.glob("*.jsonl")):
+        records = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x]
+        for rec in records:
+            for split in (rec["split"], "all"):
+                row = stats.setdefault(split, {})
+                keys = ["sentences", f"stance:{rec['stance']}"]
+                keys += [f"category:{c}" for c in rec["categories"]]
+                for key in keys:
+                    row[key] = row.get(key, 0) + 1
+        for split in {rec["split"] for rec in records} | {"all"}:
+            stats.setdefault(split, {})["threads"] = stats[split].get("threads", 0) + 1
+    return stats
+
+
+def print_stats(folder: Path) -> None:
+    stats = label_stats(folder)
+    splits = sorted(stats)
+    keys = sorted({k for row in stats.values() for k in row})
+    print("| count | " + " | ".join(splits) + " |")
+    print("|---|" + "---|" * len(splits))
+    for key in keys:
+        print(f"| {key} | " + " | ".join(str(stats[s].get(key, 0)) for s in splits) + " |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("mbox", type=Path, nargs="+")
+    parser.add_argument("mbox", type=Path, nargs="+", help="mbox files (--stats: labels dir)")
     parser.add_argument("--list", dest="list_name", default=None)
     parser.add_argument("--show", action="store_true")
     parser.add_argument("--count", action="store_true")
+    parser.add_argument("--stats", action="store_true", help="count labels in a threads/ dir")
     args = parser.parse_args(argv)
+    if args.stats:
+        print_stats(args.mbox[0])
+        return 0
     for path in args.mbox:
         if args.show:
             show(path)

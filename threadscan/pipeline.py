@@ -104,7 +104,7 @@ class _Tally:
     seen: int = 0
     stored: int = 0
     duplicates: int = 0
-    new_ids: set[str] = field(default_factory=set)
+    new_ids: set[str] = field(default_factory=set)  # ids of batches that stored something
     seconds: dict[str, float] = field(default_factory=dict)
 
     def add_time(self, stage: str, since: float) -> float:
@@ -118,10 +118,11 @@ def _store_batch(corpus: Corpus, parsed: list[Message | Skip], tally: _Tally,
     msgs = [p for p in parsed if isinstance(p, Message)]
     skips.extend(p for p in parsed if isinstance(p, Skip))
     tally.seen += len(msgs)
-    stored_ids = corpus.upsert_messages(msgs)
-    tally.stored += len(stored_ids)
-    tally.duplicates += len(msgs) - len(stored_ids)
-    tally.new_ids.update(stored_ids)
+    stored, duplicates = corpus.upsert_messages(msgs)
+    tally.stored += stored
+    tally.duplicates += duplicates
+    if stored:
+        tally.new_ids.update(m.msgid for m in msgs)
 
 
 def _parse_stream(batches: Iterator[list[RawItem]],
@@ -172,23 +173,29 @@ def rethread(corpus: Corpus, new_ids: set[str]) -> list[Thread]:
     """Re-thread the corpus; return the threads that hold a new message."""
     from threadscan.thread import build_threads
 
+    if not new_ids:
+        return []
     threads = build_threads(corpus.thread_inputs())
     corpus.replace_threads(threads)
     return [t for t in threads if new_ids.intersection(t.message_ids)]
 
 
 def analyze_threads(corpus: Corpus, threads: Sequence[Thread], pool: object | None,
-                    progress: Progress | None = None) -> None:
-    jobs = ((t, tuple(corpus.messages(t.message_ids))) for t in threads)
-    results: Iterable[ThreadAnalysis]
-    if pool is None:
-        results = (_analyze_job(j) for j in jobs)
-    else:
-        results = pool.imap_unordered(_analyze_job, jobs)  # type: ignore[attr-defined]
-    for done, analysis in enumerate(results, 1):
-        corpus.save_analysis(analysis)
-        if progress:
-            progress("analyze", done)
+                    progress: Progress | None = None, chunk: int = 64) -> None:
+    """Analyse threads in chunks; messages are read here (the pool's feeder is a thread)."""
+    done = 0
+    for start in range(0, len(threads), chunk):
+        jobs = [(t, tuple(corpus.messages(t.message_ids))) for t in threads[start:start + chunk]]
+        results: Iterable[ThreadAnalysis]
+        if pool is None:
+            results = map(_analyze_job, jobs)
+        else:
+            results = pool.imap_unordered(_analyze_job, jobs)  # type: ignore[attr-defined]
+        for analysis in results:
+            corpus.save_analysis(analysis)
+            done += 1
+            if progress:
+                progress("analyze", done)
 
 
 class _pool:

@@ -32,6 +32,7 @@ __all__ = ["parse_item", "parse_mail"]
 _CORE_HEADERS = ("from", "date", "subject", "message-id")
 _TAG = re.compile(r"<[^>]*>")
 _MAX_BYTES = 32 * 1024 * 1024
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def parse_item(item: RawItem) -> list[Message | Skip]:
         return [parse_mail(item.data, item.provenance)]
     except Exception as exc:  # one bad item must never abort a run
         reason = f"cannot parse {item.kind} item: {type(exc).__name__}: {exc}"
-        return [Skip(provenance=item.provenance, reason=reason[:500])]
+        return [Skip(provenance=item.provenance, reason=_printable(reason[:500]))]
 
 
 def _parse_page(item: RawItem) -> list[Message | Skip]:
@@ -68,6 +69,11 @@ def parse_mail(data: bytes, provenance: Provenance) -> Message | Skip:
     if not any(name in table for name in _CORE_HEADERS):
         return Skip(provenance, "no mail headers (From/Date/Subject/Message-ID) found")
     return _build_message(msg, table, provenance, _nul_defects(data))
+
+
+def _printable(text: str) -> str:
+    """Text safe to store: lone surrogates (raw 8-bit leftovers) become U+FFFD."""
+    return text.encode("utf-8", "replace").decode("utf-8") if _SURROGATE.search(text) else text
 
 
 def _nul_defects(data: bytes) -> tuple[str, ...]:
@@ -114,7 +120,7 @@ def _build_message(
         provenance=prov,
         list_id=_list_id(table) or prov.list_id,
         msgid_synthetic=synthetic,
-        defects=tuple(dict.fromkeys(found)),
+        defects=tuple(dict.fromkeys(_printable(d) for d in found)),
         attachments=body.attachments,
     )
 
@@ -171,7 +177,6 @@ def _segments(text: str, author: Person, found: list[str]) -> tuple[Segment, ...
 
 def _body(msg: EmailMessage) -> _Body:
     text: str | None = None
-    html_text: str | None = None
     attachments: list[Attachment] = []
     defects: list[str] = []
     for part in msg.walk():
@@ -181,15 +186,20 @@ def _body(msg: EmailMessage) -> _Body:
         ctype, filename, inline = _part_info(part)
         if ctype == "text/plain" and inline and text is None:
             text = _part_text(part, defects)
-        elif ctype == "text/html" and inline and html_text is None:
-            html_text = _part_text(part, defects)
         else:
             body = _part_text(part, defects) if ctype.startswith("text/") else ""
             attachments.append(Attachment(filename=filename, content_type=ctype, text=body))
-    if text is None and html_text is not None:
-        defects.append("no text/plain part: body taken from text/html")
-        text = html.unescape(_TAG.sub("", html_text))
-    return _Body(text or "", tuple(attachments), tuple(defects))
+    if text is None:
+        text = _html_fallback(attachments, defects)
+    return _Body(text, tuple(attachments), tuple(defects))
+
+
+def _html_fallback(attachments: list[Attachment], defects: list[str]) -> str:
+    for part in attachments:
+        if part.content_type == "text/html" and not part.filename:
+            defects.append("no text/plain part: body taken from text/html")
+            return html.unescape(_TAG.sub("", part.text))
+    return ""
 
 
 def _part_info(part: EmailMessage) -> tuple[str, str, bool]:
@@ -203,7 +213,7 @@ def _part_info(part: EmailMessage) -> tuple[str, str, bool]:
     except Exception:  # malformed parameters: keep the part, lose the name
         filename, disposition = "", None
     inline = disposition != "attachment" and not filename
-    return ctype, filename, inline
+    return _printable(ctype), filename, inline
 
 
 def _part_text(part: EmailMessage, defects: list[str]) -> str:

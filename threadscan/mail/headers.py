@@ -35,7 +35,7 @@ _AT_WORD = re.compile(r"^\s*(?P<user>[^\s@<>()]+)\s+at\s+(?P<host>[\w.-]+\.\w+)\
 _BARE_ADDR = re.compile(r"[^\s<>()\",;]+@[^\s<>()\",;]+")
 _OBFUSCATED = re.compile(r"@x{3,}|\.\.\.@|domain\.hidden|@\.\.\.|\[at\]", re.I)
 
-_MSGID = re.compile(r"<([^<>\s]+)>")
+_MSGID = re.compile(r"<([^<>]+)>")
 _MSGID_BARE = re.compile(r"[^\s<>,;\"()]+@[^\s<>,;\"()]+")
 
 _ARCHIVE_DATE = re.compile(
@@ -201,7 +201,7 @@ def parse_date(value: str | None) -> dt.datetime | None:
     text = " ".join(text.split())
     if not text:
         return None
-    for parse in (_parse_archive, _parse_rfc2822):
+    for parse in (_parse_archive, _parse_rfc2822, _parse_iso):
         try:
             when = parse(text)
         except (ValueError, OverflowError, TypeError, IndexError):
@@ -250,6 +250,12 @@ def _parse_rfc2822(text: str) -> dt.datetime | None:
     return naive.replace(tzinfo=dt.timezone(dt.timedelta(seconds=offset or 0)))
 
 
+def _parse_iso(text: str) -> dt.datetime | None:
+    """ISO 8601 ('2023-10-14 07:22:34+11:00'); a missing zone is taken as UTC."""
+    when = dt.datetime.fromisoformat(text.replace(" UTC", "+00:00").replace("Z", "+00:00"))
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
+
+
 def _named_zone(text: str) -> dt.timezone | None:
     m = _TZ_NAME_IN_PARENS.search(text) or _TRAILING_TZ_NAME.search(text)
     if not m or re.search(r"[+-]\d{4}", text):
@@ -264,8 +270,8 @@ def normalize_msgid(value: str | None) -> str:
     """'<abc@host>' -> 'abc@host'; the first id when several are given; '' for none."""
     text, _ = decode_header(value)
     m = _MSGID.search(text)
-    if m:
-        return m.group(1).strip()
+    if m and "".join(m.group(1).split()):
+        return "".join(m.group(1).split())
     m = _MSGID_BARE.search(text)
     if m:
         return m.group(0).strip()
@@ -275,7 +281,7 @@ def normalize_msgid(value: str | None) -> str:
 def parse_references(value: str | None) -> tuple[str, ...]:
     """Every id in a References/In-Reply-To value, in order, without duplicates."""
     text, _ = decode_header(value)
-    found = [m.group(1) for m in _MSGID.finditer(text)]
+    found = ["".join(m.group(1).split()) for m in _MSGID.finditer(text)]
     if not found:
         found = [m.group(0) for m in _MSGID_BARE.finditer(text)]
     seen: list[str] = []

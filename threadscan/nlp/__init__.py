@@ -1,0 +1,56 @@
+"""nlp: which objections reviewers raised, who raised them, and which code they are about.
+
+spaCy is imported lazily (only inside functions of this package), so
+``import threadscan`` stays light.
+
+    tag_text(text) -> list[Objection]                       # `threadscan tag`
+    tag_thread(messages, patches, lock_changes) -> NlpResult
+
+Pipeline: sentences.py (mail-aware splitting) -> pipeline.py (spacy.blank("en")
++ tokenizer.py + entities.py + rules.py/cues.v1.json + trained textcat in
+model/) -> stance.py (rules + model combined) -> link.py / prose_order.py;
+approvals.py for Acked-by/Reviewed-by/Tested-by and "looks good".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from threadscan.model import LockChange, Message, NlpResult, Objection, Patch
+from threadscan.nlp.approvals import approvals
+from threadscan.nlp.link import thread_code
+from threadscan.nlp.pipeline import Pipeline, default_pipeline, load_pipeline
+from threadscan.nlp.prose_order import dedup_edges
+from threadscan.nlp.sentences import paragraphs, split_paragraph
+from threadscan.nlp.tag import Unit, merge_duplicates, message_units, patch_authors, tag_units
+
+__all__ = ["Pipeline", "load_pipeline", "tag_text", "tag_thread"]
+
+
+def tag_text(text: str, pipe: Pipeline | None = None) -> list[Objection]:
+    """Objections in free text (msgid "", speaker None); no thread context."""
+    units = [
+        Unit("", None, sentence, False, 0, (0, 0, pi), "", (text,))
+        for pi, par in enumerate(paragraphs(text))
+        for sentence in split_paragraph(par)
+    ]
+    objections, _ = tag_units(pipe or default_pipeline(), units, thread_code((), ()))
+    return objections
+
+
+def tag_thread(
+    messages: Sequence[Message],
+    patches: Sequence[Patch],
+    lock_changes: Sequence[LockChange],
+    pipe: Pipeline | None = None,
+) -> NlpResult:
+    """Objections (deduplicated across quotes), approvals and prose order edges of a thread."""
+    code = thread_code(patches, lock_changes)
+    authors = patch_authors(messages, (p.msgid for p in patches if not p.quoted))
+    units = [u for mi, m in enumerate(messages) for u in message_units(mi, m, authors)]
+    objections, edges = tag_units(pipe or default_pipeline(), units, code)
+    return NlpResult(
+        objections=merge_duplicates(objections),
+        approvals=approvals(messages),
+        prose_edges=dedup_edges(edges),
+    )

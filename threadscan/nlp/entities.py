@@ -21,7 +21,7 @@ _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 _EXPR = re.compile(
     rf"&?\(?\b{_IDENT}(?:\[[^\]\s]{{0,20}}\])?(?:(?:->|\.){_IDENT}(?:\[[^\]\s]{{0,20}}\])?)*\)?"
 )
-_CALL = re.compile(rf"\b({_IDENT})\s?\((?:[^()]{{0,60}})\)")
+_CALL = re.compile(rf"\b({_IDENT})\((?:[^()]{{0,60}})\)")
 _LOCKISH = re.compile(
     r"(?:^|_|->|\.)(?:[a-z]*lock|mutex|mtx|sem|rwsem|spinlock|seqlock|seqcount|seq|srcu|"
     r"semaphore|lock_class)s?$|_(?:lock|mutex|sem|rwsem|spinlock|seqlock|srcu)$",
@@ -58,7 +58,7 @@ def is_lockish(expr: str) -> bool:
 def _calls(text: str, cues: CueSet) -> Iterable[Entity]:
     for m in _CALL.finditer(text):
         name = m.group(1)
-        label = "LOCK_API" if name in cues.lock_api else "FUNC"
+        label = "LOCK_API" if cues.is_lock_api(name) else "FUNC"
         yield Entity(label, name, m.start(), m.end())
 
 
@@ -68,10 +68,10 @@ def _exprs(text: str, cues: CueSet, known: frozenset[str]) -> Iterable[Entity]:
         norm = normalize_lock(raw)
         if not norm or text[m.end() : m.end() + 1] == "(":
             continue
-        if norm in cues.lock_api:
+        if "_" in norm and cues.is_lock_api(norm):
             yield Entity("LOCK_API", norm, m.start(), m.end())
-        elif norm in cues.global_locks or is_lockish(norm) or norm in known:
-            label = "LOCK" if (is_lockish(norm) or norm in cues.global_locks) else "FUNC"
+        elif norm.lower() in cues.global_locks or is_lockish(norm) or norm in known:
+            label = "LOCK" if (is_lockish(norm) or norm.lower() in cues.global_locks) else "FUNC"
             if label == "FUNC" and not _looks_code(norm):
                 continue
             yield Entity(label, norm, m.start(), m.end())

@@ -143,16 +143,21 @@ def first_sentence(text: str) -> str:
 
 
 def reply_after(msg: Message, sentence: str) -> str | None:
-    """The author's own text right after the quote holding ``sentence`` (inline reply)."""
+    """The author's own text answering the quote that holds ``sentence`` (inline reply):
+    the first own text after the quote, else the own text just before it (a reply
+    written above the quote it answers)."""
     needle = " ".join(sentence.split())
     segs = msg.segments
     for i, seg in enumerate(segs):
         if seg.kind in ("quote", "diff") and seg.depth > 0 and needle in " ".join(seg.text.split()):
             for nxt in segs[i + 1 :]:
-                if nxt.kind == "text" and nxt.depth == 0 and nxt.text.strip():
-                    return first_sentence(nxt.text)
                 if nxt.kind in ("signature", "footer"):
                     break
+                if nxt.kind == "text" and nxt.depth == 0 and nxt.text.strip():
+                    return first_sentence(nxt.text)
+            for prev in reversed(segs[:i]):
+                if prev.kind == "text" and prev.depth == 0 and prev.text.strip():
+                    return first_sentence(prev.text)
     return None
 
 

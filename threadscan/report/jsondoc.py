@@ -24,6 +24,7 @@ from threadscan.model import (
     Patch,
     ThreadAnalysis,
 )
+from threadscan.report.summary import Summary
 
 SHOW_SCHEMA = "threadscan.show/1"
 SUMMARY_SCHEMA = "threadscan.summary/1"
@@ -184,8 +185,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def summary_document(summary: Any) -> dict[str, Any]:
+def summary_document(summary: Summary) -> dict[str, Any]:
     """The ``Summary`` as a document (``summary --format json``)."""
-    body = jsonable(summary)
-    assert isinstance(body, dict)
+    body = {f.name: jsonable(getattr(summary, f.name)) for f in dataclasses.fields(summary)}
     return {"schema": SUMMARY_SCHEMA, **body}

@@ -87,7 +87,8 @@ class Context:
 
 
 def patch_authors(analysis: ThreadAnalysis, by_id: dict[str, Message]) -> tuple[Person, ...]:
-    """Posters of the patches, else speakers of quoted diffs, else a root [PATCH] poster."""
+    """Posters of the patches, else speakers of quoted diffs, else the poster of a root
+    ``[PATCH]``, else (patch not archived) the person quoted by the first reply to it."""
     found: list[Person] = []
     for patch in analysis.patches:
         msg = by_id.get(patch.msgid)
@@ -100,14 +101,21 @@ def patch_authors(analysis: ThreadAnalysis, by_id: dict[str, Message]) -> tuple[
                 if not known:
                     found.append(Person(seg.speaker, ""))
     root = by_id.get(analysis.thread.id)
-    if not found and root is not None and not root.subject.is_reply and root.subject.prefixes:
-        found.append(root.author)
+    if not found and root is not None and root.subject.prefixes:
+        if not root.subject.is_reply:
+            return (root.author,)
+        quoted = [s.speaker for s in root.segments if s.kind == "quote" and s.depth == 1]
+        if quoted and quoted[0] and not same_person(quoted[0], root.author):
+            return (Person(quoted[0], ""),)
     return tuple(found)
 
 
 def series_name(analysis: ThreadAnalysis) -> str | None:
+    """The series of the patches, else the clean subject of a ``[PATCH ...]`` message."""
     ordered = sorted(analysis.patches, key=lambda p: p.quoted)
-    return next((p.series for p in ordered if p.series), None)
+    found = next((p.series for p in ordered if p.series), None)
+    return found or next((m.subject.clean for m in analysis.messages
+                          if "PATCH" in (x.upper() for x in m.subject.prefixes)), None)
 
 
 def versions_seen(
@@ -124,6 +132,7 @@ def version_info(ctx: Context) -> tuple[VersionInfo, ...]:
         msgs = [m for m in ctx.messages_in_order() if (m.subject.version or 1) == version]
         ids = {m.msgid for m in msgs}
         patches = [p for p in ctx.analysis.patches if not p.quoted and p.msgid in ids]
+        quoted = sum(1 for p in ctx.analysis.patches if p.quoted and p.msgid in ids)
         approvals = tuple(
             ApprovalItem(a.person, a.kind, a.text, ctx.cite(a.msgid))
             for a in ctx.analysis.approvals
@@ -133,7 +142,7 @@ def version_info(ctx: Context) -> tuple[VersionInfo, ...]:
         dates = [m.date for m in msgs if m.date is not None]
         out.append(
             VersionInfo(
-                version, len(msgs), len(patches), min(dates, default=None), approvals,
+                version, len(msgs), len(patches), quoted, min(dates, default=None), approvals,
                 tuple(ctx.cite(mid) for mid in dict.fromkeys(cited)),
             )
         )
@@ -168,8 +177,11 @@ def participants(ctx: Context) -> tuple[Participant, ...]:
         _find(accs, person).promote("maintainer", "signed off as committer")
         _find(accs, person).msgids += (msgid,)
     _add_reviewers(ctx, accs)
+    posters = {p.msgid for p in ctx.analysis.patches if not p.quoted}
     for person in ctx.authors:
-        _find(accs, person).promote("author", "posted the patch")
+        posted = any(ctx.by_id[m].author == person for m in posters if m in ctx.by_id)
+        _find(accs, person).promote("author", "posted the patch" if posted else (
+            "wrote the patch (seen quoted)"))
     return tuple(_finish(ctx, a) for a in sorted(accs.values(), key=_rank))
 
 

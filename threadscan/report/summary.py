@@ -53,7 +53,8 @@ class ApprovalItem:
 class VersionInfo:
     version: int  # an unversioned "[PATCH]" is v1
     messages: int
-    patches: int
+    patches: int  # posted (not quoted) patches
+    quoted_patches: int  # patches seen only quoted in replies
     first: dt.datetime | None
     approvals: tuple[ApprovalItem, ...]
     cites: tuple[Citation, ...]

@@ -146,7 +146,7 @@ class Fetcher:
         self.requests = 0  # network requests made (cache hits excluded)
         self._transport = transport
         self._sleep = sleep
-        self._client: Any = None
+        self._clients: dict[str, Any] = {}
         self._last: dict[str, float] = {}
 
     def __enter__(self) -> Fetcher:
@@ -156,9 +156,9 @@ class Fetcher:
         self.close()
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
 
     def fetch(self, url: str) -> FetchResult:
         check_url(url)
@@ -215,7 +215,7 @@ class Fetcher:
     def _get_once(self, url: str) -> tuple[int, dict[str, str], bytes]:
         self._polite_wait(url)
         self.requests += 1
-        client = self._get_client()
+        client = self._get_client(url)
         with client.stream("GET", url) as response:
             headers = {k.lower(): v for k, v in response.headers.items()}
             if response.status_code in REDIRECT_STATUSES or response.status_code >= 400:
@@ -240,17 +240,20 @@ class Fetcher:
         encoding = response.headers.get("content-encoding", "")
         return _decode_transfer(b"".join(parts), encoding, cap, url)
 
-    def _get_client(self) -> Any:
+    def _get_client(self, url: str) -> Any:
+        """One client per scheme: plain http needs no TLS context (slow to build)."""
         import httpx
 
-        if self._client is None:
-            self._client = httpx.Client(
+        scheme = urlsplit(url).scheme.lower()
+        if scheme not in self._clients:
+            self._clients[scheme] = httpx.Client(
                 transport=self._transport,
+                verify=scheme == "https",
                 timeout=httpx.Timeout(self.options.timeout),
                 follow_redirects=False,
                 headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"},
             )
-        return self._client
+        return self._clients[scheme]
 
     def _polite_wait(self, url: str) -> None:
         host = urlsplit(url).netloc.lower()

@@ -1,0 +1,153 @@
+"""Evaluate the objection tagger against the sentence labels; print a Markdown report.
+
+    python scripts/eval_objections.py [--labels training/labels] [--model threadscan/nlp/model]
+                                      [--controls ../shared/fixtures/lore-linux-block-controls]
+
+Per split (heldout = never trained on; dev = the shared dev file, which IS in the
+training data, so its numbers are optimistic): per-category precision / recall /
+F1, macro-F1 over categories with gold support, stance accuracy (4-way including
+"none"), objection detection P/R, and link accuracy (locks / functions named in the
+sentence vs the labels). Then the number of objections tagged on the control
+threads (lock changes, no objection in any reply: should be almost none).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from threadscan.model import CATEGORIES  # noqa: E402
+from threadscan.nlp.labels import Labeled, load_dir  # noqa: E402
+from threadscan.nlp.pipeline import MODEL_DIR, Pipeline, analyse, load_pipeline  # noqa: E402
+from threadscan.nlp.stance import Thresholds, decide  # noqa: E402
+
+CONTROLS = ROOT.parent / "shared" / "fixtures" / "lore-linux-block-controls"
+
+
+@dataclass(frozen=True)
+class Pred:
+    stance: str
+    categories: tuple[str, ...]
+    locks: tuple[str, ...]
+    functions: tuple[str, ...]
+
+
+def predict(pipe: Pipeline, labels: Sequence[Labeled], th: Thresholds = Thresholds()) -> list[Pred]:
+    out = []
+    for a in analyse(pipe, [lab.text for lab in labels]):
+        d = decide(a, pipe.model, th, required=pipe.cues.context_required)
+        locks = tuple(e.text for e in a.entities if e.label == "LOCK")
+        funcs = tuple(e.text for e in a.entities if e.label in ("FUNC", "LOCK_API"))
+        out.append(Pred(d.stance if d else "none", d.categories if d else (), locks, funcs))
+    return out
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def category_table(gold: Sequence[Labeled], pred: Sequence[Pred]) -> dict[str, tuple[int, ...]]:
+    """category -> (tp, fp, fn, support)."""
+    table = {}
+    for c in CATEGORIES:
+        tp = sum(c in g.categories and c in p.categories for g, p in zip(gold, pred, strict=True))
+        fp = sum(c not in g.categories and c in p.categories for g, p in zip(gold, pred, strict=True))
+        fn = sum(c in g.categories and c not in p.categories for g, p in zip(gold, pred, strict=True))
+        table[c] = (tp, fp, fn, tp + fn)
+    return table
+
+
+def link_accuracy(gold: Sequence[Labeled], pred: Sequence[Pred], attr: str) -> tuple[int, int]:
+    """(sentences whose named links equal the labels, sentences with labeled links)."""
+    pairs = [(set(getattr(g, attr)), set(getattr(p, attr))) for g, p in zip(gold, pred, strict=True)
+             if getattr(g, attr)]
+    return sum(a == b or bool(a & b) for a, b in pairs), len(pairs)
+
+
+def report(name: str, gold: Sequence[Labeled], pred: Sequence[Pred]) -> list[str]:
+    table = category_table(gold, pred)
+    lines = [f"### {name} ({len(gold)} sentences, "
+             f"{sum(g.stance != 'none' for g in gold)} objection-bearing)", "",
+             "| category | support | precision | recall | F1 |", "|---|---:|---:|---:|---:|"]
+    f1s = []
+    for c, (tp, fp, fn, sup) in table.items():
+        p, r, f = prf(tp, fp, fn)
+        if sup:
+            f1s.append(f)
+        lines.append(f"| {c} | {sup} | {p:.2f} | {r:.2f} | {f:.2f} |")
+    macro = sum(f1s) / len(f1s) if f1s else 0.0
+    stance = sum(g.stance == p.stance for g, p in zip(gold, pred, strict=True)) / max(len(gold), 1)
+    det = prf(*_detection(gold, pred))
+    lk, ln = link_accuracy(gold, pred, "locks")
+    fk, fn_ = link_accuracy(gold, pred, "functions")
+    lines += ["", f"- macro-F1 (categories with support): **{macro:.2f}**",
+              f"- stance accuracy (4-way incl. none): {stance:.2f}",
+              f"- objection detection: P {det[0]:.2f} / R {det[1]:.2f} / F1 {det[2]:.2f}",
+              f"- lock links named in sentence: {lk}/{ln}; function links: {fk}/{fn_}", ""]
+    return lines
+
+
+def _detection(gold: Sequence[Labeled], pred: Sequence[Pred]) -> tuple[int, int, int]:
+    pairs = list(zip(gold, pred, strict=True))
+    tp = sum(g.stance != "none" and p.stance != "none" for g, p in pairs)
+    fp = sum(g.stance == "none" and p.stance != "none" for g, p in pairs)
+    fn = sum(g.stance != "none" and p.stance == "none" for g, p in pairs)
+    return tp, fp, fn
+
+
+def control_counts(pipe: Pipeline, folder: Path) -> list[str]:
+    """Objections tagged per control thread (through the real mail parser)."""
+    try:
+        from threadscan.extract import analyze_patches
+        from threadscan.mail import parse_item
+        from threadscan.model import Message, Provenance, RawItem
+        from threadscan.nlp import tag_thread
+        from threadscan.sources import iter_items
+        from threadscan.sources.base import SourceOptions
+    except ImportError as err:
+        return [f"- controls: not run ({err})"]
+    lines, total = [], 0
+    for mbox in sorted(folder.glob("*.mbox")):
+        msgs = [m for it in iter_items(str(mbox), SourceOptions(offline=True))
+                if isinstance(it, RawItem) for m in parse_item(it) if isinstance(m, Message)]
+        pa = analyze_patches(msgs)
+        n = len(tag_thread(msgs, pa.patches, pa.lock_changes, pipe).objections)
+        total += n
+        lines.append(f"| {mbox.stem[:60]} | {len(msgs)} | {n} |")
+    _ = Provenance
+    return ["### controls (lore-linux-block-controls)", "", "| thread | messages | objections |",
+            "|---|---:|---:|", *lines, "", f"- total objections on controls: **{total}**", ""]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--labels", type=Path, default=ROOT / "training" / "labels")
+    ap.add_argument("--model", type=Path, default=MODEL_DIR)
+    ap.add_argument("--controls", type=Path, default=CONTROLS)
+    ap.add_argument("--no-model", action="store_true", help="rules only")
+    args = ap.parse_args(argv)
+    pipe = load_pipeline(None if args.no_model else args.model)
+    labels = load_dir(args.labels)
+    out = [f"## Objection tagger evaluation (model: {pipe.model or 'rules only'}, "
+           f"cues: {pipe.cues.version})", ""]
+    for split, name in (("heldout", "held-out threads"), ("dev", "shared dev (in training)"),
+                        ("train", "train threads (in training)")):
+        gold = [lab for lab in labels if lab.split == split]
+        if gold:
+            out += report(name, gold, predict(pipe, gold))
+    if args.controls.is_dir():
+        out += control_counts(pipe, args.controls)
+    print("\n".join(out))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

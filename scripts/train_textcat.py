@@ -1,0 +1,113 @@
+"""Train the objection text classifiers shipped in threadscan/nlp/model/.
+
+    python scripts/train_textcat.py [--labels training/labels] [--out threadscan/nlp/model]
+                                    [--epochs 30] [--seed 0] [--include-heldout]
+
+Reproducible: fixed seeds, CPU only, a bag-of-words model (a minute or so).
+Two components on one spacy.blank("en") pipeline with threadscan's code
+tokenizer: ``textcat_multilabel`` (labels "cat:<category>", trained on every
+sentence, non-objections all-zero) and ``textcat_stance`` (a second
+multilabel head trained one-hot on "stance:objection|question|suggestion|none";
+two exclusive heads cannot share ``doc.cats`` in spaCy 3). Training data: the
+``split == "train"`` thread labels plus the shared dev file; the ``heldout``
+split is never trained on unless --include-heldout is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from threadscan.model import CATEGORIES  # noqa: E402
+from threadscan.nlp.labels import Labeled, load_dir  # noqa: E402
+from threadscan.nlp.pipeline import CAT_PREFIX, MODEL_DIR, STANCE_PREFIX, blank_nlp  # noqa: E402
+
+STANCE_LABELS = ("objection", "question", "suggestion", "none")
+BOW_LENGTH = 2**15
+NGRAMS = 2
+
+
+def _bow(exclusive: bool) -> dict[str, object]:
+    return {
+        "@architectures": "spacy.TextCatBOW.v3",
+        "exclusive_classes": exclusive,
+        "ngram_size": NGRAMS,
+        "no_output_layer": False,
+        "length": BOW_LENGTH,
+    }
+
+
+def cats_of(lab: Labeled) -> dict[str, float]:
+    cats = {f"{CAT_PREFIX}{c}": float(c in lab.categories) for c in CATEGORIES}
+    cats.update({f"{STANCE_PREFIX}{s}": float(s == lab.stance) for s in STANCE_LABELS})
+    return cats
+
+
+def build(labels: list[Labeled]):  # type: ignore[no-untyped-def]
+    from spacy.training import Example
+
+    nlp = blank_nlp()
+    multi = nlp.add_pipe("textcat_multilabel", config={"model": _bow(False), "threshold": 0.5})
+    single = nlp.add_pipe("textcat_multilabel", name="textcat_stance",
+                          config={"model": _bow(False), "threshold": 0.5})
+    cat_labels = [f"{CAT_PREFIX}{c}" for c in CATEGORIES]
+    stance_labels = [f"{STANCE_PREFIX}{s}" for s in STANCE_LABELS]
+    for lab in cat_labels:
+        multi.add_label(lab)
+    for lab in stance_labels:
+        single.add_label(lab)
+    nlp.config["initialize"]["components"] = {  # else initialize() adds every label it sees
+        "textcat_multilabel": {"labels": cat_labels},
+        "textcat_stance": {"labels": stance_labels},
+    }
+    examples = [Example.from_dict(nlp.make_doc(lab.text), {"cats": cats_of(lab)}) for lab in labels]
+    return nlp, examples
+
+
+def train(labels: list[Labeled], epochs: int, seed: int):  # type: ignore[no-untyped-def]
+    from spacy.util import compounding, fix_random_seed, minibatch
+
+    fix_random_seed(seed)
+    nlp, examples = build(labels)
+    optimizer = nlp.initialize(lambda: examples)
+    rng = random.Random(seed)
+    for epoch in range(epochs):
+        rng.shuffle(examples)
+        losses: dict[str, float] = {}
+        for batch in minibatch(examples, size=compounding(4.0, 32.0, 1.5)):
+            nlp.update(batch, sgd=optimizer, drop=0.2, losses=losses)
+        if epoch % 5 == 0 or epoch == epochs - 1:
+            print(f"epoch {epoch:3d} " + " ".join(f"{k}={v:.3f}" for k, v in losses.items()))
+    return nlp
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--labels", type=Path, default=ROOT / "training" / "labels")
+    ap.add_argument("--out", type=Path, default=MODEL_DIR)
+    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--include-heldout", action="store_true")
+    args = ap.parse_args(argv)
+    labels = [lab for lab in load_dir(args.labels)
+              if lab.split in ("train", "dev") or args.include_heldout]
+    print(f"training on {len(labels)} sentences "
+          f"({sum(lab.stance != 'none' for lab in labels)} objection-bearing)")
+    started = time.monotonic()
+    nlp = train(labels, args.epochs, args.seed)
+    nlp.tokenizer.token_match = None  # re-installed by customize_tokenizer() at load time
+    args.out.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(args.out)
+    size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
+    print(f"saved {args.out} ({size / 1e6:.2f} MB) in {time.monotonic() - started:.0f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,49 @@
+"""HyperKitty (Mailman 3) URLs end to end: the thread's mbox export."""
+
+from __future__ import annotations
+
+from tests.adapter_helpers import messages, msgids, run, skips
+from tests.archive_server import ArchiveServer, Fault, expected_ids
+from threadscan.model import RawItem
+from threadscan.sources.base import SourceOptions
+from threadscan.sources.hyperkitty import message_hash
+
+LIST = "https://lists.example.org/archives/list/virtualization@lists.linux-foundation.org/"
+TID = "TTHGDIY53AAMRXZYXBVNYS6X73U2P67O"
+THREAD = LIST + f"thread/{TID}/"
+EXPORT = LIST + f"export/virtualization@lists.linux-foundation.org-{TID}.mbox.gz?thread={TID}"
+MESSAGE = LIST + "message/2C3Z4AELV2XNT5H4E7S4IF4WA5FQ6FXG/"
+JASON = "CACGkMEtVUqJcS1W2p1U9RCjQqQOSREu1J9zjmw37TbPBNqq7tA@mail.gmail.com"
+
+
+def test_message_hash_is_base32_sha1_of_the_message_id() -> None:
+    assert message_hash(f"<{JASON}>") == "2C3Z4AELV2XNT5H4E7S4IF4WA5FQ6FXG"
+
+
+def test_message_page_yields_only_that_message(archive: ArchiveServer,
+                                               web_options: SourceOptions) -> None:
+    items = run(archive, MESSAGE, web_options)
+    [msg] = messages(items)
+    assert msg.msgid == JASON and msg.author.name == "Jason Wang"
+    assert isinstance(items[0], RawItem)
+    prov = items[0].provenance
+    assert (prov.kind, prov.list_id) == ("hyperkitty", "virtualization@lists.linux-foundation.org")
+    assert prov.url == archive.url(MESSAGE)
+
+
+def test_thread_page_and_thread_flag_read_the_export(archive: ArchiveServer,
+                                                     web_options: SourceOptions) -> None:
+    want = sorted(expected_ids(EXPORT))
+    assert sorted(msgids(run(archive, THREAD, web_options))) == want
+    assert sorted(msgids(run(archive, MESSAGE, web_options, thread=True))) == want
+    assert len(want) == 18
+
+
+def test_without_export_the_page_text_is_used(archive: ArchiveServer,
+                                              web_options: SourceOptions) -> None:
+    archive.add(EXPORT, Fault("status", status=404))
+    items = run(archive, MESSAGE, web_options)
+    [skip] = skips(items)
+    assert skip.reason.startswith("mbox export unavailable")
+    [page] = [i for i in items if isinstance(i, RawItem)]
+    assert page.kind == "page-text" and b"prevent cvq work from hogging CPU" in page.data

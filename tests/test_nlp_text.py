@@ -1,0 +1,111 @@
+"""Tokenizer, sentence splitting, entities: the text layer of the objection tagger."""
+
+from __future__ import annotations
+
+import pytest
+
+from threadscan.nlp.cues import load_cues
+from threadscan.nlp.entities import find_entities, normalize_lock
+from threadscan.nlp.sentences import is_code_line, split_sentences
+
+
+@pytest.fixture(scope="module")
+def nlp():  # type: ignore[no-untyped-def]
+    from threadscan.nlp.pipeline import blank_nlp
+
+    return blank_nlp()
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["kvm->lock", "&mvdev->state_mutex", "foo()", "spin_lock_irqsave()", "-EAGAIN",
+     "p2m->pod.entry_count", "AB-BA", "vpci_{read,write}", "-->"],
+)
+def test_tokenizer_keeps_code_token_whole(nlp, token: str) -> None:  # type: ignore[no-untyped-def]
+    words = [t.text for t in nlp(f"We take {token}, then return.")]
+    assert token in words
+
+
+def test_tokenizer_still_splits_sentence_punctuation(nlp) -> None:  # type: ignore[no-untyped-def]
+    words = [t.text for t in nlp("hold kvm->lock. Then foo().")]
+    assert words == ["hold", "kvm->lock", ".", "Then", "foo()", "."]
+
+
+def test_wrapped_mail_lines_join_into_sentences() -> None:
+    text = (
+        "Could the the path t1 takes simply hold the mutex for the duration of\n"
+        "its execution instead of dropping and reacquiring it in the middle?\n"
+        "Here's the relevant code from vas_allocate_window():\n"
+        "\tmutex_lock(&vas_pseries_mutex);\n"
+        "\tif (migration_in_progress)\n"
+        "\t\trc = -EBUSY;\n"
+    )
+    assert split_sentences(text) == [
+        "Could the the path t1 takes simply hold the mutex for the duration of its execution "
+        "instead of dropping and reacquiring it in the middle?",
+        "Here's the relevant code from vas_allocate_window():",
+    ]
+
+
+def test_numbered_list_items_become_own_sentences() -> None:
+    text = ("I think this is conflating two issues:\n1. Insufficient serialization of\n"
+            "PRRNs and LPM. E.g. we could migrate while processing a PRRN.\n"
+            "2) The NUMA topology update processing.\n- a dash bullet here\n")
+    assert split_sentences(text) == [
+        "I think this is conflating two issues:",
+        "Insufficient serialization of PRRNs and LPM.",
+        "E.g. we could migrate while processing a PRRN.",
+        "The NUMA topology update processing.",
+        "a dash bullet here",
+    ]
+
+
+def test_no_split_inside_abbreviations_calls_and_versions() -> None:
+    text = ("This broke in v6.2-rc1, i.e. when foo() was added. Locks (e.g. the mutex) vs. "
+            "spinlocks etc. are fine.")
+    assert split_sentences(text) == [
+        "This broke in v6.2-rc1, i.e. when foo() was added.",
+        "Locks (e.g. the mutex) vs. spinlocks etc. are fine.",
+    ]
+
+
+def test_salutation_and_signoff_are_not_glued_to_prose() -> None:
+    assert split_sentences("Hi Juliet,\nthis races.\nThanks,\nNathan") == [
+        "Hi Juliet,", "this races.", "Thanks,", "Nathan"]
+
+
+@pytest.mark.parametrize("line", ["\tmutex_lock(&vas_pseries_mutex);", "}", "again:",
+                                  "\t\trc = -EBUSY;", "#include <linux/mutex.h>",
+                                  "static void foo(struct bar *b)"])
+def test_c_lines_are_code(line: str) -> None:
+    assert is_code_line(line)
+
+
+@pytest.mark.parametrize("line", ["Is there something about h_modify_vas_window() or",
+                                  "that requires temporarily dropping the lock?"])
+def test_prose_lines_ending_in_calls_are_not_code(line: str) -> None:
+    assert not is_code_line(line)
+
+
+def test_entities_mark_locks_functions_apis_and_splats() -> None:
+    cues = load_cues()
+    text = ("Keep in mind that &kvm->lock must be taken outside of the matrix_mdev->lock "
+            "(a lockdep splat: possible circular locking dependency detected) when "
+            "vfio_ap_mdev_set_kvm() calls mutex_lock().")
+    ents = [(e.label, e.text) for e in find_entities(text, cues)]
+    assert ("LOCK", "kvm->lock") in ents
+    assert ("LOCK", "matrix_mdev->lock") in ents
+    assert ("FUNC", "vfio_ap_mdev_set_kvm") in ents
+    assert ("LOCK_API", "mutex_lock") in ents
+    assert ("SPLAT", "possible circular locking dependency detected") in ents
+
+
+def test_thread_identifiers_become_entities() -> None:
+    ents = find_entities("the migration_in_progress flag", load_cues(),
+                         known=["migration_in_progress"])
+    assert [(e.label, e.text) for e in ents] == [("FUNC", "migration_in_progress")]
+
+
+def test_normalize_lock_strips_ampersand_spaces_and_parens() -> None:
+    assert normalize_lock("&(q->limits_lock)") == "q->limits_lock"
+    assert normalize_lock("& mvdev->state_mutex") == "mvdev->state_mutex"

@@ -1,0 +1,73 @@
+"""render_summary in text and Markdown: layout, citations, escaping of hostile mail."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+
+import pytest
+
+from tests.test_report_sample import M_REPLY, URL, seed004_analysis
+from threadscan.errors import UsageError
+from threadscan.model import ThreadAnalysis
+from threadscan.report import render_summary
+
+HOSTILE = "<script>alert(1)</script> [x](javascript:alert(2)) `rm` **bold** | pipe"
+
+
+def hostile() -> ThreadAnalysis:
+    """Seed 004 with a hostile subject, speaker and objection sentence."""
+    a = seed004_analysis()
+    thread = dataclasses.replace(a.thread, subject=HOSTILE)
+    obj = dataclasses.replace(a.objections[0], sentence=HOSTILE + " This assert should stay.",
+                              speaker="<img src=x onerror=alert(3)>")
+    return dataclasses.replace(a, thread=thread, objections=(obj, *a.objections[1:]))
+
+
+def test_text_fits_100_columns_except_source_urls() -> None:
+    text = render_summary(seed004_analysis(), "text")
+    long = [ln for ln in text.splitlines() if len(ln) > 100]
+    assert all("://" in ln for ln in long)
+    assert "DEBATE" in text and "LOCK ORDER" in text
+
+
+def test_text_names_objection_code_reply_and_numbered_source() -> None:
+    text = render_summary(seed004_analysis(), "text")
+    assert "#1 objection [race] by George Dunlap (reviewer)" in text
+    assert "@@ -114,15 +114,20 @@ p2m_pod_cache_add(struct p2m_domain *p2m" in text
+    assert "p2m->pod.lock -> p2m->lock (prose, stated, INVERSION)" in text
+    sources = text.split("SOURCES", 1)[1]
+    assert f"{M_REPLY} {URL}" in sources
+
+
+def test_text_width_option_narrows_prose() -> None:
+    text = render_summary(seed004_analysis(), "text", width=72)
+    assert max(len(ln) for ln in text.splitlines() if "://" not in ln) <= 72
+
+
+def test_markdown_has_tables_fenced_diff_and_footnotes() -> None:
+    md = render_summary(seed004_analysis(), "md")
+    assert md.startswith("# Rework locking in the PoD layer\n")
+    assert "| author | Andres Lagar\\-Cavilla <andres@lagarcavilla.org>" not in md
+    assert "| author | Andres Lagar-Cavilla \\<andres@lagarcavilla.org\\> | 2 |" in md
+    assert "```diff\n+    p2m_lock(p2m);\n" in md
+    assert f"`{M_REPLY}` <{URL}>" in md
+
+
+def test_markdown_escapes_hostile_subject_and_sentence() -> None:
+    md = render_summary(hostile(), "md")
+    assert re.search(r"(?<!\\)<(script|img)", md) is None
+    assert "\\<script\\>alert\\(1\\)\\</script\\>" in md
+    assert "[x](javascript" not in md
+
+
+def test_json_format_is_the_summary_document() -> None:
+    doc = json.loads(render_summary(seed004_analysis(), "json"))
+    assert doc["schema"] == "threadscan.summary/1"
+    assert doc["debate"][0]["outcome"]["reply_cite"] == {"msgid": M_REPLY, "url": URL}
+
+
+def test_unknown_format_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="unknown summary format 'pdf'"):
+        render_summary(seed004_analysis(), "pdf")

@@ -1,0 +1,125 @@
+"""Just enough C lexing for the lock stage: code without comments/strings, and calls.
+
+- ``code_texts(lines)``: each DiffLine's text with comments and string/char literals
+  blanked (comment state is tracked separately through the pre- and post-image);
+- ``iter_calls(code, more)``: every ``name(args)`` call on a line with its split,
+  top-level arguments (continued into ``more`` lines when the call spans lines).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from threadscan.model import DiffLine
+
+CALL_RE = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
+ASSERT_WRAPPERS = re.compile(
+    r"\b(?:ASSERT|assert|WARN_ON|WARN_ON_ONCE|WARN|BUG_ON|VM_BUG_ON|VM_WARN_ON|"
+    r"VM_WARN_ON_ONCE|lockdep_assert|RCU_LOCKDEP_WARN|g_assert)\s*\("
+)
+CONTROL = frozenset({"if", "for", "while", "switch", "return", "sizeof", "typeof", "__typeof__"})
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str
+    args: tuple[str, ...]
+    start: int  # column of the name in the code text
+    in_assert: bool  # inside ASSERT()/WARN_ON()/... on this line
+
+
+def _blank(code: str, state: bool) -> tuple[str, bool]:
+    """Blank comments and literals in one line; ``state`` = inside a block comment."""
+    out: list[str] = []
+    i, n = 0, len(code)
+    while i < n:
+        if state:
+            end = code.find("*/", i)
+            if end < 0:
+                out.append(" " * (n - i))
+                return "".join(out), True
+            out.append(" " * (end + 2 - i))
+            i, state = end + 2, False
+            continue
+        ch = code[i]
+        if code.startswith("/*", i):
+            out.append("  ")
+            i, state = i + 2, True
+            continue
+        if code.startswith("//", i):
+            out.append(" " * (n - i))
+            break
+        if ch in "\"'":
+            j = _literal_end(code, i)
+            out.append(ch + " " * max(0, j - i - 2) + (ch if j - i >= 2 else ""))
+            i = j
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out), state
+
+
+def _literal_end(code: str, i: int) -> int:
+    quote, j = code[i], i + 1
+    while j < len(code):
+        if code[j] == "\\":
+            j += 2
+            continue
+        if code[j] == quote:
+            return j + 1
+        j += 1
+    return len(code)
+
+
+def code_texts(lines: Sequence[DiffLine]) -> tuple[str, ...]:
+    """Per line: the code with comments and literals blanked (same length as the text)."""
+    old_state = new_state = False
+    out: list[str] = []
+    for ln in lines:
+        if ln.sign == "-":
+            code, old_state = _blank(ln.text, old_state)
+        elif ln.sign == "+":
+            code, new_state = _blank(ln.text, new_state)
+        else:
+            code, state = _blank(ln.text, old_state or new_state)
+            old_state = new_state = state
+        out.append(code)
+    return tuple(out)
+
+
+def split_args(text: str, start: int) -> tuple[tuple[str, ...], bool]:
+    """Split the arguments of the call whose ``(`` is at ``start``; (args, closed)."""
+    depth, args, cur = 0, [], []
+    for ch in text[start:]:
+        if ch in "([{":
+            depth += 1
+            if depth == 1:
+                continue
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0:
+                args.append("".join(cur).strip())
+                return tuple(a for a in args if a), True
+        elif ch == "," and depth == 1:
+            args.append("".join(cur).strip())
+            cur = []
+            continue
+        cur.append(ch)
+    args.append("".join(cur).strip())
+    return tuple(a for a in args if a), False
+
+
+def iter_calls(code: str, more: Sequence[str] = ()) -> Iterator[Call]:
+    """Calls on a code line; arguments may continue into the ``more`` lines."""
+    asserts = [m.end() for m in ASSERT_WRAPPERS.finditer(code)]
+    for m in CALL_RE.finditer(code):
+        name = m.group(1)
+        if name in CONTROL:
+            continue
+        args, closed = split_args(code, m.end() - 1)
+        if not closed and more:
+            args, _ = split_args(code + " " + " ".join(more), m.end() - 1)
+        in_assert = any(pos <= m.start() for pos in asserts)
+        yield Call(name=name, args=args, start=m.start(), in_assert=in_assert)

@@ -1,0 +1,108 @@
+"""C function and struct names for hunk lines (heuristic, whitespace-style agnostic).
+
+- ``section_function("mlx5vf_pci_step_device_state_locked(struct mlx5vf_pci_core_device *mvdev,")``
+  -> ``"mlx5vf_pci_step_device_state_locked"``; a struct section (``struct foo {``) or a
+  macro statement (``boolean_param("x", y);``) is not a function -> ``None``.
+- ``line_functions(lines, section)``: the enclosing function of every line, walking the
+  pre-image for ``-`` lines and the post-image for ``+``/context lines, so a hunk that
+  spans two functions, or defines a new one in ``+`` lines, is attributed per line.
+- ``line_structs(lines, section)``: the enclosing struct for every line (declarations).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from threadscan.model import DiffLine
+
+KEYWORDS = frozenset(
+    {"if", "for", "while", "switch", "return", "sizeof", "do", "else", "case", "typeof",
+     "__typeof__", "defined", "likely", "unlikely", "goto", "asm", "__attribute__"}
+)
+DEF_RE = re.compile(r"^((?:[A-Za-z_]\w*[\s\*]+)*\**)([A-Za-z_]\w*)\s*\(")
+STRUCT_OPEN_RE = re.compile(
+    r"^(?:typedef\s+)?(?:static\s+)?(?:const\s+)?(?:struct|union)\s+(\w+)\s*\{"
+)
+AGGREGATE_RE = re.compile(r"^[A-Za-z_][^(]*=\s*\{")
+FLAT_RE = re.compile(r"^(?:return|break|continue|goto|if|for|while|else|switch|case)\b")
+
+
+def definition_name(text: str) -> str | None:
+    """The function defined (or starting to be defined) by a column-0 line, else None."""
+    if not text or text[0] in " \t#{}/*" or text.rstrip().endswith((";", "\\")):
+        return None
+    m = DEF_RE.match(text)
+    if m is None or m.group(2) in KEYWORDS:
+        return None
+    if "=" in text[: m.start(2)]:
+        return None
+    return m.group(2)
+
+
+def section_function(section: str) -> str | None:
+    """The function named by a hunk's ``@@ ... @@ section`` text, else None."""
+    text = section.strip()
+    if not text or STRUCT_OPEN_RE.match(text) or AGGREGATE_RE.match(text):
+        return None
+    return definition_name(text)
+
+
+def section_struct(section: str) -> str | None:
+    m = STRUCT_OPEN_RE.match(section.strip())
+    return m.group(1) if m else None
+
+
+def is_flat(lines: Sequence[DiffLine]) -> bool:
+    """Indentation lost (a rebuilt flattened diff): statements start at column 0."""
+    return any(FLAT_RE.match(ln.text) for ln in lines)
+
+
+def _walk(lines: Sequence[DiffLine], start: str | None, signs: str) -> list[str | None]:
+    out: list[str | None] = [None] * len(lines)
+    cur = start
+    closes = not is_flat(lines)  # without indentation a "}" may close any block
+    for i, ln in enumerate(lines):
+        if ln.sign not in signs:
+            continue
+        text = ln.text
+        name = definition_name(text)
+        if name is not None:
+            cur = name
+        elif (closes and text.startswith("}")) or STRUCT_OPEN_RE.match(text) \
+                or AGGREGATE_RE.match(text):
+            out[i] = cur if text.startswith("}") else None
+            cur = None
+            continue
+        out[i] = cur
+    return out
+
+
+def line_functions(lines: Sequence[DiffLine], section: str) -> tuple[str | None, ...]:
+    """Enclosing function per line: ``-`` lines from the pre-image, others from the post-image."""
+    start = section_function(section)
+    new = _walk(lines, start, " +")
+    old = _walk(lines, start, " -")
+    return tuple(old[i] if ln.sign == "-" else new[i] for i, ln in enumerate(lines))
+
+
+def hunk_function(lines: Sequence[DiffLine], section: str) -> str | None:
+    """The function of a hunk: from its section, else the first one found in its lines."""
+    named = section_function(section)
+    if named is not None:
+        return named
+    return next((f for f in line_functions(lines, section) if f is not None), None)
+
+
+def line_structs(lines: Sequence[DiffLine], section: str) -> tuple[str | None, ...]:
+    """Enclosing named struct per line (for qualifying field declarations)."""
+    cur = section_struct(section)
+    out: list[str | None] = []
+    for ln in lines:
+        m = STRUCT_OPEN_RE.match(ln.text)
+        if m:
+            cur = m.group(1)
+        elif ln.text.startswith("}") or definition_name(ln.text):
+            cur = None
+        out.append(cur)
+    return tuple(out)

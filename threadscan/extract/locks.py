@@ -1,0 +1,326 @@
+"""LockOps: what each ``+``/``-`` line of a patch does to which lock.
+
+Recognisers, in order (first hit wins per call):
+
+1. scope guards: ``guard(NAME)(ARG)``, ``scoped_guard(NAME, ARG)``,
+   ``scoped_cond_guard(NAME, FAIL, ARG)`` and guard macros (``QEMU_LOCK_GUARD(&m)``);
+2. the primitive table (``primitives.toml``); queries such as ``spin_is_locked`` count
+   only inside ``ASSERT()``/``WARN_ON()``/... (then ``assert_held``);
+3. wrappers defined in the patch: a function defined in ``+`` (or ``-``) lines whose body
+   only releases (or only acquires) a lock is a release (acquire) wrapper of that lock,
+   with the parameter substituted (``mlx5vf_state_mutex_unlock(mvdev)`` releases
+   ``mvdev->state_mutex``), ``via="wrapper"``;
+4. paired names: ``X_lock``/``X_unlock``, ``lock_X``/``unlock_X``, ``X_acquire``/``X_release``
+   when the partner is also called in the patch (``via="heuristic"``, family ``custom``,
+   lock named ``X(owner)``); false friends (block, clock, deadlock, lockdep_*, *_locked,
+   *_nolock, lockless, ...) are rejected;
+5. declarations of lock-typed fields/variables (``spinlock_t reset_lock;`` -> role
+   ``declare``, lock ``mlx5vf_pci_core_device.reset_lock`` when the struct is known).
+
+Comment text and string literals are never scanned.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from threadscan.extract.ccode import Call, code_texts, iter_calls, split_args
+from threadscan.extract.cfunc import definition_name, line_functions, line_structs
+from threadscan.extract.primitives import (
+    ACQUIRING,
+    GuardClass,
+    Primitive,
+    PrimitiveTable,
+    lock_expr,
+    normalize_lock,
+)
+from threadscan.model import DiffLine, Hunk, LockOp, Patch, Role
+
+GUARD_RE = re.compile(r"\b(guard|scoped_guard|scoped_cond_guard)\s*\(")
+GUARD_CALLS = frozenset({"guard", "scoped_guard", "scoped_cond_guard"})
+FALSE_FRIENDS = frozenset(
+    {"block", "blocked", "unblock", "clock", "deadlock", "deadlocks", "flock", "lockup",
+     "lockdep", "locked", "unlocked", "nolock", "lockless", "locking", "lockref", "sherlock",
+     "lock_class_key", "is", "held", "assert", "init", "owner"}
+)
+ACQ_TOKENS = {"lock": "unlock", "trylock": "unlock", "acquire": "release",
+              "rdlock": "unlock", "wrlock": "unlock"}
+REL_TOKENS = {"unlock": "lock", "release": "acquire", "rdunlock": "rdlock",
+              "wrunlock": "wrlock"}
+
+
+@dataclass(frozen=True)
+class Found:
+    """One recognised lock operation on a line (before it becomes a LockOp)."""
+
+    primitive: str
+    role: Role
+    family: str
+    lock: str
+    mode: str = "exclusive"
+    ctx: str = "plain"
+    sleeps: str = "n/a"
+    via: str = "table"
+
+
+def lock_ops(patch: Patch, table: PrimitiveTable) -> list[LockOp]:
+    """Every lock operation on the ``+``/``-`` lines of ``patch``."""
+    called = called_names(patch)
+    wrappers = find_wrappers(patch, table)
+    ops: list[LockOp] = []
+    for hunk in patch.hunks:
+        ops.extend(_hunk_ops(patch.msgid, hunk, table, wrappers, called))
+    return ops
+
+
+def _hunk_ops(
+    msgid: str, hunk: Hunk, table: PrimitiveTable,
+    wrappers: Mapping[str, Primitive], called: frozenset[str],
+) -> list[LockOp]:
+    codes = code_texts(hunk.lines)
+    funcs = line_functions(hunk.lines, hunk.section)
+    structs = line_structs(hunk.lines, hunk.section)
+    out: list[LockOp] = []
+    for i, ln in enumerate(hunk.lines):
+        if ln.sign == " " or not codes[i].strip():
+            continue
+        found = line_found(codes[i], _more(hunk.lines, codes, i), table, wrappers, called)
+        decl = declaration(codes[i], table, _qualifier(hunk.lines, codes, structs, i))
+        for f in (*found, *((decl,) if decl else ())):
+            func = None if f.role == "declare" else funcs[i]
+            out.append(LockOp(
+                msgid=msgid, file=hunk.file, function=func, sign=ln.sign, role=f.role,
+                primitive=f.primitive, family=f.family, lock=f.lock, hunk_id=hunk.id,
+                old_no=ln.old_no, new_no=ln.new_no, text=ln.text, mode=f.mode, ctx=f.ctx,
+                sleeps=f.sleeps, via=f.via))
+    return out
+
+
+def _more(lines: Sequence[DiffLine], codes: Sequence[str], i: int) -> list[str]:
+    sign = lines[i].sign
+    nxt = [j for j in range(i + 1, min(i + 5, len(lines))) if lines[j].sign in (sign, " ")]
+    return [codes[j] for j in nxt]
+
+
+def called_names(patch: Patch) -> frozenset[str]:
+    """Every identifier called anywhere in the patch (pairing evidence)."""
+    names: set[str] = set()
+    for hunk in patch.hunks:
+        for code in code_texts(hunk.lines):
+            names.update(m.group(1) for m in re.finditer(r"\b(\w+)\s*\(", code))
+    return frozenset(names)
+
+
+def line_found(
+    code: str, more: Sequence[str], table: PrimitiveTable,
+    wrappers: Mapping[str, Primitive], called: frozenset[str],
+) -> list[Found]:
+    """All lock operations recognised on one code line."""
+    out = guard_found(code, more, table)
+    defined = definition_name(code)
+    for call in iter_calls(code, more):
+        if call.name in GUARD_CALLS or call.name == defined:
+            continue
+        f = call_found(call, table, wrappers, called)
+        if f is not None:
+            out.append(f)
+    return out
+
+
+def call_found(
+    call: Call, table: PrimitiveTable, wrappers: Mapping[str, Primitive], called: frozenset[str]
+) -> Found | None:
+    macro = table.guard_macros.get(call.name)
+    if macro is not None:
+        return _guard(call.name, macro, call.args)
+    prim = table.lookup(call.name)
+    if prim is not None:
+        return _from_primitive(prim, call, "table")
+    prim = wrappers.get(call.name)
+    if prim is not None:
+        return _from_primitive(prim, call, "wrapper")
+    return heuristic_found(call, called)
+
+
+def _from_primitive(prim: Primitive, call: Call, via: str) -> Found | None:
+    if prim.query and not call.in_assert:
+        return None
+    lock = lock_expr(prim.lock_expr, call.args, prim.arg) or "?"
+    return Found(primitive=prim.name, role=prim.role, family=prim.family, lock=lock,
+                 mode=prim.mode, ctx=prim.ctx, sleeps=prim.sleeps, via=via)
+
+
+def _guard(name: str, cls: GuardClass, args: tuple[str, ...]) -> Found:
+    lock = cls.lock or lock_expr(cls.lock_expr, args, 0) or cls.name
+    return Found(primitive=name, role=cls.role, family=cls.family, lock=lock, mode=cls.mode,
+                 ctx=cls.ctx, sleeps=cls.sleeps, via="guard")
+
+
+def guard_found(code: str, more: Sequence[str], table: PrimitiveTable) -> list[Found]:
+    """``guard(NAME)(ARG)``, ``scoped_guard(NAME, ARG)``, ``scoped_cond_guard(NAME, F, ARG)``."""
+    text = code + " " + " ".join(more)
+    out: list[Found] = []
+    for m in GUARD_RE.finditer(code):
+        args, _ = split_args(text, m.end() - 1)
+        if not args:
+            continue
+        kind, cls_name = m.group(1), args[0]
+        if kind == "guard":
+            end = _after_call(text, m.end() - 1)
+            lock_args = split_args(text, end)[0] if text[end:end + 1] == "(" else ()
+        else:
+            lock_args = args[2:] if kind == "scoped_cond_guard" else args[1:]
+        cls = table.guards.get(cls_name, GuardClass(name=cls_name, family="custom"))
+        out.append(_guard(f"{kind}({cls_name})", cls, lock_args))
+    return out
+
+
+def _after_call(text: str, start: int) -> int:
+    depth = 0
+    for i in range(start, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        if depth == 0:
+            j = i + 1
+            while j < len(text) and text[j] == " ":
+                j += 1
+            return j
+    return len(text)
+
+
+def heuristic_found(call: Call, called: frozenset[str]) -> Found | None:
+    """Paired-name heuristic for unknown wrappers (``lock_page_alloc``/``unlock_page_alloc``)."""
+    tokens = call.name.lower().split("_")
+    if any(t in FALSE_FRIENDS for t in tokens) or call.name.startswith("__"):
+        return None
+    for pos in (-1, 0):
+        tok = tokens[pos]
+        table = ACQ_TOKENS if tok in ACQ_TOKENS else REL_TOKENS if tok in REL_TOKENS else None
+        if table is None or len(tokens) < 2:
+            continue
+        partner = list(call.name.split("_"))
+        partner[pos] = table[tok]
+        if "_".join(partner) not in called:
+            continue
+        role: Role = ("trylock" if tok == "trylock" else "acquire") if tok in ACQ_TOKENS \
+            else "release"
+        stem = "_".join(t for k, t in enumerate(call.name.split("_")) if k != pos % len(tokens))
+        owner = normalize_lock(call.args[0]) if call.args else ""
+        lock = f"{stem}({owner})" if owner else stem
+        return Found(primitive=call.name, role=role, family="custom", lock=lock, via="heuristic")
+    return None
+
+
+def declaration(code: str, table: PrimitiveTable, qualifier: str | None) -> Found | None:
+    """``spinlock_t reset_lock;`` / ``struct mutex lock;`` -> a ``declare`` Found."""
+    m = decl_match(code, table.types)
+    if m is None:
+        return None
+    typ, name = m
+    family = table.types[typ]
+    lock = f"{qualifier}.{name}" if qualifier else name
+    return Found(primitive=typ, role="declare", family=family, lock=lock,
+                 sleeps=table.family_sleeps.get(family, "n/a"), via="declaration")
+
+
+def decl_match(code: str, types: Mapping[str, str]) -> tuple[str, str] | None:
+    """(type, name) when a code line declares a variable/field of one of ``types``."""
+    m = re.match(
+        r"^\s*(?:(?:static|extern|volatile|const|__cacheline_aligned\w*)\s+)*"
+        r"((?:struct|union)\s+\w+|\w+)\s+(\w+)\s*(?:\[[^\]]*\])?\s*(?:=[^;]*)?(?:;|,|$)",
+        code,
+    )
+    if m is None:
+        return None
+    typ = re.sub(r"\s+", " ", m.group(1))
+    if typ not in types or m.group(2) in ("const", "volatile"):
+        return None
+    return typ, m.group(2)
+
+
+def _qualifier(
+    lines: Sequence[DiffLine], codes: Sequence[str], structs: Sequence[str | None], i: int
+) -> str | None:
+    """``p2m_domain.pod`` for a field of an anonymous ``struct { ... } pod;`` in p2m_domain."""
+    base = structs[i]
+    sign = lines[i].sign
+    for j in range(i + 1, min(i + 30, len(lines))):
+        if lines[j].sign not in (sign, " "):
+            continue
+        if "{" in codes[j]:
+            break
+        m = re.match(r"^\s+}\s*(\w+)\s*;", codes[j])
+        if m:
+            return f"{base}.{m.group(1)}" if base else m.group(1)
+        if codes[j].startswith("}"):
+            break
+    return base
+
+
+def find_wrappers(patch: Patch, table: PrimitiveTable) -> dict[str, Primitive]:
+    """Functions defined in the patch's ``+``/``-`` lines whose body only releases or only
+    acquires a lock: callers of them release/acquire that lock."""
+    defs = list(_definitions(patch, table))
+    out: dict[str, Primitive] = {}
+    for _ in range(2):  # second pass: wrappers calling wrappers
+        known = dict(out)
+        for name, body, params in defs:
+            prim = _wrapper(name, body, params, table, known)
+            if prim is not None:
+                out[name] = prim
+    return out
+
+
+def _definitions(
+    patch: Patch, table: PrimitiveTable
+) -> Iterator[tuple[str, list[str], tuple[str, ...]]]:
+    """(name, body code lines, parameter names) of functions defined in +/- lines."""
+    for hunk in patch.hunks:
+        funcs = line_functions(hunk.lines, hunk.section)
+        codes = code_texts(hunk.lines)
+        for i, ln in enumerate(hunk.lines):
+            name = definition_name(ln.text) if ln.sign != " " else None
+            if name is None or table.lookup(name) is not None:
+                continue
+            body = [k for k in range(i + 1, len(hunk.lines))
+                    if funcs[k] == name and hunk.lines[k].sign in (ln.sign, " ")]
+            yield name, [codes[k] for k in body], _params(codes, i, body)
+
+
+def _params(codes: Sequence[str], i: int, body: Sequence[int]) -> tuple[str, ...]:
+    m = re.search(r"\w+\s*\(", codes[i])
+    if m is None:
+        return ()
+    text = codes[i] + " " + " ".join(codes[k] for k in body[:3])
+    args, _ = split_args(text, m.end() - 1)
+    names = [re.findall(r"\w+", a) for a in args]
+    return tuple(n[-1] if n else "" for n in names)
+
+
+def _wrapper(
+    name: str, body: Sequence[str], params: tuple[str, ...], table: PrimitiveTable,
+    known: Mapping[str, Primitive],
+) -> Primitive | None:
+    effects: dict[str, list[Found]] = {}
+    for code in body:
+        for f in line_found(code, (), table, known, frozenset()):
+            effects.setdefault(f.lock, []).append(f)
+    for lock, found in effects.items():
+        acq = [f for f in found if f.role in ACQUIRING]
+        rel = [f for f in found if f.role == "release"]
+        if bool(acq) == bool(rel) or (acq and all(f.role != "acquire" for f in acq)):
+            continue
+        f = (acq or rel)[0]
+        arg, template = _template(lock, params)
+        role: Role = "acquire" if acq else "release"
+        return Primitive(name=name, role=role, family=f.family, mode=f.mode, ctx=f.ctx,
+                         sleeps=f.sleeps, arg=arg, lock_expr=template)
+    return None
+
+
+def _template(lock: str, params: tuple[str, ...]) -> tuple[int, str]:
+    m = re.match(r"^(\w+)", lock)
+    if m and m.group(1) in params:
+        return params.index(m.group(1)), "{0}" + lock[m.end():]
+    return -1, lock

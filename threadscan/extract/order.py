@@ -1,0 +1,123 @@
+"""Lock nesting from code: simulate the held-lock set over each function's images.
+
+For every function a patch touches, the pre- and post-image (``image.py``) are scanned in
+order: acquisitions (and held-assertions, which state a lock is held) push, releases pop
+the most recent entry of the same normalized lock. Acquiring B while A is held records
+the edge ``A -> B`` (``trylock=True`` when B was a trylock: it cannot block).
+Branches are approximated: at ``{`` the held set is saved; a block that ends in
+``return``/``goto``/``break``/``continue`` restores it at its ``}`` (the error path of
+``if (!mutex_trylock(&m)) { spin_unlock(&l); return; }`` does not leak into the rest).
+Edges only in the post-image are ``added``, only in the pre-image ``removed``, in both
+``kept``. Lines between hunks are unknown and treated as absent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from threadscan.extract.image import ImageLine, function_images
+from threadscan.extract.locks import ACQUIRING, Found, called_names, find_wrappers, line_found
+from threadscan.extract.primitives import Primitive, PrimitiveTable
+from threadscan.model import OrderEdge, Patch
+
+EXIT_RE = re.compile(r"^\s*(?:return\b|goto\b|break\s*;|continue\s*;)")
+BRACELESS_RE = re.compile(r"^\s*(?:(?:}\s*)?else\s*$|(?:}\s*else\s+)?(?:if|for|while)\b.*\)\s*$)")
+HOLDING = ACQUIRING | {"assert_held"}
+
+
+@dataclass(frozen=True)
+class Held:
+    lock: str
+    index: int  # image position where it was taken
+    trylock: bool = False
+
+
+@dataclass(frozen=True)
+class Edge:
+    outer: str
+    inner: str
+    trylock: bool
+    evidence: str
+
+
+@dataclass
+class Simulation:
+    """Result of one simulation (local object, never shared)."""
+
+    edges: list[Edge] = field(default_factory=list)
+    sections: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    held: list[Held] = field(default_factory=list)
+    saved: list[tuple[list[Held], bool]] = field(default_factory=list)
+
+
+def order_edges(patch: Patch, table: PrimitiveTable) -> list[OrderEdge]:
+    """Nesting edges per function, compared between the pre- and post-image."""
+    called = called_names(patch)
+    wrappers = find_wrappers(patch, table)
+    out: list[OrderEdge] = []
+    for (_file, func), image in function_images(patch).items():
+        old = _first_edges(simulate(image.old, table, wrappers, called).edges)
+        new = _first_edges(simulate(image.new, table, wrappers, called).edges)
+        for pair, edge in {**old, **new}.items():
+            change = "kept" if pair in old and pair in new else "added" if pair in new \
+                else "removed"
+            out.append(OrderEdge(
+                outer=edge.outer, inner=edge.inner, origin="code", msgid=patch.msgid,
+                function=func, trylock=edge.trylock, change=change,  # type: ignore[arg-type]
+                evidence=edge.evidence))
+    return out
+
+
+def _first_edges(edges: Sequence[Edge]) -> dict[tuple[str, str], Edge]:
+    out: dict[tuple[str, str], Edge] = {}
+    for e in edges:
+        out.setdefault((e.outer, e.inner), e)
+    return out
+
+
+def simulate(
+    lines: Sequence[ImageLine], table: PrimitiveTable,
+    wrappers: Mapping[str, Primitive], called: frozenset[str],
+) -> Simulation:
+    """Scan one image; record edges and per-lock critical sections (index ranges)."""
+    sim = Simulation()
+    braceless = False
+    for idx, il in enumerate(lines):
+        if not il.code.strip():
+            continue
+        for f in line_found(il.code, il.more, table, wrappers, called):
+            _apply(sim, f, idx, il.line.text.strip())
+        if EXIT_RE.match(il.code) and not braceless and sim.saved:
+            sim.saved[-1] = (sim.saved[-1][0], True)
+        _braces(sim, il.code)
+        braceless = bool(BRACELESS_RE.match(il.code))
+    for h in sim.held:
+        sim.sections.setdefault(h.lock, []).append((h.index, len(lines)))
+    return sim
+
+
+def _apply(sim: Simulation, f: Found, idx: int, text: str) -> None:
+    if f.role in HOLDING:
+        if any(h.lock == f.lock for h in sim.held):
+            return
+        for h in sim.held:
+            sim.edges.append(Edge(h.lock, f.lock, f.role == "trylock", text))
+        sim.held.append(Held(f.lock, idx, f.role == "trylock"))
+    elif f.role == "release":
+        for k in range(len(sim.held) - 1, -1, -1):
+            if sim.held[k].lock == f.lock:
+                h = sim.held.pop(k)
+                sim.sections.setdefault(h.lock, []).append((h.index, idx))
+                break
+
+
+def _braces(sim: Simulation, code: str) -> None:
+    for ch in code:
+        if ch == "{":
+            sim.saved.append((list(sim.held), False))
+        elif ch == "}" and sim.saved:
+            snapshot, exited = sim.saved.pop()
+            if exited:
+                sim.held = list(snapshot)

@@ -1,0 +1,205 @@
+"""Attribution lines ("On <date>, X wrote:", "X <addr> writes:") and sign-offs.
+
+Pure functions over single lines of text: who is being quoted, with which
+address and date, and who signed a block ("Thanks,\\nNathan", "-George").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "Attribution",
+    "parse_attribution",
+    "parse_attribution_pair",
+    "parse_loose_date",
+    "sign_off_name",
+]
+
+_MAX_LEN = 200
+_ON_WROTE = re.compile(r"^On\s(?P<body>.{3,200}?)\s*(?:wrote|writes|said|a écrit)\s*:\s*$")
+_ON_START = re.compile(r"^On\s+\S.{2,150}$")
+_WROTE_END = re.compile(r"^(?P<body>\S.{0,160}?)\s+(?:wrote|writes|said)\s*:\s*$")
+_QUOTING = re.compile(r"^Quoting\s+(?P<body>[^()]{1,120}?)\s*(?:\((?P<date>[^()]{1,80})\))?\s*:\s*$")
+_MUTT = re.compile(r"^\*\s+(?P<body>[^\[\]]{1,120}?)\s*\[(?P<date>[^\[\]]{1,60})\]\s*:\s*$")
+_ADDRS = (
+    re.compile(r"<[^<>\s]{1,120}>"),
+    re.compile(r"\([^()\s]{1,120}@[^()\s]{1,120}\)"),
+    re.compile(r"[^\s<>()]{1,80}@[^\s<>()]{1,120}"),
+)
+_ADDR_WORDS = re.compile(r"(?P<user>[\w.+-]{1,64}) at (?P<host>[\w-]{1,63}(?:\.[\w-]{1,63}){1,8})")
+_DATE_WORD = re.compile(
+    r"^(?:\d.*|[+-]\d{4}\)?|\(?[A-Z]{2,5}\)?|(?i:at|on|(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|"
+    r"sun)(?:day)?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|[ap]\.?m\.?))[,.]?$"
+)
+_NOT_NAME = re.compile(r"(?i)\b(?:patch|the|this|that|which|commit|you|we|i|code|he|she|it)\b")
+_SIGN_OFF = re.compile(
+    r"(?i)^(?:thanks|thank you|regards|best regards|kind regards|cheers|br|best|"
+    r"thx|ta|greetings|sincerely|many thanks)[,.!]*\s*$"
+)
+_NAME_LINE = re.compile(r"^-{0,2}\s?(?P<name>[A-Z][\w'.-]{0,30}(?: [A-Z][\w'.-]{0,30}){0,2})\s*$")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who a quote is attributed to, as the attribution line says it."""
+
+    name: str  # display name, or the address when no name is given
+    email: str  # "" when absent; may be obfuscated ("akrowiak@xxxxxxxxxxxxx")
+    date_text: str  # the date as written ("" when absent)
+    raw: str  # the whole attribution text (one line, or two joined by a space)
+
+    @property
+    def date(self) -> dt.datetime | None:
+        return parse_loose_date(self.date_text)
+
+
+def parse_attribution(line: str) -> Attribution | None:
+    """The attribution on one line, or None when the line is not one."""
+    text = " ".join(line.split())
+    if not text or len(text) > _MAX_LEN:
+        return None
+    m = _ON_WROTE.match(text)
+    if m:
+        return _from_on(m.group("body"), text)
+    for pattern in (_QUOTING, _MUTT):
+        m = pattern.match(text)
+        if m:
+            return _from_person(m.group("body"), m.group("date") or "", text)
+    m = _WROTE_END.match(text)
+    if m and not text.lower().startswith("on "):
+        return _from_person(m.group("body"), "", text)
+    return None
+
+
+def parse_attribution_pair(first: str, second: str) -> Attribution | None:
+    """An attribution wrapped over two lines ("On Thu, 21 Oct 2021 11:23:26 -0400" / "X wrote:")."""
+    one, two = " ".join(first.split()), " ".join(second.split())
+    if not _ON_START.match(one) or parse_attribution(one) is not None:
+        return None
+    if not _WROTE_END.match(two) or len(two) > 160:
+        return None
+    return parse_attribution(f"{one} {two}")
+
+
+def _from_on(body: str, raw: str) -> Attribution | None:
+    """'Tue, Feb 08, 2022 at 05:08:01PM -0700, Alex Williamson' -> name, email, date."""
+    addr, rest = _take_address(body)
+    head, _, last = rest.rpartition(",")
+    if head and last.strip() and not re.search(r"\d", last):
+        return _checked(last.strip(" \"'"), addr, head.strip(), raw)
+    tokens = rest.replace(",", ", ").split()
+    cut = 0
+    for i, token in enumerate(tokens):
+        if _DATE_WORD.match(token):
+            cut = i + 1
+    name_tokens = tokens[cut:]
+    if cut == 0 and len(tokens) > 4:
+        return None
+    name = " ".join(name_tokens).strip(" ,\"'")
+    date_text = " ".join(tokens[:cut]).strip(" ,")
+    return _checked(name, addr, date_text, raw)
+
+
+def _from_person(body: str, date_text: str, raw: str) -> Attribution | None:
+    addr, rest = _take_address(body)
+    return _checked(rest.strip(" ,\"'"), addr, date_text.strip(), raw)
+
+
+def _checked(name: str, addr: str, date_text: str, raw: str) -> Attribution | None:
+    name = " ".join(name.split())
+    if not name and not addr:
+        return None
+    if name and (len(name.split()) > 5 or _NOT_NAME.search(name)):
+        return None
+    return Attribution(name=name or addr, email=addr, date_text=date_text, raw=raw)
+
+
+def _take_address(text: str) -> tuple[str, str]:
+    """Split '<addr>' / '(addr)' / 'user at host' / 'a@b' out of ``text``."""
+    m = _ADDR_WORDS.search(text)
+    if m:
+        addr = f"{m.group('user')}@{m.group('host')}"
+    else:
+        m = next((found for p in _ADDRS if (found := p.search(text))), None)
+        if m is None:
+            return "", text
+        addr = m.group(0).strip("<>()")
+    rest = (text[: m.start()] + " " + text[m.end() :]).replace("<", " ").replace(">", " ")
+    rest = rest.replace("()", " ")
+    return addr.lower(), " ".join(rest.split()).strip(" ,\"'")
+
+
+def sign_off_name(lines: Sequence[str]) -> str | None:
+    """The name a block of lines is signed with ("Thanks,\\nNathan", "-George"), or None."""
+    tail = [ln.strip() for ln in lines if ln.strip()][-3:]
+    if not tail:
+        return None
+    last = tail[-1]
+    m = _NAME_LINE.match(last)
+    if m and last.startswith("-") and not last.startswith("--"):
+        return m.group("name")
+    if m and len(tail) >= 2 and _SIGN_OFF.match(tail[-2]):
+        return m.group("name")
+    words = last.split()
+    if len(words) >= 2 and _SIGN_OFF.match(" ".join(words[:-1])):
+        name = _NAME_LINE.match(words[-1])
+        return name.group("name") if name else None
+    return None
+
+
+# ---------------------------------------------------------------- dates in attributions
+
+_MUTT_DATE = re.compile(
+    r"(?i)(?:\w{3},?\s+)?(?P<mon>[a-z]{3})\w*\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})\s+at\s+"
+    r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ampm>[ap]m)?\s*(?P<tz>[+-]\d{4})?"
+)
+_ISO_AT = re.compile(
+    r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})\s+at\s+(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?"
+    r"\s*(?P<tz>[+-]\d{4})?"
+)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def parse_loose_date(text: str) -> dt.datetime | None:
+    """Dates as attribution lines write them; aware, or None (naive dates are not guessed)."""
+    if not text:
+        return None
+    from threadscan.mail.headers import parse_date
+
+    when = parse_date(text)
+    if when is not None:
+        return when
+    m = _MUTT_DATE.search(text)
+    if m and m.group("mon").lower() in _MONTHS:
+        hour = _hour(int(m.group("h")), m.group("ampm"))
+        month = _MONTHS.index(m.group("mon").lower()) + 1
+        return _aware(int(m.group("year")), month, int(m.group("day")), hour, m, m.group("tz"))
+    m = _ISO_AT.search(text)
+    if m:
+        y, mo, d = int(m.group("y")), int(m.group("mo")), int(m.group("d"))
+        return _aware(y, mo, d, int(m.group("h")), m, m.group("tz"))
+    return None
+
+
+def _hour(hour: int, ampm: str | None) -> int:
+    if ampm and ampm.lower() == "pm" and hour < 12:
+        return hour + 12
+    if ampm and ampm.lower() == "am" and hour == 12:
+        return 0
+    return hour
+
+
+def _aware(y: int, mo: int, d: int, h: int, m: re.Match[str], tz: str | None) -> dt.datetime | None:
+    if tz is None:
+        return None
+    sign = -1 if tz[0] == "-" else 1
+    zone = dt.timezone(sign * dt.timedelta(hours=int(tz[1:3]), minutes=int(tz[3:5])))
+    try:
+        return dt.datetime(y, mo, d, h, int(m.group("m")), int(m.group("s") or 0), tzinfo=zone)
+    except ValueError:
+        return None

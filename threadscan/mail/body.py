@@ -1,0 +1,254 @@
+"""Message bodies -> segments: text, quote, diff, trailer, signature, footer, attribution.
+
+``parse_body`` classifies every line (quote depth from ``>`` markers, diffs with
+a per-depth hunk state machine, trailers, signature, list/archive boilerplate
+from ``data/footers.toml``, attribution lines), asks ``quote.assign_speakers``
+who wrote each depth, and merges runs of the same kind/depth/speaker. Blank
+lines join the segment around them; no non-blank line is ever dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from threadscan.mail.attribution import parse_attribution, parse_attribution_pair
+from threadscan.mail.diffline import DiffState, diff_step
+from threadscan.mail.quote import BodyLine, assign_speakers
+from threadscan.model import Segment, SegmentKind
+
+__all__ = ["parse_body", "segment_lines", "split_marker", "footer_rules"]
+
+_MARKER = re.compile(r"^(?:[ \t]{0,3}(?:>|&gt;))+")
+_TRAILER = re.compile(
+    r"^(?:[A-Z][A-Za-z]{1,20}(?:-[A-Za-z]{1,20}){0,3}-by|Cc|CC|Fixes|Link|Closes|BugLink|Bug|"
+    r"Change-Id|Message-Id|Suggested-by|Cc-stable):[ \t]*\S"
+)
+_SIG_DELIM = re.compile(r"^--[ \t]?$")
+_SIG_MAX = 12
+
+
+@dataclass(frozen=True)
+class FooterRule:
+    name: str
+    pattern: re.Pattern[str]
+    scope: str  # "rest" | "line"
+    next: re.Pattern[str] | None
+
+
+@lru_cache(maxsize=1)
+def footer_rules() -> tuple[FooterRule, ...]:
+    """The boilerplate patterns of ``data/footers.toml``, compiled."""
+    text = resources.files("threadscan.mail").joinpath("data/footers.toml").read_text("utf-8")
+    rules = []
+    for row in tomllib.loads(text)["footer"]:
+        nxt = row.get("next")
+        rules.append(
+            FooterRule(
+                name=str(row["name"]),
+                pattern=re.compile(str(row["pattern"])),
+                scope=str(row.get("scope", "line")),
+                next=re.compile(str(nxt)) if nxt else None,
+            )
+        )
+    return tuple(rules)
+
+
+def split_marker(line: str) -> tuple[int, str]:
+    """('>> foo') -> (2, 'foo'): quote depth and the line without its markers and one space."""
+    m = _MARKER.match(line)
+    if not m:
+        return 0, line
+    marks = m.group(0)
+    depth = marks.replace("&gt;", ">").count(">")
+    rest = line[m.end() :]
+    if rest.startswith(" "):
+        rest = rest[1:]
+    return depth, rest
+
+
+def parse_body(text: str, author: str | None) -> tuple[Segment, ...]:
+    """A mail body as segments, quote speakers attributed (see module docstring)."""
+    return segment_lines(text.splitlines(), author)
+
+
+def segment_lines(
+    lines: Sequence[str], author: str | None, fixed: Mapping[int, str] | None = None
+) -> tuple[Segment, ...]:
+    """``parse_body`` over pre-split lines; ``fixed`` pins the speaker of some depths."""
+    body = classify_lines(lines)
+    speakers = assign_speakers(body, author, fixed or {})
+    return merge_lines(body, speakers)
+
+
+# ---------------------------------------------------------------- classification
+
+
+def classify_lines(lines: Sequence[str]) -> list[BodyLine]:
+    """Every line with its depth, kind and marker-free text (blank lines kept, kind "text")."""
+    split = [split_marker(line) for line in lines]
+    kinds: list[SegmentKind] = ["text"] * len(split)
+    names: list[str | None] = [None] * len(split)
+    _mark_tail(split, kinds)
+    _mark_attributions(split, kinds, names)
+    _mark_diffs(split, kinds)
+    _mark_rest(split, kinds)
+    return [
+        BodyLine(idx=i, depth=d, kind=kinds[i], text=t, attributed=names[i])
+        for i, (d, t) in enumerate(split)
+    ]
+
+
+def _next_nonblank(split: Sequence[tuple[int, str]], i: int) -> int | None:
+    for j in range(i + 1, min(len(split), i + 40)):
+        if split[j][1].strip():
+            return j
+    return None
+
+
+def _mark_tail(split: Sequence[tuple[int, str]], kinds: list[SegmentKind]) -> None:
+    """Footers (boilerplate, depth 0) and the signature after ``-- ``."""
+    rules = footer_rules()
+    i = 0
+    while i < len(split):
+        depth, text = split[i]
+        if depth == 0 and text.strip():
+            rule = _footer_rule(rules, split, i)
+            if rule is not None and rule.scope == "rest":
+                for j in range(i, len(split)):
+                    kinds[j] = "footer"
+                return
+            if rule is not None:
+                kinds[i] = "footer"
+            elif _SIG_DELIM.match(text):
+                i = _mark_signature(split, kinds, i)
+        i += 1
+
+
+def _footer_rule(
+    rules: Sequence[FooterRule], split: Sequence[tuple[int, str]], i: int
+) -> FooterRule | None:
+    text = split[i][1].replace("\xa0", " ")
+    for rule in rules:
+        if not rule.pattern.search(text):
+            continue
+        if rule.next is not None:
+            j = _next_nonblank(split, i)
+            if j is None or not rule.next.search(split[j][1].replace("\xa0", " ")):
+                continue
+        return rule
+    return None
+
+
+def _mark_signature(split: Sequence[tuple[int, str]], kinds: list[SegmentKind], i: int) -> int:
+    """Mark ``-- `` and the short block after it; returns the last index marked."""
+    end = i
+    for j in range(i + 1, min(len(split), i + 1 + _SIG_MAX)):
+        depth, text = split[j]
+        if depth != 0 or _footer_rule(footer_rules(), split, j) is not None:
+            break
+        end = j
+    if end == i:
+        return i
+    for j in range(i, end + 1):
+        kinds[j] = "signature"
+    return end
+
+
+def _mark_attributions(
+    split: Sequence[tuple[int, str]], kinds: list[SegmentKind], names: list[str | None]
+) -> None:
+    """'On <date>, X wrote:' (one or two lines) followed by deeper quoted lines."""
+    for i, (depth, text) in enumerate(split):
+        if kinds[i] != "text" or not text.strip() or len(text) > 200:
+            continue
+        j = _next_nonblank(split, i)
+        if j is None:
+            continue
+        found = parse_attribution(text)
+        span = [i]
+        if found is None and split[j][0] == depth and j == i + 1:
+            found = parse_attribution_pair(text, split[j][1])
+            span = [i, j]
+            j = _next_nonblank(split, j) if found else None
+        if found is None or j is None or split[j][0] <= depth:
+            continue
+        for k in span:
+            kinds[k] = "attribution"
+        names[i] = found.name
+
+
+def _mark_diffs(split: Sequence[tuple[int, str]], kinds: list[SegmentKind]) -> None:
+    """Diff lines, own (depth 0) and quoted, with one hunk state per depth."""
+    states: dict[int, DiffState] = {}
+    for i, (depth, text) in enumerate(split):
+        if kinds[i] not in ("text",):
+            continue
+        if text.strip():
+            for deeper in [d for d in states if d > depth]:
+                states[deeper] = states[deeper].closed()
+        nxt = _same_depth_next(split, i)
+        state = states.get(depth, DiffState())
+        is_diff, states[depth] = diff_step(state, text, nxt)
+        if is_diff:
+            kinds[i] = "diff"
+
+
+def _same_depth_next(split: Sequence[tuple[int, str]], i: int) -> str | None:
+    if i + 1 < len(split) and split[i + 1][0] == split[i][0]:
+        return split[i + 1][1]
+    return None
+
+
+def _mark_rest(split: Sequence[tuple[int, str]], kinds: list[SegmentKind]) -> None:
+    """Trailers at depth 0; every other line at depth >= 1 is a quote."""
+    for i, (depth, text) in enumerate(split):
+        if kinds[i] != "text":
+            continue
+        if depth > 0:
+            kinds[i] = "quote"
+        elif _TRAILER.match(text):
+            kinds[i] = "trailer"
+
+
+# ---------------------------------------------------------------- merging
+
+
+def merge_lines(body: Sequence[BodyLine], speakers: Sequence[str | None]) -> tuple[Segment, ...]:
+    """Runs of one kind/depth/speaker -> segments; blank lines join the run around them."""
+    out: list[Segment] = []
+    run: list[BodyLine] = []
+    key: tuple[str, int, str | None] | None = None
+    pending: list[BodyLine] = []
+    for line in body:
+        if not line.text.strip() and line.kind != "diff":
+            if run:
+                pending.append(line)
+            continue
+        this = (line.kind, line.depth, speakers[line.idx])
+        if this != key and run:
+            out.append(_segment(run, key))
+            run = []
+        run.extend(pending if run else [])
+        pending = []
+        run.append(line)
+        key = this
+    if run:
+        out.append(_segment(run, key))
+    return tuple(out)
+
+
+def _segment(run: Sequence[BodyLine], key: tuple[str, int, str | None] | None) -> Segment:
+    assert key is not None
+    kind, depth, speaker = key
+    return Segment(
+        kind=run[0].kind,
+        text="\n".join(line.text for line in run),
+        depth=depth,
+        speaker=speaker,
+        line=run[0].idx,
+    )

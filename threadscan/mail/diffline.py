@@ -1,0 +1,119 @@
+"""Which body lines belong to a diff: a small per-depth state machine.
+
+Recognises git (``diff --git``, ``index``, ``---``/``+++``), hg (``diff -r A -r B
+path``), quilt/svn (``Index:``) headers, ``@@ -a,b +c,d @@`` hunks with their line
+counts, mail-mangled hunks (blank context lines, long lines wrapped by a mail
+client), headerless continuation hunks, and the ``---`` / diffstat preamble.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+__all__ = ["DiffState", "diff_step", "HUNK_HEADER"]
+
+HUNK_HEADER = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+_COMMAND = re.compile(r"^(?:diff (?:-{1,2}[\w=-]+ (?:[0-9a-f]{6,40} )?)+\S|Index: \S+\s*$)")
+_META = re.compile(
+    r"^(?:index [0-9a-f]+\.\.[0-9a-f]+|new file mode|deleted file mode|old mode|new mode|"
+    r"similarity index|dissimilarity index|rename from|rename to|copy from|copy to|"
+    r"Binary files|={10,}|\+\+\+ |--- |RCS file:|retrieving revision)"
+)
+_DIFFSTAT = re.compile(r"^\s*(?:\S.{0,200}\|\s*(?:\d+ ?[+-]*|Bin\b.*)|\d+ files? changed.*)\s*$")
+_WRAP_MIN = 66
+
+
+@dataclass(frozen=True)
+class DiffState:
+    """The diff state of one quote depth."""
+
+    seen: bool = False  # a diff header was seen at this depth
+    header: bool = False  # inside a file header / diffstat block
+    in_hunk: bool = False
+    old: int | None = None  # remaining old-side lines; None = open-ended hunk
+    new: int | None = None
+    last_len: int = 0  # length of the previous diff line (wrapped-line detection)
+
+    def closed(self) -> DiffState:
+        return replace(self, header=False, in_hunk=False, old=None, new=None)
+
+
+def diff_step(state: DiffState, text: str, nxt: str | None) -> tuple[bool, DiffState]:
+    """Is ``text`` a diff line? ``nxt`` is the next line at the same depth (or None)."""
+    m = HUNK_HEADER.match(text)
+    if m:
+        old = int(m.group(2)) if m.group(2) is not None else 1
+        new = int(m.group(4)) if m.group(4) is not None else 1
+        return True, DiffState(seen=True, in_hunk=True, old=old, new=new, last_len=len(text))
+    if _COMMAND.match(text) or _file_header(text, nxt) or _preamble(text, nxt):
+        return True, DiffState(seen=True, header=True)
+    if state.header and (_META.match(text) or _DIFFSTAT.match(text) or not text.strip()):
+        return True, state
+    if state.in_hunk:
+        inside, after = _hunk_step(state, text, nxt)
+        if inside:
+            return True, after
+    if state.seen and _headerless(text, nxt):
+        return True, DiffState(seen=True, in_hunk=True, last_len=len(text))
+    return False, state.closed()
+
+
+def _file_header(text: str, nxt: str | None) -> bool:
+    return text.startswith("--- ") and nxt is not None and nxt.startswith("+++ ")
+
+
+def _preamble(text: str, nxt: str | None) -> bool:
+    """'---' before a diffstat or a diff header (own patches from git format-patch)."""
+    if text.rstrip() != "---" or nxt is None:
+        return False
+    return bool(_DIFFSTAT.match(nxt) or _COMMAND.match(nxt))
+
+
+def _headerless(text: str, nxt: str | None) -> bool:
+    """'+'/'-' lines after an earlier diff at this depth: a hunk whose header was cut."""
+    if text[:1] not in ("+", "-") or text[:3] in ("---", "+++") or text.startswith("-- "):
+        return False
+    return nxt is not None and nxt[:1] in ("+", "-", " ", "@")
+
+
+def _hunk_step(state: DiffState, text: str, nxt: str | None) -> tuple[bool, DiffState]:
+    if state.old is None or state.new is None:
+        return _open_step(state, text, nxt)
+    old, new = state.old, state.new
+    first = text[:1]
+    if first == "+":
+        new -= 1
+    elif first == "-":
+        old -= 1
+    elif first == " " or not text:
+        old, new = old - 1, new - 1
+    elif first != "\\" and not _wrapped(state, text):
+        return False, state.closed()
+    after = replace(state, old=old, new=new, last_len=len(text))
+    if old <= 0 and new <= 0:
+        after = replace(after, old=None, new=None)  # counts spent: go on while lines look like diff
+    return True, after
+
+
+def _diff_shaped(text: str | None) -> bool:
+    if text is None:
+        return True
+    return text[:1] in ("+", "-", " ", "@") or bool(_COMMAND.match(text))
+
+
+def _wrapped(state: DiffState, text: str) -> bool:
+    """A mail client wrapped the previous diff line: its next word did not fit on it."""
+    words = text.split()
+    return bool(words) and state.last_len + 1 + len(words[0]) >= _WRAP_MIN
+
+
+def _open_step(state: DiffState, text: str, nxt: str | None) -> tuple[bool, DiffState]:
+    """A hunk without counts: continue over +/-/space lines and blanks followed by more."""
+    if text[:1] in ("+", "-", " ", "\\") and not text.startswith("-- "):
+        return True, replace(state, last_len=len(text))
+    if text and _diff_shaped(nxt) and _wrapped(state, text):
+        return True, replace(state, last_len=len(text))
+    if not text and nxt is not None and nxt[:1] in ("+", "-", " ", "@"):
+        return True, state
+    return False, state.closed()

@@ -1,0 +1,247 @@
+"""Archive page text -> messages (pipermail, MHonArc, Patchwork, Google Groups text).
+
+``parse_page`` detects the archive kind from the text (signatures in
+``data/pages.toml``), finds the header (subject, author, date) the page shows,
+and parses the body with ``body.segment_lines``. Patchwork pages (several
+messages each flattened onto one line) are rebuilt by ``unflatten``; text
+whose quote markers were lost is recovered by ``unquoted``. What a page does
+not say (a date, an address) is left empty and recorded as a defect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+
+from threadscan.mail.attribution import parse_attribution, sign_off_name
+from threadscan.model import Message, Person, Provenance, Segment, Skip
+
+__all__ = ["parse_page", "detect_kind", "PageHead", "build_message"]
+
+_HEADER_FIELD = re.compile(
+    r"^(?P<key>From|Date|Subject|Message-I[Dd]|In-Reply-To|In-reply-to|References)\s*:\s*(?P<value>.*)$"
+)
+_HEAD_LINES = 12
+_NAV = re.compile(r"^\s*[\[<]\s*(?:Date|Thread|Prev|Next|Index)")
+
+
+@dataclass(frozen=True)
+class PageHead:
+    """What a page says about its message outside the body."""
+
+    subject: str = ""
+    author: Person | None = None
+    date: dt.datetime | None = None
+    date_text: str = ""
+    msgid: str = ""
+    in_reply_to: str | None = None
+    body_start: int = 0  # first body line
+
+
+@lru_cache(maxsize=1)
+def _kinds() -> tuple[tuple[str, int, tuple[re.Pattern[str], ...]], ...]:
+    text = resources.files("threadscan.mail").joinpath("data/pages.toml").read_text("utf-8")
+    rows = tomllib.loads(text)["kind"]
+    return tuple(
+        (str(r["name"]), int(r.get("window", 4000)), tuple(re.compile(p) for p in r["any"]))
+        for r in rows
+    )
+
+
+def detect_kind(text: str) -> str:
+    """'patchwork' | 'pipermail' | 'mhonarc' | 'text' (header-less, e.g. Google Groups)."""
+    for name, window, patterns in _kinds():
+        head = text[:window]
+        if any(p.search(head) for p in patterns):
+            return name
+    return "text"
+
+
+def parse_page(text: str, provenance: Provenance) -> list[Message | Skip]:
+    """Every message the page text holds; a Skip (with the reason) when there is none."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return [Skip(provenance, "empty page text")]
+    kind = detect_kind(text)
+    try:
+        if kind == "patchwork":
+            from threadscan.mail.unflatten import parse_patchwork
+
+            return list(parse_patchwork(text, provenance))
+        if kind == "text":
+            return [_parse_plain(text, provenance)]
+        return [_parse_archive(text, kind, provenance)]
+    except RecursionError as exc:  # pathological nesting: keep going, say why
+        return [Skip(provenance, f"page text too deeply nested: {exc}")]
+
+
+# ---------------------------------------------------------------- pipermail / MHonArc
+
+
+def _parse_archive(text: str, kind: str, provenance: Provenance) -> Message:
+    lines = text.split("\n")
+    head = _pipermail_head(lines) if kind == "pipermail" else _mhonarc_head(lines)
+    head = _header_fields(lines, head)
+    body = lines[head.body_start :]
+    defects = [f"parsed from {kind} page text"]
+    author = head.author or _author_from_body(body, defects)
+    from threadscan.mail.body import segment_lines
+
+    segments = segment_lines(body, author.display or None)
+    return build_message(
+        head, author, segments, "\n".join(body), provenance, defects, locator=kind
+    )
+
+
+def _pipermail_head(lines: Sequence[str]) -> PageHead:
+    """Subject line, 'Name name at host' line, ctime date line (Mailman 2 pipermail)."""
+    from threadscan.mail.headers import parse_date, parse_person
+
+    filled = [(i, ln.strip()) for i, ln in enumerate(lines[: _HEAD_LINES * 2]) if ln.strip()]
+    for pos, (i, value) in enumerate(filled):
+        when = parse_date(value) if len(value) < 60 else None
+        if when is None or pos < 1:
+            continue
+        subject = filled[0][1] if pos >= 2 else ""
+        author = parse_person(filled[pos - 1][1])
+        return PageHead(subject=subject, author=author, date=when, date_text=value, body_start=i + 1)
+    return PageHead(subject=filled[0][1] if filled else "", body_start=0)
+
+
+def _mhonarc_head(lines: Sequence[str]) -> PageHead:
+    """The first non-navigation line is the subject; the body follows it."""
+    for i, line in enumerate(lines[: _HEAD_LINES * 2]):
+        value = line.strip()
+        if not value or _NAV.match(value) or value in ("\xa0",):
+            continue
+        if parse_attribution(value) or value.startswith(">"):
+            return PageHead(body_start=i)
+        return PageHead(subject=value, body_start=i + 1)
+    return PageHead(body_start=0)
+
+
+def _header_fields(lines: Sequence[str], head: PageHead) -> PageHead:
+    """'From: / Date: / Subject: / Message-ID:' lines right after the head, when the page has them."""
+    from threadscan.mail.headers import normalize_msgid, parse_date, parse_person
+
+    i = head.body_start
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    found: dict[str, str] = {}
+    while i < len(lines) and (m := _HEADER_FIELD.match(lines[i].strip())):
+        found[m.group("key").lower()] = m.group("value").strip()
+        i += 1
+    if not found:
+        return head
+    return replace(
+        head,
+        subject=found.get("subject", head.subject),
+        author=parse_person(found["from"]) if "from" in found else head.author,
+        date=parse_date(found.get("date")) or head.date,
+        date_text=found.get("date", head.date_text),
+        msgid=normalize_msgid(found.get("message-id", found.get("message-id"))),
+        in_reply_to=normalize_msgid(found.get("in-reply-to")) or head.in_reply_to,
+        body_start=i,
+    )
+
+
+def _author_from_body(body: Sequence[str], defects: list[str]) -> Person:
+    """No From on the page: the depth-0 sign-off, completed from attribution lines."""
+    from threadscan.mail.body import classify_lines
+    from threadscan.mail.quote import full_name
+
+    classified = classify_lines(body)
+    own = [ln.text for ln in classified if ln.depth == 0 and ln.kind in ("text", "signature")]
+    signed = _last_sign_off(own)
+    if not signed:
+        defects.append("no author on page")
+        return Person(name="", email="")
+    people = _attributed_people(ln.text for ln in classified if ln.kind == "attribution")
+    name = full_name(signed, [p.name for p in people])
+    email = next((p.email for p in people if p.name == name), "")
+    defects.append(f"author from sign-off {signed!r}")
+    from threadscan.mail.headers import parse_person
+
+    obfuscated = parse_person(f"{name} <{email}>").obfuscated if email else False
+    return Person(name=name, email=email, obfuscated=obfuscated)
+
+
+def _last_sign_off(lines: Sequence[str]) -> str | None:
+    """The last sign-off among depth-0 paragraphs ("Thanks!\\nAndres", "Regards,\\nHalil")."""
+    found = None
+    block: list[str] = []
+    for line in [*lines, ""]:
+        if line.strip():
+            block.append(line)
+            continue
+        name = sign_off_name(block) if block else None
+        found = name or found
+        block = []
+    return found
+
+
+def _attributed_people(texts: Sequence[str] | object) -> list[Person]:
+    people = []
+    for text in texts:  # type: ignore[attr-defined]
+        found = parse_attribution(str(text))
+        if found is not None:
+            people.append(Person(name=found.name, email=found.email))
+    return people
+
+
+# ---------------------------------------------------------------- plain text (no header)
+
+
+def _parse_plain(text: str, provenance: Provenance) -> Message:
+    """Header-less text (Google Groups rendering): quote markers may be lost."""
+    from threadscan.mail.unquoted import recover_quotes
+
+    lines = text.split("\n")
+    recovered = recover_quotes(lines)
+    defects = ["parsed from header-less page text", *recovered.defects, "no date on page"]
+    author = recovered.author or Person(name="", email="")
+    return build_message(PageHead(), author, recovered.segments, text, provenance, defects, "text")
+
+
+# ---------------------------------------------------------------- building
+
+
+def build_message(
+    head: PageHead,
+    author: Person,
+    segments: Sequence[Segment],
+    body: str,
+    provenance: Provenance,
+    defects: Sequence[str],
+    locator: str,
+    in_reply_to: str | None = None,
+) -> Message:
+    """A Message from what a page said; synthetic Message-ID when the page shows none."""
+    from threadscan.mail.headers import synth_msgid
+    from threadscan.mail.subject import parse_subject
+
+    found = list(defects)
+    if head.date is None and not any("date" in d for d in found):
+        found.append("no date on page")
+    msgid = head.msgid
+    if not msgid:
+        found.append("no Message-ID on page: synthesized")
+        msgid = synth_msgid(author.email or author.name, head.date_text, head.subject, body)
+    return Message(
+        msgid=msgid,
+        author=author,
+        date=head.date,
+        subject=parse_subject(head.subject),
+        in_reply_to=in_reply_to or head.in_reply_to,
+        references=tuple(x for x in (in_reply_to or head.in_reply_to,) if x),
+        segments=tuple(segments),
+        provenance=replace(provenance, locator=provenance.locator or locator),
+        list_id=provenance.list_id,
+        msgid_synthetic=not head.msgid,
+        defects=tuple(dict.fromkeys(found)),
+    )

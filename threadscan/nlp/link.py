@@ -1,0 +1,197 @@
+"""Links from a review sentence to the code it is about (pure).
+
+Evidence, in order of strength:
+
+1. ``hunk``: the quoted diff right above the sentence, matched to the thread's
+   hunks by *content* (changed and context lines, re-anchored on text, never
+   on line numbers). When the quoted diff holds several hunks, the one whose
+   function the sentence names (or describes: "emergency sweeps" ->
+   ``p2m_pod_emergency_sweep``) wins, else the nearest (last) one.
+2. ``lock`` / ``function``: names in the sentence, matched against the
+   thread's lock changes, hunk functions and diff identifiers; a generic
+   "the mutex" resolves to the one mutex named in the surrounding text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from threadscan.model import Hunk, Link, LockChange, Patch
+from threadscan.nlp.entities import Entity, is_lockish, normalize_lock
+
+_HUNK_HEADER = re.compile(r"^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@ ?(.*)$", re.MULTILINE)
+_IDENT = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
+_CALLED = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+_FUNC_IN_SECTION = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+_GENERIC = re.compile(r"\bthe (mutex|lock|spinlock|spin lock|rwsem|semaphore|sem)\b", re.IGNORECASE)
+_LOCK_EXPR = re.compile(r"&?[A-Za-z_][\w]*(?:(?:->|\.)[A-Za-z_]\w*)*(?![\w(])(?!\s*\()")
+_KEYWORDS = frozenset({"if", "for", "while", "switch", "return", "sizeof", "else", "do"})
+MIN_OVERLAP = 2
+
+
+@dataclass(frozen=True)
+class ThreadCode:
+    """What the sentences of one thread can be linked to."""
+
+    hunks: tuple[Hunk, ...]  # own patches first, then quoted views
+    lock_changes: tuple[LockChange, ...]
+    functions: frozenset[str]  # hunk functions and functions called in hunk lines
+    locks: frozenset[str]  # lock expressions of lock changes and lock-ish diff identifiers
+
+    @property
+    def idents(self) -> frozenset[str]:
+        return self.functions | self.locks
+
+
+def _hunk_functions(h: Hunk) -> set[str]:
+    names = {h.function} if h.function else set()
+    names |= {m for ln in h.lines for m in _CALLED.findall(ln.text)} - _KEYWORDS
+    return names
+
+
+def _hunk_locks(h: Hunk) -> set[str]:
+    exprs = {normalize_lock(m) for ln in h.lines for m in _LOCK_EXPR.findall(ln.text)}
+    return {e for e in exprs if is_lockish(e)}
+
+
+def thread_code(patches: Sequence[Patch], lock_changes: Sequence[LockChange]) -> ThreadCode:
+    ordered = [p for p in patches if not p.quoted] + [p for p in patches if p.quoted]
+    hunks = tuple(h for p in ordered for h in p.hunks)
+    funcs: set[str] = set()
+    locks = {lc.lock for lc in lock_changes if lc.lock}
+    for h in hunks:
+        funcs |= _hunk_functions(h)
+        locks |= _hunk_locks(h)
+    return ThreadCode(hunks, tuple(lock_changes), frozenset(funcs), frozenset(locks))
+
+
+def _norm_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _chunks(diff_text: str) -> list[tuple[str, set[str]]]:
+    """Quoted diff text -> [(section of its @@ header, normalized body lines)]."""
+    out: list[tuple[str, set[str]]] = []
+    section, body = "", set()
+    for line in diff_text.splitlines():
+        m = _HUNK_HEADER.match(line)
+        if m:
+            if body:
+                out.append((section, body))
+            section, body = m.group(1), set()
+        elif line[:1] in "+- " and not line.startswith(("+++", "---")):
+            norm = _norm_line(line[1:])
+            if len(norm) > 3:
+                body.add(norm)
+    if body:
+        out.append((section, body))
+    return out
+
+
+def _best_hunk(section: str, body: set[str], hunks: Sequence[Hunk]) -> Hunk | None:
+    best, score = None, 0
+    for h in hunks:
+        lines = {_norm_line(ln.text) for ln in h.lines}
+        overlap = len(body & lines)
+        if section and h.section and _norm_line(section)[:30] == _norm_line(h.section)[:30]:
+            overlap += 1
+        if overlap > score:
+            best, score = h, overlap
+    return best if score >= MIN_OVERLAP else None
+
+
+def match_hunks(diff_text: str, code: ThreadCode) -> list[Hunk]:
+    """The thread hunks a quoted diff shows, in the order they are quoted."""
+    out: list[Hunk] = []
+    for section, body in _chunks(diff_text):
+        h = _best_hunk(section, body, code.hunks)
+        if h is not None and h not in out:
+            out.append(h)
+    return out
+
+
+def _words(text: str) -> list[str]:
+    return [w.rstrip("s") for w in re.findall(r"[a-z0-9]+", text.lower())]
+
+
+def described_functions(sentence: str, candidates: Iterable[str]) -> list[str]:
+    """Functions a sentence describes in words: "emergency sweeps" -> *_emergency_sweep."""
+    words = " ".join(_words(sentence))
+    scored: list[tuple[float, str]] = []
+    for name in candidates:
+        parts = [p.rstrip("s") for p in name.lower().split("_") if p]
+        for n in range(len(parts), 1, -1):
+            hits = [" ".join(parts[i : i + n]) for i in range(len(parts) - n + 1)]
+            if any(re.search(rf"\b{re.escape(h)}\b", words) for h in hits):
+                scored.append((n / len(parts), name))
+                break
+    if not scored:
+        return []
+    top = max(s for s, _ in scored)
+    return sorted(name for s, name in scored if s == top)
+
+
+def _lock_target(name: str, code: ThreadCode) -> tuple[str, str]:
+    if name in code.locks:
+        return name, "matched lock change" if any(lc.lock == name for lc in code.lock_changes) \
+            else "named in sentence, seen in diff"
+    for lock in sorted(code.locks):
+        if lock.endswith(("->" + name, "." + name)):
+            return lock, "named in sentence, matched diff lock"
+    return name, "named in sentence"
+
+
+def generic_lock(sentence: str, contexts: Sequence[str], named: Sequence[str]) -> str | None:
+    """'the mutex' -> the single mutex-like lock named in the surrounding text
+    (the nearest context that names exactly one wins)."""
+    m = _GENERIC.search(sentence)
+    if not m or named:
+        return None
+    noun = m.group(1).lower().replace("spin lock", "spinlock")
+    for context in contexts:
+        found = {normalize_lock(x) for x in _LOCK_EXPR.findall(context)}
+        cands = sorted(x for x in found if is_lockish(x) and (noun == "lock" or noun in x.lower()))
+        if len(cands) == 1:
+            return cands[0]
+        if cands:
+            return None
+    return None
+
+
+def link_sentence(
+    sentence: str,
+    entities: Sequence[Entity],
+    diff_above: str,
+    contexts: Sequence[str],
+    code: ThreadCode,
+) -> tuple[Link, ...]:
+    """All links of one sentence (hunk, locks, functions), without duplicates."""
+    links: list[Link] = []
+    lock_names = [e.text for e in entities if e.label == "LOCK"]
+    for name in lock_names:
+        target, why = _lock_target(name, code)
+        links.append(Link("lock", target, why))
+    generic = generic_lock(sentence, contexts, lock_names)
+    if generic:
+        links.append(Link("lock", generic, "'the lock' resolved from the surrounding text"))
+    for e in entities:
+        if e.label == "FUNC":
+            links.append(Link("function", e.text, "named in sentence"))
+    links.extend(_hunk_links(sentence, diff_above, code))
+    return tuple(dict.fromkeys(links))
+
+
+def _hunk_links(sentence: str, diff_above: str, code: ThreadCode) -> list[Link]:
+    shown = match_hunks(diff_above, code) if diff_above else []
+    pool = {f for h in shown for f in _hunk_functions(h)} or set(code.functions)
+    described = described_functions(sentence, pool)
+    links = [Link("function", f, "described in sentence") for f in described]
+    if not shown:
+        return links
+    chosen = [h for h in shown if h.function in described] or [shown[-1]]
+    links.append(Link("hunk", chosen[-1].id, "quoted lines above"))
+    if chosen[-1].function and not described:
+        links.append(Link("function", chosen[-1].function, "function of the quoted hunk"))
+    return links

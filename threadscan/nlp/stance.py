@@ -1,0 +1,162 @@
+"""Combining rules and model into one decision per sentence.
+
+How rules and model combine (recorded in ``Objection.fired``):
+
+* Rules give precision. A non-negated category cue (``rule:race.words``) makes
+  the sentence a candidate; its stance comes from cue frames: a final ``?`` is a
+  question (a suggestion when a suggestion frame is present), else suggestion
+  frames, else objection frames, else the model's stance.
+* The model adds recall. ``textcat_multilabel`` categories above
+  ``Thresholds.model_add`` join rule categories; with no rule cue at all the
+  model alone must clear ``model_alone`` for a category and ``stance_alone``
+  for "not none" (``model:textcat.v1:race=0.91``).
+* Rules veto. Negated cues ("I don't think this can deadlock") do not count;
+  a dismissal ("not a real issue", "is fine") after the last live cue drops the
+  sentence; trailers and one-word lines are never objections.
+* Stricter for the patch author (``strict=True``): a defence or explanation is
+  not review, so an author's sentence needs a stance frame as well as a cue.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from threadscan.model import CATEGORIES, Category, Stance
+from threadscan.nlp.pipeline import Analysed
+from threadscan.nlp.rules import Hit
+
+_TRAILER = re.compile(r"^\s*[A-Z][\w-]*-by:|^\s*(?:Cc|Fixes|Link|Closes):", re.IGNORECASE)
+_QUESTION_END = re.compile(r"\?[\s\"')\]]*$")
+_STANCES = ("objection", "question", "suggestion")
+_STRONG_SUGGESTION = re.compile(
+    r"\b(?:why not|can(?:'t|not)? we|could (?:we|you|the)|how about|what about|i'?d suggest|"
+    r"i suggest|would it be|instead|rather than|should|please|prefer|worth|suffice|better|"
+    r"simpler|could|need to|needs to|want to)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    model_add: float = 0.5  # model category joins rule categories
+    model_alone: float = 0.75  # model category without any rule cue
+    stance_alone: float = 0.7  # P(not none) needed when no rule cue fired
+    none_veto: float = 0.92  # model P(none) that vetoes a rule-only candidate
+
+
+@dataclass(frozen=True)
+class Decision:
+    stance: Stance
+    categories: tuple[Category, ...]
+    fired: tuple[str, ...]
+    confidence: float
+
+
+def _live(hits: tuple[Hit, ...], names: tuple[str, ...]) -> list[Hit]:
+    return [h for h in hits if h.group in names and not h.negated]
+
+
+def _in_context(a: Analysed, hits: list[Hit], required: tuple[tuple[str, str], ...]) -> list[Hit]:
+    """Drop category hits whose category needs a locking context the sentence lacks."""
+    need = dict(required)
+    return [h for h in hits if h.group not in need or re.search(need[h.group], a.text, re.I)]
+
+
+def _vetoed(hits: tuple[Hit, ...]) -> bool:
+    live = _live(hits, CATEGORIES)
+    dismissals = [h for h in hits if h.group == "dismissal"]
+    if not dismissals:
+        return False
+    return not live or max(h.start for h in dismissals) > max(h.start for h in live)
+
+
+def rule_stance(a: Analysed) -> Stance | None:
+    """Stance from cue frames alone (None when no frame fired)."""
+    groups = {h.group for h in a.hits}
+    if _QUESTION_END.search(a.text):
+        strong = "suggestion" in groups and _STRONG_SUGGESTION.search(a.text)
+        return "suggestion" if strong else "question"
+    if "suggestion" in groups and _STRONG_SUGGESTION.search(a.text):
+        return "suggestion"
+    if "objection" in groups:
+        return "objection"
+    if "suggestion" in groups:
+        return "suggestion"
+    return None
+
+
+def _model_stance(a: Analysed) -> Stance:
+    best = max(_STANCES, key=a.stance_score)
+    return best  # type: ignore[return-value]
+
+
+def _ordered(cats: list[str]) -> tuple[Category, ...]:
+    seen: list[Category] = []
+    for c in cats:
+        if c in CATEGORIES and c not in seen:
+            seen.append(c)  # type: ignore[arg-type]
+    return tuple(seen)
+
+
+def _rule_fired(hits: list[Hit], stance_hits: list[Hit]) -> tuple[str, ...]:
+    rules = [f"rule:{h.rule}" for h in (*hits, *stance_hits)]
+    return tuple(dict.fromkeys(rules))
+
+
+def decide(
+    a: Analysed,
+    model: str | None,
+    th: Thresholds = Thresholds(),
+    strict: bool = False,
+    required: tuple[tuple[str, str], ...] = (),
+) -> Decision | None:
+    """The objection decision for one analysed sentence, or None (not review)."""
+    if _TRAILER.match(a.text) or len(a.text.split()) < 3 or _vetoed(a.hits):
+        return None
+    live = _in_context(a, _live(a.hits, CATEGORIES), required)
+    rstance = rule_stance(a)
+    if not live and rstance in ("objection", "suggestion") and not strict:
+        live = _fallback_design(a, required)
+    p_objection = 1.0 - a.stance_score("none") if model else 0.0
+    model_cats = [c for c in CATEGORIES if a.cat_score(c) >= th.model_add] if model else []
+    if live:
+        if strict and rstance is None:
+            return None
+        if model and a.stance_score("none") >= th.none_veto and rstance is None:
+            return None
+        cats = _ordered([h.group for h in live] + model_cats)
+        conf = max(0.75 if rstance is None else 0.9, p_objection)
+    else:
+        alone = [c for c in CATEGORIES if model and a.cat_score(c) >= th.model_alone]
+        if not alone or p_objection < th.stance_alone or (strict and rstance is None):
+            return None
+        cats = _ordered(alone)
+        conf = min(p_objection, max(a.cat_score(c) for c in alone))
+    stance = rstance or (_model_stance(a) if model else "objection")
+    stance_hits = [h for h in a.hits if h.group in _STANCES]
+    fired = _rule_fired(live, stance_hits) + tuple(
+        f"model:{model}:{c}={a.cat_score(c):.2f}" for c in cats if model and a.cat_score(c) >= th.model_add
+    )
+    return Decision(stance, cats, fired, round(conf, 3))
+
+
+def _fallback_design(a: Analysed, required: tuple[tuple[str, str], ...]) -> list[Hit]:
+    """A strong frame about locking with no category cue is a design remark."""
+    need = dict(required).get("design")
+    if not need or not re.search(need, a.text, re.I) or not _STRONG_SUGGESTION.search(a.text):
+        return []
+    return [Hit("design", "design.fallback", 0, 0, "")]
+
+
+def stance_only(
+    a: Analysed, strict: bool = False, required: tuple[tuple[str, str], ...] = ()
+) -> Stance | None:
+    """A strong stance frame without a category cue (for paragraph context)."""
+    if _TRAILER.match(a.text) or _vetoed(a.hits) or _in_context(a, _live(a.hits, CATEGORIES),
+                                                                  required):
+        return None
+    stance = rule_stance(a)
+    if stance is None or stance == "question" or strict:
+        return None
+    return stance if _STRONG_SUGGESTION.search(a.text) or stance == "objection" else None

@@ -1,0 +1,161 @@
+"""Tagging a thread: review sentences -> Objections, Approvals, prose order edges.
+
+What is tagged: the own text of replies and the quoted text inside them (the
+quote speaker is the sentence's speaker); never a non-reply posting's own text
+(a commit message or cover letter describes, it does not review), diffs,
+trailers, signatures or footers. The same sentence by the same speaker seen in
+several messages (original and quotes) is one Objection whose ``seen_in`` lists
+the other msgids. A sentence with a strong stance frame but no category cue
+("This assert should stay where it is.") takes the categories of the objection
+next to it in the same paragraph (``context:paragraph``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from threadscan.model import Message, Objection, OrderEdge, Segment
+from threadscan.nlp.link import ThreadCode, link_sentence
+from threadscan.nlp.pipeline import Analysed, Pipeline, analyse
+from threadscan.nlp.prose_order import stated_edges
+from threadscan.nlp.sentences import paragraphs, split_paragraph
+from threadscan.nlp.stance import Decision, decide, stance_only
+
+_DIFFISH = re.compile(r"^@@ -\d+(?:,\d+)? \+\d+", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One sentence to tag, with where it was found."""
+
+    msgid: str
+    speaker: str | None
+    text: str
+    quoted: bool
+    depth: int
+    para: tuple[int, int, int]  # (message index, segment index, paragraph index)
+    diff_above: str = ""
+    contexts: tuple[str, ...] = ()  # nearest first: segment + diff above, whole message
+    strict: bool = False  # spoken by the patch author
+
+
+def is_posting(msg: Message) -> bool:
+    """A non-reply first posting (patch or cover letter): its own text is description."""
+    return not msg.subject.is_reply and not msg.parent_ids and not msg.segments_of("quote")
+
+
+def _is_diff(seg: Segment) -> bool:
+    return seg.kind == "diff" or (seg.kind == "quote" and bool(_DIFFISH.search(seg.text)))
+
+
+def _diff_above(segs: Sequence[Segment], i: int) -> str:
+    depth = segs[i].depth if segs[i].kind == "quote" else 0
+    for seg in reversed(segs[:i]):
+        if _is_diff(seg) and seg.depth > depth:
+            return seg.text
+    return ""
+
+
+def _same_person(a: str | None, b: str) -> bool:
+    return bool(a) and bool(b) and (a or "").strip().lower() == b.strip().lower()
+
+
+def message_units(mi: int, msg: Message, authors: frozenset[str]) -> list[Unit]:
+    """The taggable sentences of one message."""
+    if is_posting(msg):
+        return []
+    out: list[Unit] = []
+    segs = msg.segments
+    whole = "\n".join(s.text for s in segs if s.kind in ("text", "quote", "diff"))
+    for si, seg in enumerate(segs):
+        if seg.kind not in ("text", "quote") or _is_diff(seg):
+            continue
+        speaker = seg.speaker if seg.kind == "quote" else (seg.speaker or msg.author.display)
+        strict = any(_same_person(speaker, a) for a in authors)
+        above = _diff_above(segs, si)
+        for pi, par in enumerate(paragraphs(seg.text)):
+            for sentence in split_paragraph(par):
+                out.append(Unit(msg.msgid, speaker, sentence, seg.kind == "quote",
+                                seg.depth if seg.kind == "quote" else 0, (mi, si, pi),
+                                above, (seg.text + "\n" + above, whole), strict))
+    return out
+
+
+def patch_authors(messages: Sequence[Message], patch_msgids: Iterable[str]) -> frozenset[str]:
+    """Who wrote the patch: posters of own patches and non-reply PATCH mails, and the
+    speakers that quoted diffs are attributed to."""
+    ids = set(patch_msgids)
+    names = {m.author.display for m in messages if m.msgid in ids or is_posting(m)
+             or (not m.subject.is_reply and "PATCH" in (p.upper() for p in m.subject.prefixes))}
+    names |= {s.speaker or "" for m in messages for s in m.segments if s.kind == "diff"}
+    return frozenset(n for n in names if n)
+
+
+def _inherit(units: Sequence[Unit], analysed: Sequence[Analysed],
+             decisions: list[Decision | None], need: tuple[tuple[str, str], ...] = ()
+             ) -> list[Decision | None]:
+    out = list(decisions)
+    for i, (u, a) in enumerate(zip(units, analysed, strict=True)):
+        if decisions[i] is not None:
+            continue
+        stance = stance_only(a, strict=u.strict, required=need)
+        if stance is None:
+            continue
+        order = [i + 1, i - 1, i + 2, i - 2, i + 3]
+        near = [j for j in order if 0 <= j < len(units) and decisions[j] is not None
+                and units[j].para[:2] == u.para[:2]
+                and (units[j].para == u.para or (j == i + 1 and u.text.endswith(":")))]
+        if near:
+            d = decisions[near[0]]
+            assert d is not None
+            fired = tuple(f"rule:{h.rule}" for h in a.hits if h.group == stance)
+            out[i] = Decision(stance, d.categories, (*fired, "context:paragraph"), 0.6)
+    return out
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def merge_duplicates(objections: Iterable[Objection]) -> tuple[Objection, ...]:
+    """The same sentence by the same speaker seen twice is one Objection."""
+    kept: list[Objection] = []
+    index: dict[str, list[int]] = {}
+    for ob in objections:
+        slots = index.setdefault(_key(ob.sentence), [])
+        match = next((k for k in slots if kept[k].speaker in (ob.speaker, None)
+                      or ob.speaker is None), None)
+        if match is None:
+            slots.append(len(kept))
+            kept.append(ob)
+            continue
+        first = kept[match]
+        seen = first.seen_in if ob.msgid in (first.msgid, *first.seen_in) else (
+            *first.seen_in, ob.msgid)
+        kept[match] = replace(
+            first, speaker=first.speaker or ob.speaker, seen_in=seen,
+            quoted=first.quoted and ob.quoted, links=tuple(dict.fromkeys(first.links + ob.links)))
+    return tuple(kept)
+
+
+def tag_units(pipe: Pipeline, units: Sequence[Unit], code: ThreadCode
+              ) -> tuple[list[Objection], list[OrderEdge]]:
+    """Objections and stated order edges of the units (one batched pipeline run)."""
+    analysed = analyse(pipe, [u.text for u in units], code.idents)
+    need = pipe.cues.context_required
+    decisions = _inherit(units, analysed, [
+        decide(a, pipe.model, strict=u.strict, required=need)
+        for u, a in zip(units, analysed, strict=True)
+    ], need)
+    objections: list[Objection] = []
+    edges: list[OrderEdge] = []
+    for u, a, d in zip(units, analysed, decisions, strict=True):
+        edges.extend(stated_edges(u.text, a.entities, u.msgid))
+        if d is None:
+            continue
+        links = link_sentence(u.text, a.entities, u.diff_above, u.contexts, code)
+        objections.append(Objection(u.msgid, u.speaker, u.text, d.stance, d.categories, links,
+                                    d.fired, u.quoted, u.depth, (), d.confidence))
+    return objections, edges

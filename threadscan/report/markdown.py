@@ -1,0 +1,108 @@
+"""Markdown review summary: tables for people and versions, a section per objection.
+
+Mail text is untrusted: Markdown/HTML metacharacters in it are escaped so a subject like
+``<script>`` or ``](javascript:...)`` renders as text. Sources are numbered footnote links.
+"""
+
+from __future__ import annotations
+
+import re
+
+from threadscan.report.summary import DebateItem, Summary
+from threadscan.report.text import Footnotes, day, edge_text, header_facts, who
+
+MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&])")
+
+
+def esc(text: str) -> str:
+    """Escape Markdown and inline-HTML metacharacters; newlines become spaces."""
+    return MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def code_span(text: str) -> str:
+    """Inline code that cannot be broken out of (backticks and newlines removed)."""
+    return "`" + text.replace("`", "'").replace("\n", " ") + "`"
+
+
+def link(url: str | None) -> str:
+    """An autolink for plain http(s) URLs only; anything else is shown as code."""
+    if not url:
+        return ""
+    if re.fullmatch(r"https?://[^\s<>`]+", url):
+        return f"<{url}>"
+    return code_span(url)
+
+
+def fence(lines: list[str]) -> list[str]:
+    longest = max((len(m) for ln in lines for m in re.findall(r"`+|~+", ln)), default=0)
+    mark = "`" * max(3, longest + 1)
+    return [f"{mark}diff", *lines, mark]
+
+
+def debate_md(d: DebateItem, notes: Footnotes) -> list[str]:
+    cats = ", ".join(d.categories)
+    quoted = " · quoted" if d.quoted else ""
+    out = [
+        f"### {d.number}. {d.stance} — {cats}",
+        "",
+        f"**{esc(d.speaker or 'unknown')}** ({d.role}){quoted} {notes.ref(d.cite)}",
+        "",
+        f"> {esc(d.sentence)}",
+        "",
+    ]
+    for ref in d.code:
+        if ref.hunk is None:
+            out += [f"Code: {code_span((ref.function or '?') + '()')} (not in the patch)", ""]
+            continue
+        place = f"{ref.file or '?'}: {ref.function or '?'}()"
+        out += [f"Code: {code_span(place)}" + (f" {code_span(ref.header)}" if ref.header else "")]
+        if ref.lines:
+            extra = [f"# ... {ref.omitted} more changed line(s)"] if ref.omitted else []
+            out += ["", *fence([*ref.lines, *extra])]
+        out.append("")
+    if d.locks:
+        out += ["Locks: " + ", ".join(code_span(lk) for lk in d.locks), ""]
+    o = d.outcome
+    if o.reply:
+        out.append(f"Outcome: {esc(o.replier or '')} replied: “{esc(o.reply)}” "
+                   f"{notes.ref(o.reply_cite)}; {esc(o.detail)}")
+    else:
+        out.append(f"Outcome: {esc(o.detail)}")
+    return [*out, ""]
+
+
+def render_markdown(s: Summary) -> str:
+    notes = Footnotes()
+    out = [f"# {esc(s.subject)}", "", esc(header_facts(s)), "",
+           f"Thread id: {code_span(s.thread_id)}", "", "## Participants", ""]
+    out += ["| role | person | messages | why | sources |", "|---|---|---|---|---|"]
+    out += [
+        f"| {p.role} | {esc(who(p.name, p.email))} | {p.messages} | {esc(p.why)} "
+        f"| {notes.ref(*p.cites[:3])} |"
+        for p in s.participants
+    ]
+    out += ["", "## Versions", "",
+            "| version | posted patches | quoted patches | messages | first | approvals |",
+            "|---|---|---|---|---|---|"]
+    for v in s.version_info:
+        acks = "; ".join(f"{a.kind} {esc(a.person)} {notes.ref(a.cite)}" for a in v.approvals)
+        out.append(f"| v{v.version} {notes.ref(*v.cites[:3])} | {v.patches} "
+                   f"| {v.quoted_patches} | {v.messages} "
+                   f"| {day(v.first)} | {acks or '—'} |")
+    out += ["", "## Lock changes", ""]
+    for fl in s.functions:
+        out.append(f"- {code_span(fl.file)} {code_span((fl.function or '(file scope)') + '()')}")
+        out += [
+            f"  - {c.kind}: {code_span(c.lock)} via {code_span(c.primitive)}"
+            + (f" — {esc(c.detail)}" if c.detail else "") + f" {notes.ref(c.cite)}"
+            for c in fl.changes
+        ]
+    out += [] if s.functions else ["No lock changes in posted patches."]
+    out += ["", "## Lock order", ""]
+    out += [f"- {esc(edge_text(e))} {notes.ref(e.cite)}"
+            for e in s.edges] or ["No order edges."]
+    out += ["", "## Debate", ""]
+    out += [ln for d in s.debate for ln in debate_md(d, notes)] or ["No objections found.", ""]
+    out += ["## Sources", ""]
+    out += [f"{n}. {code_span(c.msgid)} {link(c.url)}".rstrip() for n, c in notes.listing()]
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,151 @@
+"""Plain-text review summary (fits ``width`` columns, 100 by default).
+
+Claims end in ``[n]``; the numbered sources (message id + archive URL) close the report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from dataclasses import dataclass, field
+
+from threadscan.report.summary import (
+    Citation,
+    CodeRef,
+    DebateItem,
+    EdgeItem,
+    Participant,
+    Summary,
+    VersionInfo,
+)
+
+
+@dataclass
+class Footnotes:
+    """Numbers citations in order of first use; local to one render call."""
+
+    numbers: dict[Citation, int] = field(default_factory=dict)
+
+    def ref(self, *cites: Citation | None) -> str:
+        nums = []
+        for cite in cites:
+            if cite is not None:
+                nums.append(self.numbers.setdefault(cite, len(self.numbers) + 1))
+        return "".join(f"[{n}]" for n in dict.fromkeys(nums))
+
+    def listing(self) -> list[tuple[int, Citation]]:
+        return [(n, c) for c, n in self.numbers.items()]
+
+
+def day(value: dt.datetime | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else "?"
+
+
+def who(name: str, email: str) -> str:
+    if name and email:
+        return f"{name} <{email}>"
+    return name or email or "(unknown)"
+
+
+def span(first: dt.datetime | None, last: dt.datetime | None) -> str:
+    if first is None:
+        return "dates unknown"
+    return day(first) if day(first) == day(last) else f"{day(first)} .. {day(last)}"
+
+
+def header_facts(s: Summary) -> str:
+    versions = ", ".join(f"v{v}" for v in s.versions) or "none"
+    ghosts = f", {s.ghosts} not archived" if s.ghosts else ""
+    return (
+        f"Series: {s.series or '(none)'} | versions {versions} | "
+        f"{s.message_count} messages{ghosts} | {span(s.first, s.last)}"
+    )
+
+
+def participant_line(p: Participant, notes: Footnotes) -> str:
+    count = f"{p.messages} msg" + ("s" if p.messages != 1 else "")
+    return f"{p.role:<11} {who(p.name, p.email)} — {count}, {p.why} {notes.ref(*p.cites[:3])}"
+
+
+def version_line(v: VersionInfo, notes: Footnotes) -> str:
+    acks = "; ".join(f"{a.kind} {a.person} {notes.ref(a.cite)}" for a in v.approvals)
+    quoted = f" (+{v.quoted_patches} quoted in replies)" if v.quoted_patches else ""
+    return (
+        f"v{v.version}: {v.patches} posted patch(es){quoted}, {v.messages} message(s), "
+        f"first {day(v.first)} "
+        f"{notes.ref(*v.cites[:3])}" + (f"; approvals: {acks}" if acks else "; no approvals")
+    )
+
+
+def edge_line(e: EdgeItem, notes: Footnotes) -> str:
+    return f"{edge_text(e)} {notes.ref(e.cite)}"
+
+
+def edge_text(e: EdgeItem) -> str:
+    marks = [e.origin, e.change]
+    marks += ["trylock"] if e.trylock else []
+    marks += ["INVERSION"] if e.inversion else []
+    where = f" in {e.function}()" if e.function else ""
+    return f"{e.outer} -> {e.inner} ({', '.join(marks)}){where}"
+
+
+def code_lines(ref: CodeRef) -> list[str]:
+    if ref.hunk is None:
+        return [f"code: {ref.function or '?'}() (not in the patch)"]
+    place = f"{ref.file or '?'}: {ref.function or '?'}()"
+    out = [f"code: {place}", *([f"  {ref.header}"] if ref.header else [])]
+    out += [f"    {ln}" for ln in ref.lines]
+    out += [f"    ... {ref.omitted} more changed line(s)"] if ref.omitted else []
+    return out
+
+
+def debate_lines(d: DebateItem, notes: Footnotes, width: int) -> list[str]:
+    cats = ", ".join(d.categories)
+    quoted = " (quoted)" if d.quoted else ""
+    head = f"#{d.number} {d.stance} [{cats}] by {d.speaker or 'unknown'} ({d.role}){quoted}"
+    body = textwrap.wrap(f'"{d.sentence}" {notes.ref(d.cite)}', width - 6)
+    out = [head, *("    " + ln for ln in body)]
+    for ref in d.code:
+        out += ["    " + ln for ln in code_lines(ref)]
+    if d.locks:
+        out.append(f"    locks: {', '.join(d.locks)}")
+    o = d.outcome
+    reply = f'{o.replier} replied: "{o.reply}" {notes.ref(o.reply_cite)}' if o.reply else ""
+    out += textwrap.wrap(f"outcome: {reply + '; ' if reply else ''}{o.detail}", width - 2,
+                         initial_indent="    ", subsequent_indent="      ")
+    return out
+
+
+def section(title: str, lines: list[str], empty: str) -> list[str]:
+    return ["", title.upper(), *(["  " + ln for ln in lines] or [f"  ({empty})"])]
+
+
+def render_text(s: Summary, *, width: int = 100) -> str:
+    """The summary as plain text lines of at most ``width`` columns (code lines cut)."""
+    notes = Footnotes()
+    out = [f"THREAD {s.subject}", header_facts(s), f"Thread id: {s.thread_id}"]
+    out += section("Participants", [participant_line(p, notes) for p in s.participants], "none")
+    out += section("Versions", [version_line(v, notes) for v in s.version_info], "none")
+    changes = []
+    for fl in s.functions:
+        changes.append(f"{fl.file}: {fl.function or '(file scope)'}()")
+        changes += [
+            f"  {c.sign}{c.kind:<18} {c.lock} via {c.primitive}"
+            + (f" — {c.detail}" if c.detail else "") + f" {notes.ref(c.cite)}"
+            for c in fl.changes
+        ]
+    out += section("Lock changes", changes, "no lock changes in posted patches")
+    out += section("Lock order", [edge_line(e, notes) for e in s.edges], "no order edges")
+    debate = [ln for d in s.debate for ln in [*debate_lines(d, notes, width), ""]]
+    out += section("Debate", debate[:-1], "no objections found")
+    out += section("Sources", [f"[{n}] {c.msgid} {c.url or ''}".rstrip()
+                               for n, c in notes.listing()], "none")
+    return "\n".join(fit(line, width) for line in out) + "\n"
+
+
+def fit(line: str, width: int) -> str:
+    """Cut an over-long line (code, long names); source lines keep their URL whole."""
+    line = line.rstrip()
+    if len(line) <= width or line.lstrip().startswith("[") or "://" in line:
+        return line
+    return line[: width - 1] + "…"

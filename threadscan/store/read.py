@@ -1,0 +1,148 @@
+"""Reads from the corpus: messages, threads and stored analyses back as model objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+
+from threadscan.errors import UsageError
+from threadscan.model import (
+    Attachment,
+    Link,
+    Message,
+    Objection,
+    Segment,
+    Thread,
+    ThreadAnalysis,
+    ThreadNode,
+)
+from threadscan.store import analysis_codec as ac
+from threadscan.store import codec
+from threadscan.store.types import ThreadKey, ThreadRow
+from threadscan.store.write import CHUNK
+
+_MSG_SQL = f"SELECT {', '.join(codec.MESSAGE_COLUMNS)} FROM messages"
+
+
+def messages(conn: sqlite3.Connection, msgids: Sequence[str]) -> list[Message]:
+    """The stored messages among ``msgids``, in the order asked (unknown ids are absent)."""
+    found: dict[str, Message] = {}
+    ids = list(dict.fromkeys(msgids))
+    for i in range(0, len(ids), CHUNK):
+        part = ids[i : i + CHUNK]
+        where = f" WHERE msgid IN ({', '.join('?' * len(part))})"
+        for m in _build(conn, conn.execute(_MSG_SQL + where, part).fetchall()):
+            found[m.msgid] = m
+    return [found[m] for m in ids if m in found]
+
+
+def _build(conn: sqlite3.Connection, rows: list[codec.Row]) -> list[Message]:
+    if not rows:
+        return []
+    ids = [r[0] for r in rows]
+    marks = ", ".join("?" * len(ids))
+    segs: dict[str, list[Segment]] = {i: [] for i in ids}
+    for r in conn.execute(
+        "SELECT msgid, kind, depth, speaker, line, text FROM segments "
+        f"WHERE msgid IN ({marks}) ORDER BY msgid, idx", ids):
+        segs[r[0]].append(codec.segment_from_row(r[1:]))
+    atts: dict[str, list[Attachment]] = {i: [] for i in ids}
+    for r in conn.execute(
+        "SELECT msgid, filename, content_type, text FROM attachments "
+        f"WHERE msgid IN ({marks}) ORDER BY msgid, idx", ids):
+        atts[r[0]].append(codec.attachment_from_row(r[1:]))
+    return [codec.message_from_row(r, segs[r[0]], atts[r[0]]) for r in rows]
+
+
+def iter_messages(conn: sqlite3.Connection, batch: int = 1000) -> Iterator[Message]:
+    """Every stored message, oldest first (undated last), loaded ``batch`` at a time."""
+    ids = [r[0] for r in conn.execute(
+        "SELECT msgid FROM messages ORDER BY epoch IS NULL, epoch, msgid")]
+    for i in range(0, len(ids), batch):
+        yield from messages(conn, ids[i : i + batch])
+
+
+def iter_thread_keys(conn: sqlite3.Connection) -> Iterator[ThreadKey]:
+    """What threading needs of every message, oldest first, without bodies."""
+    sql = ("SELECT msgid, refs, in_reply_to, subject_clean, is_reply, date_utc, tz_offset "
+           "FROM messages ORDER BY epoch IS NULL, epoch, msgid")
+    for msgid, refs, irt, subject, is_reply, date_utc, tz in conn.execute(sql):
+        parents = [p for p in (*json.loads(refs), irt) if p and p != msgid]
+        yield ThreadKey(msgid, tuple(dict.fromkeys(parents)), subject, bool(is_reply),
+                        codec.date_from_parts(date_utc, tz))
+
+
+def _when(epoch: float | None) -> dt.datetime | None:
+    return None if epoch is None else dt.datetime.fromtimestamp(epoch, dt.UTC)
+
+
+def threads(conn: sqlite3.Connection) -> list[ThreadRow]:
+    """All threads, most recently active first."""
+    sql = ("SELECT id, subject, message_count, participants, first_epoch, last_epoch "
+           "FROM threads ORDER BY last_epoch IS NULL, last_epoch DESC, id")
+    return [
+        ThreadRow(tid, subj, n, codec.loads_strs(people), _when(first), _when(last))
+        for tid, subj, n, people, first, last in conn.execute(sql)
+    ]
+
+
+def resolve_thread(conn: sqlite3.Connection, key: str) -> str:
+    """The thread id for a thread id or any msgid in it; unknown -> ``UsageError``."""
+    key = key.strip().strip("<>")
+    for sql in ("SELECT id FROM threads WHERE id = ?",
+                "SELECT thread_id FROM thread_nodes WHERE msgid = ? AND ghost = 0",
+                "SELECT thread_id FROM thread_nodes WHERE msgid = ?"):
+        row = conn.execute(sql, (key,)).fetchone()
+        if row:
+            return str(row[0])
+    if conn.execute("SELECT 1 FROM messages WHERE msgid = ?", (key,)).fetchone():
+        raise UsageError("message is stored but not threaded yet (run ingest)", msgid=key)
+    raise UsageError("no thread or message with this id in the corpus", msgid=key)
+
+
+def load_thread(conn: sqlite3.Connection, tid: str) -> Thread:
+    subject = conn.execute("SELECT subject FROM threads WHERE id = ?", (tid,)).fetchone()[0]
+    nodes = tuple(
+        ThreadNode(msgid, parent, bool(ghost))
+        for msgid, parent, ghost in conn.execute(
+            "SELECT msgid, parent, ghost FROM thread_nodes WHERE thread_id = ? ORDER BY pos",
+            (tid,))
+    )
+    return Thread(tid, subject, nodes)
+
+
+def load_analysis(conn: sqlite3.Connection, key: str) -> ThreadAnalysis:
+    """The stored analysis of the thread ``key`` names (a thread id or any msgid in it)."""
+    tid = resolve_thread(conn, key)
+    thread = load_thread(conn, tid)
+
+    def rows(table: str, cols: Sequence[str]) -> list[codec.Row]:
+        sql = f"SELECT {', '.join(cols)} FROM {table} WHERE thread_id = ? ORDER BY pos"
+        return conn.execute(sql, (tid,)).fetchall()
+
+    return ThreadAnalysis(
+        thread=thread,
+        messages=tuple(messages(conn, thread.message_ids)),
+        patches=tuple(ac.patch_from_row(r) for r in rows("patches", ac.PATCH_COLUMNS)),
+        lock_ops=tuple(ac.lock_op_from_row(r) for r in rows("lock_ops", ac.LOCK_OP_COLUMNS)),
+        lock_changes=tuple(
+            ac.lock_change_from_row(r) for r in rows("lock_changes", ac.LOCK_CHANGE_COLUMNS)),
+        lock_order=tuple(ac.order_from_row(r) for r in rows("lock_order", ac.ORDER_COLUMNS)),
+        objections=_objections(conn, tid),
+        approvals=tuple(ac.approval_from_row(r) for r in rows("approvals", ac.APPROVAL_COLUMNS)),
+    )
+
+
+def _objections(conn: sqlite3.Connection, tid: str) -> tuple[Objection, ...]:
+    cols = ", ".join(ac.OBJECTION_COLUMNS)
+    rows = conn.execute(
+        f"SELECT id, {cols} FROM objections WHERE thread_id = ? ORDER BY pos", (tid,)).fetchall()
+    links: dict[int, list[Link]] = {r[0]: [] for r in rows}
+    for oid, kind, target, evidence in conn.execute(
+        "SELECT l.objection_id, l.kind, l.target, l.evidence FROM objection_links l "
+        "JOIN objections o ON o.id = l.objection_id WHERE o.thread_id = ? "
+        "ORDER BY l.objection_id, l.idx", (tid,)):
+        links[oid].append(Link(kind, target, evidence))
+    return tuple(ac.objection_from_row(r[1:], links[r[0]]) for r in rows)

@@ -1,0 +1,201 @@
+"""``run_search``: a ``Query`` -> SQL (all user text bound as parameters) -> ``Hit``s.
+
+Two phases: the first selects the keys of the best ``limit`` results with every
+filter applied (ranked by FTS5 bm25 when there is full text, newest first
+otherwise); the second builds each ``Hit`` with its snippet and citation.
+Full-text terms must all occur in one segment (a paragraph of own text, a quote,
+a diff) of a message, or in one objection sentence; ``-term`` excludes results
+whose message (objection) contains it anywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Sequence
+
+from threadscan.errors import QueryError
+from threadscan.store.codec import date_from_parts
+from threadscan.store.filters import SCOPES, Clause, all_clauses
+from threadscan.store.fts import fts_all, fts_any
+from threadscan.store.query import Query
+from threadscan.store.types import WHATS, Hit, What
+
+MAX_LIMIT = 10_000
+# Quoted words rank below the same words written in the message itself.
+SEG_HITS = ("SELECT s.msgid AS msgid, bm25(segments_fts) * "
+            "(CASE WHEN s.kind = 'quote' OR s.depth > 0 THEN 0.5 ELSE 1.0 END) AS score, "
+            "segments_fts.rowid AS seg "
+            "FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid "
+            "WHERE segments_fts MATCH ?")
+SEG_MSGIDS = ("SELECT s.msgid FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid "
+              "WHERE segments_fts MATCH ?")
+Key = tuple[object, float, int | None]  # (result key, score, best segment rowid)
+
+
+def run_search(conn: sqlite3.Connection, q: Query, what: What, limit: int) -> list[Hit]:
+    if what not in WHATS:
+        raise QueryError(f"cannot search {what!r} (one of: {', '.join(WHATS)})")
+    if not 0 < limit <= MAX_LIMIT:
+        raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
+    sql, params = phase_one(q, what)
+    keys: list[Key] = conn.execute(sql + " LIMIT ?", (*params, limit)).fetchall()
+    build = {"objections": _objection_hit, "lock_changes": _change_hit,
+             "messages": _message_hit, "threads": _thread_hit}[what]
+    return [build(conn, q, k) for k in keys]
+
+
+def _where(clauses: Sequence[Clause]) -> Clause:
+    if not clauses:
+        return "", ()
+    return " WHERE " + " AND ".join(c[0] for c in clauses), tuple(
+        p for c in clauses for p in c[1])
+
+
+def phase_one(q: Query, what: What) -> Clause:
+    """SQL selecting (key, score, segment rowid) rows, best first, without LIMIT."""
+    scope = SCOPES[what]
+    clauses = all_clauses(q, scope)
+    if what == "objections":
+        return _objections_sql(q, clauses)
+    if what == "lock_changes":
+        if q.terms:
+            clauses.append((f"c.msgid IN ({SEG_MSGIDS})", (fts_all(q.terms),)))
+        clauses.extend(_excluding("c.msgid", q))
+        where, params = _where(clauses)
+        return ("SELECT c.id, 0.0, NULL FROM lock_changes c LEFT JOIN messages m ON "
+                f"m.msgid = c.msgid{where} ORDER BY m.epoch DESC, c.id", params)
+    if what == "messages":
+        return _messages_sql(q, clauses)
+    return _threads_sql(q, clauses)
+
+
+def _excluding(msgid_col: str, q: Query) -> list[Clause]:
+    return [(f"{msgid_col} NOT IN ({SEG_MSGIDS})", (fts_any(q.exclude),))] if q.exclude else []
+
+
+def _objections_sql(q: Query, clauses: list[Clause]) -> Clause:
+    if q.exclude:
+        clauses.append(("o.id NOT IN (SELECT rowid FROM objections_fts WHERE objections_fts "
+                        "MATCH ?)", (fts_any(q.exclude),)))
+    base = "FROM objections o LEFT JOIN messages om ON om.msgid = o.msgid"
+    if not q.terms:
+        where, params = _where(clauses)
+        return f"SELECT o.id, 0.0, NULL {base}{where} ORDER BY om.epoch DESC, o.id", params
+    clauses.insert(0, ("objections_fts MATCH ?", (fts_all(q.terms),)))
+    where, params = _where(clauses)
+    return (f"SELECT o.id, bm25(objections_fts), NULL FROM objections_fts JOIN objections o "
+            f"ON o.id = objections_fts.rowid LEFT JOIN messages om ON om.msgid = o.msgid{where}"
+            " ORDER BY bm25(objections_fts), o.id", params)
+
+
+def _messages_sql(q: Query, clauses: list[Clause]) -> Clause:
+    clauses.extend(_excluding("m.msgid", q))
+    if not q.terms:
+        where, params = _where(clauses)
+        return f"SELECT m.msgid, 0.0, NULL FROM messages m{where} ORDER BY m.epoch DESC", params
+    where, params = _where(clauses)
+    hits = "SELECT msgid, MIN(score) AS score, seg FROM x GROUP BY msgid"
+    return (f"WITH x AS MATERIALIZED ({SEG_HITS}) "
+            f"SELECT m.msgid, h.score, h.seg FROM ({hits}) h JOIN messages m ON "
+            f"m.msgid = h.msgid{where} ORDER BY h.score, m.msgid",
+            (fts_all(q.terms), *params))
+
+
+def _threads_sql(q: Query, clauses: list[Clause]) -> Clause:
+    if q.exclude:
+        clauses.append((f"NOT EXISTS (SELECT 1 FROM messages mx WHERE mx.thread_id = t.id "
+                        f"AND mx.msgid IN ({SEG_MSGIDS}))", (fts_any(q.exclude),)))
+    if not q.terms:
+        where, params = _where(clauses)
+        return (f"SELECT t.id, 0.0, NULL FROM threads t{where} "
+                "ORDER BY t.last_epoch DESC, t.id", params)
+    where, params = _where(clauses)
+    hits = ("SELECT mt.thread_id AS tid, MIN(x.score) AS score, x.seg AS seg FROM x"
+            " JOIN messages mt ON mt.msgid = x.msgid WHERE mt.thread_id IS NOT NULL "
+            "GROUP BY mt.thread_id")
+    return (f"WITH x AS MATERIALIZED ({SEG_HITS}) "
+            f"SELECT t.id, h.score, h.seg FROM ({hits}) h JOIN threads t ON t.id = h.tid{where}"
+            " ORDER BY h.score, t.id", (fts_all(q.terms), *params))
+
+
+# ------------------------------------------------------------------ phase two
+
+
+def _segment_snippet(conn: sqlite3.Connection, q: Query, seg: int | None) -> str:
+    if seg is None or not q.terms:
+        return ""
+    row = conn.execute(
+        "SELECT snippet(segments_fts, 0, '[', ']', '…', 16) FROM segments_fts "
+        "WHERE segments_fts MATCH ? AND rowid = ?", (fts_all(q.terms), seg)).fetchone()
+    return str(row[0]) if row else ""
+
+
+def _message_facts(
+    conn: sqlite3.Connection, msgid: str
+) -> tuple[str | None, str, dt.datetime | None, str]:
+    """(archive url, subject, date, author) of a stored message."""
+    row = conn.execute(
+        "SELECT prov_url, subject_raw, date_utc, tz_offset, author_name, author_email "
+        "FROM messages WHERE msgid = ?", (msgid,)).fetchone()
+    if row is None:
+        return None, "", None, ""
+    return row[0], row[1], date_from_parts(row[2], row[3]), row[4] or row[5]
+
+
+def _objection_hit(conn: sqlite3.Connection, q: Query, key: Key) -> Hit:
+    oid, score, _ = key
+    tid, msgid, speaker, sentence, stance, cats = conn.execute(
+        "SELECT thread_id, msgid, speaker, sentence, stance, categories FROM objections "
+        "WHERE id = ?", (oid,)).fetchone()
+    snippet = sentence
+    if q.terms:
+        snippet = conn.execute(
+            "SELECT snippet(objections_fts, 0, '[', ']', '…', 24) FROM objections_fts "
+            "WHERE objections_fts MATCH ? AND rowid = ?", (fts_all(q.terms), oid)).fetchone()[0]
+    links = dict(reversed(conn.execute(
+        "SELECT kind, target FROM objection_links WHERE objection_id = ? ORDER BY idx",
+        (oid,)).fetchall()))
+    url, subject, date, _author = _message_facts(conn, msgid)
+    file = None
+    if "hunk" in links:
+        row = conn.execute("SELECT file FROM hunks WHERE hunk_id = ?", (links["hunk"],)).fetchone()
+        file = row[0] if row else None
+    return Hit("objections", tid, msgid, url, subject, snippet, date,
+               speaker, float(score), stance, tuple(json.loads(cats)), links.get("lock"),
+               links.get("function"), file)
+
+
+def _change_hit(conn: sqlite3.Connection, q: Query, key: Key) -> Hit:
+    tid, msgid, file, function, kind, lock, primitive, detail = conn.execute(
+        "SELECT thread_id, msgid, file, function, kind, lock, primitive, detail "
+        "FROM lock_changes WHERE id = ?", (key[0],)).fetchone()
+    url, subject, date, author = _message_facts(conn, msgid)
+    where = f" in {function}()" if function else ""
+    snippet = detail or f"{kind}: {primitive}({lock}){where}"
+    return Hit("lock_changes", tid, msgid, url, subject, snippet, date,
+               author, 0.0, lock=lock, function=function, file=file, kind=kind)
+
+
+def _message_hit(conn: sqlite3.Connection, q: Query, key: Key) -> Hit:
+    msgid, score, seg = key
+    url, subject, date, author = _message_facts(conn, str(msgid))
+    tid = conn.execute("SELECT thread_id FROM messages WHERE msgid = ?", (msgid,)).fetchone()[0]
+    return Hit("messages", tid, str(msgid), url, subject, _segment_snippet(conn, q, seg),
+               date, author, float(score))
+
+
+def _thread_hit(conn: sqlite3.Connection, q: Query, key: Key) -> Hit:
+    tid, score, seg = key
+    subject, count = conn.execute(
+        "SELECT subject, message_count FROM threads WHERE id = ?", (tid,)).fetchone()
+    row = conn.execute("SELECT msgid FROM segments WHERE id = ?", (seg,)).fetchone()
+    row = row or conn.execute(
+        "SELECT msgid FROM messages WHERE thread_id = ? ORDER BY epoch IS NULL, epoch LIMIT 1",
+        (tid,)).fetchone()
+    msgid = str(row[0]) if row else str(tid)
+    url, _subject, date, author = _message_facts(conn, msgid)
+    snippet = _segment_snippet(conn, q, seg) or f"{count} messages"
+    return Hit("threads", str(tid), msgid, url, subject, snippet, date,
+               author or None, float(score))
