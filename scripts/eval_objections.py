@@ -14,6 +14,7 @@ threads (lock changes, no objection in any reply: should be almost none).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,12 +23,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from threadscan.model import CATEGORIES  # noqa: E402
+from threadscan.model import CATEGORIES, Message, Objection, RawItem  # noqa: E402
 from threadscan.nlp.labels import Labeled, load_dir  # noqa: E402
 from threadscan.nlp.pipeline import MODEL_DIR, Pipeline, analyse, load_pipeline  # noqa: E402
 from threadscan.nlp.stance import Thresholds, decide  # noqa: E402
 
-CONTROLS = ROOT.parent / "shared" / "fixtures" / "lore-linux-block-controls"
+FIXTURES = ROOT.parent / "shared" / "fixtures"
+CONTROLS = FIXTURES / "lore-linux-block-controls"
 
 
 @dataclass(frozen=True)
@@ -38,13 +40,50 @@ class Pred:
     functions: tuple[str, ...]
 
 
-def predict(pipe: Pipeline, labels: Sequence[Labeled], th: Thresholds = Thresholds()) -> list[Pred]:
+def predict(pipe: Pipeline, labels: Sequence[Labeled], th: Thresholds | None = None) -> list[Pred]:
+    th = th or Thresholds()
     out = []
     for a in analyse(pipe, [lab.text for lab in labels]):
         d = decide(a, pipe.model, th, required=pipe.cues.context_required)
         locks = tuple(e.text for e in a.entities if e.label == "LOCK")
         funcs = tuple(e.text for e in a.entities if e.label in ("FUNC", "LOCK_API"))
         out.append(Pred(d.stance if d else "none", d.categories if d else (), locks, funcs))
+    return out
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def _thread_messages(path: Path) -> list[Message]:
+    from threadscan.mail import parse_item
+    from threadscan.sources import iter_items
+    from threadscan.sources.base import SourceOptions
+
+    return [m for it in iter_items(str(path), SourceOptions(offline=True))
+            if isinstance(it, RawItem) for m in parse_item(it) if isinstance(m, Message)]
+
+
+def predict_in_threads(pipe: Pipeline, labels: Sequence[Labeled], fixtures: Path) -> list[Pred]:
+    """Tag each labeled thread's mbox with tag_thread; a label sentence gets the objection
+    whose sentence matches it (same words, or one contains the other), else "none"."""
+    from threadscan.extract import analyze_patches
+    from threadscan.nlp import tag_thread
+
+    found: dict[str, list[Objection]] = {}
+    for thread in sorted({lab.thread for lab in labels}):
+        paths = list(fixtures.glob(f"*/{thread}"))
+        if paths:
+            msgs = _thread_messages(paths[0])
+            pa = analyze_patches(msgs)
+            found[thread] = list(tag_thread(msgs, pa.patches, pa.lock_changes, pipe).objections)
+    out = []
+    for lab in labels:
+        key = _key(lab.text)
+        ob = next((o for o in found.get(lab.thread, ()) if key and (
+            _key(o.sentence) == key or key in _key(o.sentence) or _key(o.sentence) in key)), None)
+        out.append(Pred(ob.stance if ob else "none", ob.categories if ob else (),
+                        ob.locks if ob else (), ob.functions if ob else ()))
     return out
 
 
@@ -58,9 +97,10 @@ def category_table(gold: Sequence[Labeled], pred: Sequence[Pred]) -> dict[str, t
     """category -> (tp, fp, fn, support)."""
     table = {}
     for c in CATEGORIES:
-        tp = sum(c in g.categories and c in p.categories for g, p in zip(gold, pred, strict=True))
-        fp = sum(c not in g.categories and c in p.categories for g, p in zip(gold, pred, strict=True))
-        fn = sum(c in g.categories and c not in p.categories for g, p in zip(gold, pred, strict=True))
+        pairs = [(c in g.categories, c in p.categories) for g, p in zip(gold, pred, strict=True)]
+        tp = sum(g and p for g, p in pairs)
+        fp = sum(p and not g for g, p in pairs)
+        fn = sum(g and not p for g, p in pairs)
         table[c] = (tp, fp, fn, tp + fn)
     return table
 
@@ -105,24 +145,16 @@ def _detection(gold: Sequence[Labeled], pred: Sequence[Pred]) -> tuple[int, int,
 
 def control_counts(pipe: Pipeline, folder: Path) -> list[str]:
     """Objections tagged per control thread (through the real mail parser)."""
-    try:
-        from threadscan.extract import analyze_patches
-        from threadscan.mail import parse_item
-        from threadscan.model import Message, Provenance, RawItem
-        from threadscan.nlp import tag_thread
-        from threadscan.sources import iter_items
-        from threadscan.sources.base import SourceOptions
-    except ImportError as err:
-        return [f"- controls: not run ({err})"]
+    from threadscan.extract import analyze_patches
+    from threadscan.nlp import tag_thread
+
     lines, total = [], 0
     for mbox in sorted(folder.glob("*.mbox")):
-        msgs = [m for it in iter_items(str(mbox), SourceOptions(offline=True))
-                if isinstance(it, RawItem) for m in parse_item(it) if isinstance(m, Message)]
+        msgs = _thread_messages(mbox)
         pa = analyze_patches(msgs)
         n = len(tag_thread(msgs, pa.patches, pa.lock_changes, pipe).objections)
         total += n
         lines.append(f"| {mbox.stem[:60]} | {len(msgs)} | {n} |")
-    _ = Provenance
     return ["### controls (lore-linux-block-controls)", "", "| thread | messages | objections |",
             "|---|---:|---:|", *lines, "", f"- total objections on controls: **{total}**", ""]
 
@@ -132,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--labels", type=Path, default=ROOT / "training" / "labels")
     ap.add_argument("--model", type=Path, default=MODEL_DIR)
     ap.add_argument("--controls", type=Path, default=CONTROLS)
+    ap.add_argument("--fixtures", type=Path, default=FIXTURES)
     ap.add_argument("--no-model", action="store_true", help="rules only")
     args = ap.parse_args(argv)
     pipe = load_pipeline(None if args.no_model else args.model)
@@ -142,7 +175,10 @@ def main(argv: list[str] | None = None) -> int:
                         ("train", "train threads (in training)")):
         gold = [lab for lab in labels if lab.split == split]
         if gold:
-            out += report(name, gold, predict(pipe, gold))
+            out += report(f"{name}, sentence by sentence", gold, predict(pipe, gold))
+        if gold and split != "dev" and args.fixtures.is_dir():
+            out += report(f"{name}, in thread context (tag_thread on the mbox)", gold,
+                          predict_in_threads(pipe, gold, args.fixtures))
     if args.controls.is_dir():
         out += control_counts(pipe, args.controls)
     print("\n".join(out))

@@ -33,6 +33,18 @@ BOW_LENGTH = 2**15
 NGRAMS = 2
 
 
+def _ensemble(exclusive: bool) -> dict[str, object]:
+    embed = {"@architectures": "spacy.MultiHashEmbed.v2", "width": 64,
+             "rows": [2000, 2000, 500, 1000, 500],
+             "attrs": ["NORM", "LOWER", "PREFIX", "SUFFIX", "SHAPE"],
+             "include_static_vectors": False}
+    encode = {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": 64, "window_size": 1,
+              "maxout_pieces": 3, "depth": 2}
+    return {"@architectures": "spacy.TextCatEnsemble.v2",
+            "tok2vec": {"@architectures": "spacy.Tok2Vec.v2", "embed": embed, "encode": encode},
+            "linear_model": _bow(exclusive)}
+
+
 def _bow(exclusive: bool) -> dict[str, object]:
     return {
         "@architectures": "spacy.TextCatBOW.v3",
@@ -49,13 +61,14 @@ def cats_of(lab: Labeled) -> dict[str, float]:
     return cats
 
 
-def build(labels: list[Labeled]):  # type: ignore[no-untyped-def]
+def build(labels: list[Labeled], arch: str = "bow"):  # type: ignore[no-untyped-def]
     from spacy.training import Example
 
     nlp = blank_nlp()
-    multi = nlp.add_pipe("textcat_multilabel", config={"model": _bow(False), "threshold": 0.5})
+    model = _ensemble if arch == "ensemble" else _bow
+    multi = nlp.add_pipe("textcat_multilabel", config={"model": model(False), "threshold": 0.5})
     single = nlp.add_pipe("textcat_multilabel", name="textcat_stance",
-                          config={"model": _bow(False), "threshold": 0.5})
+                          config={"model": model(False), "threshold": 0.5})
     cat_labels = [f"{CAT_PREFIX}{c}" for c in CATEGORIES]
     stance_labels = [f"{STANCE_PREFIX}{s}" for s in STANCE_LABELS]
     for lab in cat_labels:
@@ -70,11 +83,12 @@ def build(labels: list[Labeled]):  # type: ignore[no-untyped-def]
     return nlp, examples
 
 
-def train(labels: list[Labeled], epochs: int, seed: int):  # type: ignore[no-untyped-def]
+def train(labels: list[Labeled], epochs: int, seed: int,  # type: ignore[no-untyped-def]
+          arch: str = "bow"):
     from spacy.util import compounding, fix_random_seed, minibatch
 
     fix_random_seed(seed)
-    nlp, examples = build(labels)
+    nlp, examples = build(labels, arch)
     optimizer = nlp.initialize(lambda: examples)
     rng = random.Random(seed)
     for epoch in range(epochs):
@@ -94,13 +108,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--include-heldout", action="store_true")
+    ap.add_argument("--arch", choices=("bow", "ensemble"), default="bow")
     args = ap.parse_args(argv)
     labels = [lab for lab in load_dir(args.labels)
               if lab.split in ("train", "dev") or args.include_heldout]
     print(f"training on {len(labels)} sentences "
           f"({sum(lab.stance != 'none' for lab in labels)} objection-bearing)")
     started = time.monotonic()
-    nlp = train(labels, args.epochs, args.seed)
+    nlp = train(labels, args.epochs, args.seed, args.arch)
     nlp.tokenizer.token_match = None  # re-installed by customize_tokenizer() at load time
     args.out.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(args.out)

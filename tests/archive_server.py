@@ -17,6 +17,7 @@ counts requests per path, and injects faults per path:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import socket
 import struct
@@ -28,6 +29,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from threadscan.mail import parse_item
+from threadscan.model import Message, RawItem, Skip
+from threadscan.sources import default_registry
+from threadscan.sources.base import SourceOptions
 
 DATA = Path(__file__).resolve().parent / "data" / "html"
 
@@ -111,6 +117,7 @@ class QuietServer(ThreadingHTTPServer):
 def _handler_for(server: ArchiveServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:
             return
@@ -183,3 +190,28 @@ def _handler_for(server: ArchiveServer) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(body)
 
     return Handler
+
+
+# ---------------------------------------------------------------- end-to-end helpers
+
+
+def run(archive: ArchiveServer, real_url: str, options: SourceOptions,
+        *, thread: bool = False) -> list[RawItem | Skip]:
+    opts = dataclasses.replace(options, follow_thread=thread)
+    return list(default_registry().iter_items(archive.url(real_url), opts))
+
+
+def messages(items: list[RawItem | Skip]) -> list[Message]:
+    out: list[Message] = []
+    for item in items:
+        if isinstance(item, RawItem):
+            out += [m for m in parse_item(item) if isinstance(m, Message)]
+    return out
+
+
+def msgids(items: list[RawItem | Skip]) -> list[str]:
+    return [m.msgid for m in messages(items)]
+
+
+def skips(items: list[RawItem | Skip]) -> list[Skip]:
+    return [i for i in items if isinstance(i, Skip)]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.adapter_helpers import run
-from tests.archive_server import DATA, ArchiveServer
+from tests.archive_server import DATA, ArchiveServer, run
 from threadscan.errors import UnsupportedSource
+from threadscan.model import RawItem
 from threadscan.sources import URL_ADAPTER, default_registry
 from threadscan.sources.base import SourceOptions
 from threadscan.sources.detect import detect_kind, split_mbox
@@ -32,11 +32,20 @@ def test_kind_is_detected_from_the_page_not_the_host(kind: str, url: str, file: 
     assert detect_kind(url, (DATA / file).read_bytes()) == kind
 
 
-def test_unknown_page_is_unsupported(archive: ArchiveServer,
-                                     web_options: SourceOptions) -> None:
-    archive.routes["/plain"] = (DATA / "SOURCES.md", "text/plain")
+def test_unknown_text_page_becomes_page_text(archive: ArchiveServer,
+                                            web_options: SourceOptions) -> None:
+    archive.routes["/plain"] = (DATA / "SOURCES.md", "text/plain; charset=utf-8")
+    [item] = default_registry().iter_items(archive.base + "/plain", web_options)
+    assert isinstance(item, RawItem) and item.kind == "page-text"
+    assert item.data == (DATA / "SOURCES.md").read_bytes()
+    assert item.provenance.kind == "text"
+
+
+def test_unknown_binary_page_is_unsupported(archive: ArchiveServer,
+                                            web_options: SourceOptions) -> None:
+    archive.routes["/blob"] = (DATA / "SOURCES.md", "application/octet-stream")
     with pytest.raises(UnsupportedSource):
-        list(default_registry().iter_items(archive.base + "/plain", web_options))
+        list(default_registry().iter_items(archive.base + "/blob", web_options))
 
 
 def test_url_adapter_is_asked_before_file_adapters() -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tests.adapter_helpers import messages, msgids, run, skips
-from tests.archive_server import ArchiveServer, Fault, expected_ids
+from tests.archive_server import ArchiveServer, Fault, expected_ids, messages, msgids, run, skips
 from threadscan.model import RawItem
 from threadscan.sources.base import SourceOptions
 from threadscan.sources.hyperkitty import message_hash

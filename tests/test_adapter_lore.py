@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from tests.adapter_helpers import messages, msgids, run, skips
-from tests.archive_server import ArchiveServer, Fault, expected_ids
+from tests.archive_server import ArchiveServer, Fault, expected_ids, messages, msgids, run, skips
 from threadscan.model import RawItem
 from threadscan.sources.base import SourceOptions
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tests.adapter_helpers import messages, msgids, run
-from tests.archive_server import ArchiveServer, expected_ids
+from tests.archive_server import ArchiveServer, expected_ids, messages, msgids, run
 from threadscan.model import RawItem
 from threadscan.sources.base import SourceOptions
 from threadscan.sources.mhonarc import derot13, parse_page, shift_month
@@ -62,3 +61,9 @@ def test_hostile_markup_scripts_are_dropped() -> None:
 def test_month_arithmetic_crosses_the_year() -> None:
     assert shift_month(XEN + "2022-12/msg00001.html", 1) == XEN + "2023-01/threads.html"
     assert shift_month("https://www.spinics.net/lists/kvm-arm/msg50001.html", 1) is None
+
+
+def test_month_thread_index_given_directly_yields_every_message(
+        archive: ArchiveServer, web_options: SourceOptions) -> None:
+    index = XEN + "2023-03/threads.html"
+    assert sorted(msgids(run(archive, index, web_options))) == sorted(expected_ids(index))

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tests.adapter_helpers import messages, msgids, run, skips
-from tests.archive_server import ArchiveServer, Fault, expected_ids
+from tests.archive_server import ArchiveServer, Fault, expected_ids, messages, msgids, run, skips
 from threadscan.model import RawItem
 from threadscan.sources.base import SourceOptions
 
@@ -64,3 +63,11 @@ def test_missing_series_api_is_a_skip_not_a_crash(archive: ArchiveServer,
     assert reasons[0].startswith("patchwork API unavailable")
     assert any("cannot fetch patchwork mbox" in r for r in reasons)  # no series mbox here
     assert msgids(items) == ["20251201094754.4149975-3-senozhatsky@chromium.org"]
+
+
+def test_api_answer_of_the_wrong_shape_is_a_skip(archive: ArchiveServer,
+                                                 web_options: SourceOptions) -> None:
+    comments = archive.routes["/api/1.3/covers/13900022/comments/"]
+    archive.routes["/api/1.3/patches/13900036/"] = comments  # a list where an object belongs
+    [skip] = run(archive, PW + "api/1.3/patches/13900036/", web_options, thread=True)
+    assert skip.reason == "patchwork API answer for patches is not a JSON object"

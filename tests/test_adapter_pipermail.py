@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tests.adapter_helpers import messages, msgids, run
-from tests.archive_server import ArchiveServer, expected_ids
+from tests.archive_server import ArchiveServer, expected_ids, messages, msgids, run
 from threadscan.model import RawItem
 from threadscan.sources.base import SourceOptions
 from threadscan.sources.pipermail import parse_thread_index, shift_month
@@ -57,3 +56,11 @@ def test_thread_index_chain_and_month_arithmetic() -> None:
     assert entry.chain == ("210017", "210019") and entry.subject == "[PATCH v9 2/8] KVM"
     assert shift_month(PPC + "2019-December/", 1) == PPC + "2020-January/"
     assert shift_month(PPC + "2019-January/", -1) == PPC + "2018-December/"
+
+
+def test_month_thread_index_given_directly_yields_every_article(
+        archive: ArchiveServer, web_options: SourceOptions) -> None:
+    index = PPC + "2019-October/thread.html"
+    msgs = messages(run(archive, index, web_options))
+    assert [m.msgid for m in msgs] == expected_ids(index)
+    assert msgs[1].in_reply_to == "20191018030049.GA907@oak.ozlabs.ibm.com"

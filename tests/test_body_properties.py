@@ -12,12 +12,38 @@ from threadscan.mail.body import parse_body, split_marker
 from threadscan.model import Segment
 
 _LINE_PARTS = st.sampled_from(
-    [">", "> ", ">>", " ", "\t", "-- ", "--- a/x.c", "+++ b/x.c", "@@ -1,3 +1,4 @@", "+", "-",
-     "diff --git a/x b/x", "Signed-off-by: A <a@b>", "On Mon, 1 Jan 2024, X wrote:", "wrote:",
-     "Hi Bob,", "Thanks,", "lock", "&gt;", "___________________________", "mailing list",
-     "[Date Prev]", "Index: foo", "\xa0", "é", "x" * 30]
+    [
+        ">",
+        "> ",
+        ">>",
+        " ",
+        "\t",
+        "-- ",
+        "--- a/x.c",
+        "+++ b/x.c",
+        "@@ -1,3 +1,4 @@",
+        "+",
+        "-",
+        "diff --git a/x b/x",
+        "Signed-off-by: A <a@b>",
+        "On Mon, 1 Jan 2024, X wrote:",
+        "wrote:",
+        "Hi Bob,",
+        "Thanks,",
+        "lock",
+        "&gt;",
+        "___________________________",
+        "mailing list",
+        "[Date Prev]",
+        "Index: foo",
+        "\xa0",
+        "é",
+        "x" * 30,
+    ]
 )
-_LINES = st.lists(st.lists(_LINE_PARTS | st.text(max_size=12), max_size=6).map("".join), max_size=40)
+_LINES = st.lists(
+    st.lists(_LINE_PARTS | st.text(max_size=12), max_size=6).map("".join), max_size=40
+)
 
 
 def _covered(lines: list[str], segments: tuple[Segment, ...]) -> None:
@@ -65,7 +91,7 @@ def test_hostile_lines_stay_fast() -> None:
     start = time.perf_counter()
     segments = parse_body(hostile, "X")
     assert time.perf_counter() - start < 2.0
-    assert sum(1 for s in segments for _ in s.text.split("\n")) >= 45
+    _covered(hostile.splitlines(), segments)
     start = time.perf_counter()
     assert parse_attribution("On " + "Mon, " * 40 + "x" * 100) is None
     assert time.perf_counter() - start < 0.5

@@ -86,7 +86,9 @@ def test_four_level_nesting_names_every_depth() -> None:
     assert by_depth == {1: "Jan Beulich", 2: "Roger Pau Monné", 3: "Julien Grall", 4: "Jan Beulich"}
     attributions = [s for s in segs if s.kind == "attribution"]
     assert [a.depth for a in attributions] == [0, 1, 2, 3]
-    assert _find(segs, "Lets take the example of free_xen_event_channel()").speaker == "Julien Grall"
+    assert (
+        _find(segs, "Lets take the example of free_xen_event_channel()").speaker == "Julien Grall"
+    )
 
 
 def test_depth2_words_keep_their_speaker_between_depth1_turns() -> None:

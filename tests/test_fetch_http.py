@@ -13,7 +13,7 @@ import pytest
 from tests.archive_server import ArchiveServer, Fault
 from threadscan.errors import FetchError, OfflineMiss, UsageError
 from threadscan.sources.base import SourceOptions
-from threadscan.sources.http import USER_AGENT, Fetcher, gunzip, retry_after
+from threadscan.sources.http import USER_AGENT, Fetcher, gunzip, is_volatile, retry_after
 
 PAGE = "https://lore.kernel.org/linux-block/aO4EniFy63IlWM_-@fedora/"
 TMBOX = "https://lore.kernel.org/linux-block/20251014022149.947800-1-yukuai3@huawei.com/t.mbox.gz"
@@ -194,3 +194,35 @@ def test_default_cache_dir_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path
     fetcher = Fetcher(SourceOptions())
     assert fetcher.cache_dir == tmp_path / "threadscan" / "http"
     assert os.fspath(fetcher.cache_dir).startswith(os.fspath(tmp_path))
+
+
+def test_thread_mbox_older_than_max_age_is_refetched_messages_are_not(
+        archive: ArchiveServer, web_options: SourceOptions) -> None:
+    with Fetcher(web_options) as fetcher:
+        fetcher.fetch(archive.url(PAGE))
+        fetcher.fetch(archive.url(TMBOX))
+    with Fetcher(web_options, max_age=-1.0) as fetcher:
+        assert fetcher.fetch(archive.url(PAGE)).from_cache
+        assert not fetcher.fetch(archive.url(TMBOX)).from_cache
+    assert archive.total == 3
+
+
+def test_stale_thread_mbox_is_served_when_the_refetch_fails(
+        archive: ArchiveServer, web_options: SourceOptions) -> None:
+    with Fetcher(web_options) as fetcher:
+        fetcher.fetch(archive.url(TMBOX))
+    archive.add(TMBOX, Fault("status", status=503))
+    with Fetcher(web_options, max_age=-1.0, sleep=Sleeps()) as fetcher:
+        assert fetcher.fetch(archive.url(TMBOX)).from_cache
+
+
+@pytest.mark.parametrize(("url", "volatile"), [
+    (TMBOX, True),
+    ("https://lists.ozlabs.org/pipermail/linuxppc-dev/2019-October/thread.html", True),
+    ("https://patchwork.kernel.org/api/1.3/patches/13900036/comments/", True),
+    ("https://patchwork.kernel.org/api/1.3/patches/13900036/", False),
+    (PAGE, False),
+    (PAGE + "raw", False),
+])
+def test_which_urls_expire(url: str, volatile: bool) -> None:
+    assert is_volatile(url) is volatile

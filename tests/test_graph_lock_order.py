@@ -66,3 +66,9 @@ def test_lock_filter_keeps_edges_touching_the_lock(corpus: Corpus) -> None:
     assert [(e.outer, e.inner) for e in lock_graph(corpus, "set->tag_list_rwsem")] == [
         ("set->update_nr_hwq_lock", "set->tag_list_rwsem")]
     assert lock_graph(corpus, "d1->event_lock") == []
+
+
+def test_corpus_method_and_status_names(corpus: Corpus) -> None:
+    edges = corpus.lock_graph()
+    assert edges == lock_graph(corpus)
+    assert [e.status for e in edges] == ["inversion", "inversion", "shared", "removed"]

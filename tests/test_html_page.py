@@ -4,6 +4,7 @@ lock-order SVG styled by edge kind; and the page loads cleanly in headless Chrom
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import re
 import shutil
@@ -15,6 +16,7 @@ import pytest
 
 from tests.test_report_render import hostile
 from tests.test_report_sample import M_PATCH, seed004_analysis
+from threadscan.model import Link
 from threadscan.report import build_summary, render_summary
 from threadscan.report.hunks import anchor
 from threadscan.report.svg import lock_graph_svg
@@ -130,16 +132,42 @@ def test_browser_hostile_page_runs_no_injected_code(tmp_path: Path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom
 
 
+def test_order_graph_svg_from_raw_edges_marks_inversion() -> None:
+    from threadscan.report.svg import order_graph_svg
+
+    svg = order_graph_svg(seed004_analysis().lock_order)
+    assert svg.count('class="edge code inversion"') == 1
+    assert order_graph_svg(()) == ""
+
+
+MEASURE = """<script>
+var W = document.documentElement.clientWidth, wide = [];
+document.querySelectorAll("body *").forEach(function (e) {
+  if (e.getBoundingClientRect().right > W + 1) { wide.push(e.tagName + "." + e.className); }
+});
+document.title = "W=" + W + " SW=" + document.documentElement.scrollWidth + " " + wide.join(",");
+</script></body>"""
+
+
+def overflow(tmp_path: Path, html: str) -> str:
+    """The page's measured widths at 1200 px (a measuring script injected, CSP removed)."""
+    probe = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
+    dom, _ = run_chromium(tmp_path, probe.replace("</body>", MEASURE), "--dump-dom",
+                          "--window-size=1200,900")
+    found = re.search(r"<title>(W=[^<]*)</title>", dom)
+    assert found is not None
+    return found[1]
+
+
 @pytest.mark.browser
 @pytest.mark.skipif(CHROMIUM is None, reason="needs chromium")
-def test_browser_real_pipeline_seed004_page(tmp_path: Path) -> None:
-    from tests.test_report_golden import DATA, analyze_file, pipeline_ready
-
-    if not pipeline_ready():
-        pytest.skip("pipeline not assembled yet")
-    analysis = analyze_file(DATA / "004_829cfff417aa0942.txt")
-    dom, log = run_chromium(tmp_path, render_summary(analysis, "html"), "--dump-dom")
-    assert console_errors(log) == []
-    assert dom.count('<article class="card') == len(analysis.objections) > 0
-    assert "Regarding locking on emergency sweeps" in dom
-    assert '<tr class="add lk acq"' in dom  # lock lines of the quoted patch highlighted
+def test_browser_long_unbroken_tokens_do_not_widen_the_page(tmp_path: Path) -> None:
+    a = seed004_analysis()
+    token = "p2m_pod_emergency_sweep_" * 12
+    obj = dataclasses.replace(a.objections[2], sentence=token,
+                              links=(*a.objections[2].links, Link("function", token, "named")))
+    a = dataclasses.replace(a, thread=dataclasses.replace(a.thread, subject=token),
+                            objections=(*a.objections[:2], obj, a.objections[3]))
+    measured = overflow(tmp_path, render_summary(a, "html"))
+    width, scroll = re.findall(r"\d+", measured)[:2]
+    assert width == scroll, measured

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -237,3 +238,33 @@ def test_every_patchwork_and_perceval_mbox_parses_or_skips_with_reason() -> None
         assert all(m.msgid for m in messages), path
         for message in messages:
             assert_storable(message)
+
+
+def _first_item(name: str) -> RawItem:
+    item = next(iter_mbox(str(DATA / name), SourceOptions()))
+    assert isinstance(item, RawItem)
+    return item
+
+
+def test_missing_date_falls_back_to_last_received_hop() -> None:
+    item = _first_item(XEN004)
+    data = item.data.replace(b"\nDate:   Thu, 15 Jul 2021 11:16:30 +0200\n", b"\n", 1)
+    [msg] = parse_item(RawItem(data, "mail", item.provenance))
+    assert isinstance(msg, Message)
+    cest = dt.timezone(dt.timedelta(hours=2))
+    assert msg.date == dt.datetime(2021, 7, 15, 11, 16, 37, tzinfo=cest)
+    assert "no Date header: taken from Received" in msg.defects
+
+
+def test_list_id_falls_back_to_x_mailing_list() -> None:
+    item = _first_item(XEN004)
+    data = re.sub(rb"\nList-Id:[^\n]*(\n[ \t][^\n]*)*", b"", item.data, flags=re.I)
+    [msg] = parse_item(RawItem(data, "mail", item.provenance))
+    assert isinstance(msg, Message) and msg.list_id == "linux-block.vger.kernel.org"
+
+
+def test_first_of_several_in_reply_to_ids_is_kept() -> None:
+    data = (b"From: a@example.org\nMessage-ID: <m@example.org>\n"
+            b"In-Reply-To: <p1@example.org> <p2@example.org>\nSubject: Re: x\n\nbody\n")
+    [msg] = parse_item(raw(data))
+    assert isinstance(msg, Message) and msg.in_reply_to == "p1@example.org"

@@ -93,3 +93,29 @@ def test_empty_query_is_empty() -> None:
 def test_bad_queries_raise_clear_query_errors(text: str, message: str) -> None:
     with pytest.raises(QueryError, match=message):
         parse_query(text)
+
+
+def test_command_line_filters_join_the_parsed_query() -> None:
+    q = parse_query("deadlock cat:race").with_filters(
+        category="lock-order", stance="question", lock="->tag_list_lock", file="blk-mq.c",
+        author="ming", list_id="linux-block", since="2025-11", until="2025-11-16",
+        unresolved=True)
+    assert q.terms == ("deadlock",)
+    assert q.categories == ("race", "lock-order")
+    assert (q.stances, q.locks, q.files, q.authors, q.lists) == (
+        ("question",), ("->tag_list_lock",), ("blk-mq.c",), ("ming",), ("linux-block",))
+    assert (q.since, q.until) == (utc(2025, 11, 1), utc(2025, 11, 17))
+    assert q.unresolved and not q.has_lock_change
+
+
+def test_bad_command_line_filters_are_errors() -> None:
+    with pytest.raises(QueryError, match="unknown category"):
+        Query().with_filters(category="races")
+    with pytest.raises(TypeError):
+        Query().with_filters(colour="red")  # type: ignore[call-arg]
+
+
+def test_in_prefix_takes_segment_kinds() -> None:
+    assert parse_query("in:text,diff lock").kinds == ("text", "diff")
+    with pytest.raises(QueryError, match="unknown segment kind"):
+        parse_query("in:footer x")

@@ -175,6 +175,7 @@ HOSTILE = [
     "é̃🙂 ü", "\u202e", "deadlock\t\nrace", "[PATCH]", "<msgid@x>", "a/b", "\\", "%", "_",
     'dfa:"unterminated', "cat:", "d:", "d:..", "d:0000", "d:9999", "-cat:race",
     "dfhh:*", "lock:->", "lock:.", "lock:&", "dfa:* dfb:^", "is:unresolved -x*",
+    "in:", "in:text", "in:quote,diff -x", "in:diff \"(\"", "in:nope",
 ]
 
 
@@ -189,3 +190,25 @@ def test_hostile_input_never_leaks_sqlite_errors(corpus: Corpus, text: str, what
     except sqlite3.Error as err:  # pragma: no cover - the point of the test
         pytest.fail(f"sqlite3 error escaped for {text!r}: {err}")
     assert isinstance(hits, list)
+
+
+def test_hit_text_form_names_who_when_and_where(corpus: Corpus) -> None:
+    [hit] = corpus.search("stance:suggestion")
+    text = hit.format_text()
+    assert text.startswith("2025-11-17 Ming Lei: Re: [PATCH] nvme: Convert tag_list mutex")
+    assert "[suggestion design blk_mq_add_queue_tag_set()]" in text
+    assert text.endswith(f"https://lore.kernel.org/linux-block/{NVME_MING_LAST}/")
+
+
+def test_in_text_finds_own_words_and_in_quote_the_replies_quoting_them(corpus: Corpus) -> None:
+    assert ids(corpus, 'in:text "AB-BA deadlock"', "messages") == [NVME_MING_ABBA]
+    quoting = ids(corpus, 'in:quote "AB-BA deadlock"', "messages")
+    assert NVME_MING_ABBA not in quoting and len(quoting) == 4
+    assert ids(corpus, '"AB-BA deadlock"', "messages")[0] == NVME_MING_ABBA  # own words first
+    assert ids(corpus, "in:diff rwsemaphore", "lock_changes") == []
+    assert ids(corpus, "in:diff downgrade_write", "lock_changes") == [NVME_ROOT]
+
+
+def test_in_quote_on_objections_means_seen_only_as_a_quote(corpus: Corpus) -> None:
+    assert ids(corpus, "in:quote") == []
+    assert len(ids(corpus, "in:text")) == 4

@@ -88,3 +88,23 @@ def test_golden_show_document(seed: tuple[str, ThreadAnalysis]) -> None:
     schema = json.loads((SCHEMAS / "show.schema.json").read_text(encoding="utf-8"))
     assert validate(json.loads(json.dumps(doc)), schema) == []
     check(f"{name}.show.json", normalized(json.dumps(doc, indent=2, ensure_ascii=False) + "\n"))
+
+
+@pytest.mark.browser
+def test_real_page_loads_in_chromium(seed: tuple[str, ThreadAnalysis], tmp_path: Path) -> None:
+    from tests.test_html_page import CHROMIUM, console_errors, overflow, run_chromium
+
+    if CHROMIUM is None:
+        pytest.skip("needs chromium")
+    name, analysis = seed
+    page = render_summary(analysis, "html")
+    dom, log = run_chromium(tmp_path, page, "--dump-dom")
+    assert console_errors(log) == []
+    assert dom.count('<article class="card') == len(analysis.objections) > 0
+    if name == "seed004":
+        width, scroll = overflow(tmp_path, page).split()[:2]
+        assert width[2:] == scroll[3:]  # nothing wider than the window
+        assert "Regarding locking on emergency sweeps" in dom
+        assert '<tr class="add lk acq"' in dom  # lock lines of the quoted patch highlighted
+    else:
+        assert '<svg class="lockgraph"' in dom and "kvm-&gt;lock" in dom

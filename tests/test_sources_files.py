@@ -24,6 +24,7 @@ EML = FILES / "org.kernel.vger.netdev-2.eml"
 SEED = FILES / "000_4ba6946febdef0f1.txt"
 EVTCHN = MAIL / "xen-devel-evtchn-defer-lock-acquire-v6.mbox"
 OPTIONS = SourceOptions()
+SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 def registry() -> SourceRegistry:
@@ -62,6 +63,11 @@ def test_mboxrd_unescapes_one_level_of_from_quoting() -> None:
              b">From here\n", b">>From there\n", b"\n"]
     [data] = list(split_mbox(lines))
     assert data == b"Subject: a\n\nFrom here\n>From there\n"
+
+
+def test_leading_blank_lines_do_not_make_an_empty_message() -> None:
+    lines = [b"\n", b"\n", b"From a@b Mon Jan  1 00:00:00 2001\n", b"Subject: a\n", b"\n", b"x\n"]
+    assert list(split_mbox(lines)) == [b"Subject: a\n\nx\n"]
 
 
 def test_mboxo_body_line_starting_with_from_is_not_a_separator() -> None:
@@ -183,3 +189,42 @@ def test_directory_that_is_not_a_maildir_is_unsupported(tmp_path: Path) -> None:
 def test_oversized_eml_is_skipped(tmp_path: Path) -> None:
     items = list(registry().iter_items(str(EML), SourceOptions(max_bytes=100)))
     assert len(items) == 1 and isinstance(items[0], Skip) and "larger" in items[0].reason
+
+
+def test_saved_html_page_is_rendered_to_page_text() -> None:
+    page = FILES / "pipermail-linuxppc-dev-2019-May-210001.html"
+    [item] = read(str(page))
+    assert isinstance(item, RawItem) and item.kind == "page-text"
+    assert item.provenance.locator == "html"
+    text = item.data.decode("utf-8")
+    assert "<pre>" not in text and "<a href" not in text
+    assert text.startswith("[PATCH RFC 1/5] powerpc: Use regular rcu_dereference_raw API\n")
+    assert "joel at joelfernandes.org\n" in text
+    assert "Sat May 25 09:49:29 AEST 2019" in text
+    assert "-\treturn rcu_dereference_raw_notrace(kvm->memslots[0]);" in text
+
+
+def test_json_metadata_is_skipped_with_reason() -> None:
+    [item] = read(str(FILES / "lore-xen-crosspost-index.json"))
+    assert isinstance(item, Skip) and "JSON" in item.reason
+
+
+def test_empty_file_and_empty_stdin_are_skipped(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    [item] = read(str(empty))
+    assert isinstance(item, Skip) and item.reason == "empty input"
+    [item] = list(iter_binary(io.BytesIO(b""), "-", OPTIONS))
+    assert isinstance(item, Skip) and item.reason == "empty input"
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is absent")
+def test_bench_xz_streams_all_4474_messages() -> None:
+    bench = SHARED / "fixtures" / "lore-linux-block-bench" / "linux-block-2025q3.mbox.xz"
+    count = 0
+    for item in registry().iter_items(str(bench), OPTIONS):
+        assert isinstance(item, RawItem) and item.data[:1] != b"\n"
+        count += 1
+    assert count == 4474

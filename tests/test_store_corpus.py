@@ -56,7 +56,8 @@ def test_corpus_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
     with Corpus.open(tmp_path / "c.sqlite") as corpus:
         assert corpus.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert corpus.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        assert corpus.migrations == ("0001_initial", "0002_analysis")
+        assert corpus.migrations == ("0001_initial", "0002_analysis", "0003_search_indexes",
+                                 "0004_objection_resolution")
 
 
 def test_every_xen_and_nvme_message_round_trips_equal(tmp_path: Path) -> None:
@@ -162,10 +163,11 @@ def test_corpus_created_at_0001_is_migrated_on_open(tmp_path: Path) -> None:
     with Corpus.open(path, migrate_to="0001_initial") as old:
         assert old.migrations == ("0001_initial",)
         old.upsert_messages(msgs)
-        old.replace_threads(build_threads(msgs))
     with Corpus.open(path) as new:
-        assert new.migrations == ("0001_initial", "0002_analysis")
+        assert new.migrations == ("0001_initial", "0002_analysis", "0003_search_indexes",
+                                 "0004_objection_resolution")
         assert new.messages([m.msgid for m in msgs]) == msgs
+        new.replace_threads(build_threads(new.thread_inputs()))
         analysis = xen_analysis(thread_with(build_threads(msgs), XEN_PATCH), msgs)
         new.save_analysis(analysis)
         assert new.load_analysis(XEN_JULIEN) == analysis
@@ -212,3 +214,36 @@ def test_stats_report_lists_categories_and_top_locks(corpus: Corpus) -> None:
     assert dict(s.objections_per_category)["design"] == 2
     assert s.top_locks[0].lock == "d1->event_lock"
     assert (s.top_locks[0].objections, s.top_locks[0].lock_changes) == (1, 1)
+
+
+def test_lone_surrogates_in_text_are_stored_replaced_not_crashing(tmp_path: Path) -> None:
+    msg = read_mbox(XEN)[1]
+    seg = replace(msg.segments[3], text="bad byte \udcff in a reply")
+    broken = replace(msg, segments=(*msg.segments[:3], seg, *msg.segments[4:]))
+    with Corpus.open(tmp_path / "c.sqlite") as corpus:
+        assert corpus.upsert_messages([broken]) == (1, 0)
+        [back] = corpus.messages([msg.msgid])
+    assert back.segments[3].text == "bad byte ? in a reply"
+    assert back.segments[4:] == msg.segments[4:]
+
+
+def test_is_empty_until_a_message_is_stored(tmp_path: Path) -> None:
+    with Corpus.open(tmp_path / "c.sqlite") as corpus:
+        assert corpus.is_empty()
+        corpus.upsert_messages(read_mbox(XEN)[:1])
+        assert not corpus.is_empty()
+
+
+def test_v2_thread_is_the_later_version_of_the_nvme_thread(corpus: Corpus) -> None:
+    v1 = corpus.load_analysis(NVME_ROOT)
+    [v2] = corpus.later_versions(v1)
+    assert v2.thread.id == "20251117202414.4071380-1-mkhalfella@purestorage.com"
+    assert v2.messages[0].subject.version == 2
+    assert corpus.later_versions(v2) == []
+    assert corpus.later_versions(corpus.load_analysis(XEN_PATCH)) == []
+
+
+def test_thread_headers_thread_like_full_messages(corpus: Corpus) -> None:
+    heads = list(corpus.thread_headers())
+    assert len(heads) == 20 and all(m.segments == () for m in heads)
+    assert build_threads(heads) == build_threads(corpus.thread_inputs())

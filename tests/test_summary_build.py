@@ -157,3 +157,26 @@ def test_empty_thread_summarises_without_crashing() -> None:
         ThreadNode(M_PATCH, None, ghost=True),)), ())
     s = build_summary(empty)
     assert (s.participants, s.debate, s.first, s.ghosts) == ((), (), None, 1)
+
+
+def test_pick_later_versions_matches_series_and_higher_version() -> None:
+    from threadscan.report import pick_later_versions
+
+    v1 = seed004_analysis()
+    v2 = as_v2(v1, drop_sweep_lock=True)
+    v2 = dataclasses.replace(v2, thread=dataclasses.replace(v2.thread, id="v2-root"))
+    other = dataclasses.replace(v2, thread=dataclasses.replace(
+        v2.thread, id="other", subject="Something else"), patches=())
+    other = dataclasses.replace(other, messages=tuple(
+        dataclasses.replace(m, subject=dataclasses.replace(m.subject, clean="Something else"))
+        for m in other.messages))
+    assert pick_later_versions(v1, [other, v2, v1]) == (v2,)
+
+
+def test_cyclic_thread_parents_do_not_hang_outcomes() -> None:
+    analysis = seed004_analysis()
+    nodes = (ThreadNode(M_PATCH, M_REPLY), ThreadNode(M_REVIEW, M_PATCH),
+             ThreadNode(M_REPLY, M_REVIEW))
+    s = build_summary(dataclasses.replace(
+        analysis, thread=dataclasses.replace(analysis.thread, nodes=nodes)))
+    assert len(s.debate) == 4

@@ -13,10 +13,19 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from threadscan.errors import SourceError
-from threadscan.model import IngestReport, Message, RawItem, Skip, Thread, ThreadAnalysis
+from threadscan.model import (
+    IngestReport,
+    Message,
+    Provenance,
+    RawItem,
+    Skip,
+    Thread,
+    ThreadAnalysis,
+)
 from threadscan.sources.base import SourceOptions
 
 if TYPE_CHECKING:
@@ -67,17 +76,41 @@ def _analyze_job(job: tuple[Thread, tuple[Message, ...]]) -> ThreadAnalysis:
     return analyze_thread(*job)
 
 
+MAIL_SUFFIXES = frozenset({"", ".mbox", ".mboxrd", ".mbx", ".eml", ".msg", ".txt", ".gz",
+                           ".xz", ".html", ".htm", ".patch", ".diff"})
+
+
 def iter_raw(sources: Iterable[str], options: SourceOptions,
              errors: list[str]) -> Iterator[RawItem | Skip]:
     """Every raw item of every source; a source that cannot be read is recorded."""
     from threadscan.sources import default_registry
 
     registry = default_registry()
-    for arg in sources:
+    for arg in expand_dirs(sources):
+        if isinstance(arg, Skip):
+            yield arg
+            continue
         try:
             yield from registry.iter_items(arg, options)
         except SourceError as err:
             errors.append(str(err))
+
+
+def expand_dirs(sources: Iterable[str]) -> Iterator[str | Skip]:
+    """A folder that is not a Maildir stands for the mail and page files below it."""
+    for arg in sources:
+        path = Path(arg)
+        if "://" in arg or not path.is_dir() or (path / "cur").is_dir():
+            yield arg
+            continue
+        for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            if file.name.startswith("."):
+                continue
+            if file.suffix.lower() in MAIL_SUFFIXES:
+                yield str(file)
+            else:
+                yield Skip(Provenance(source=str(file), kind="file"),
+                           reason=f"not a mail or archive page file ({file.suffix})")
 
 
 def _batched(items: Iterable[RawItem | Skip], size: int,

@@ -19,6 +19,7 @@ ASSERT_WRAPPERS = re.compile(
     r"\b(?:ASSERT|assert|WARN_ON|WARN_ON_ONCE|WARN|BUG_ON|VM_BUG_ON|VM_WARN_ON|"
     r"VM_WARN_ON_ONCE|lockdep_assert|RCU_LOCKDEP_WARN|g_assert)\s*\("
 )
+SPECIAL_RE = re.compile(r"[/\"']")
 CONTROL = frozenset({"if", "for", "while", "switch", "return", "sizeof", "typeof", "__typeof__"})
 
 
@@ -32,6 +33,8 @@ class Call:
 
 def _blank(code: str, state: bool) -> tuple[str, bool]:
     """Blank comments and literals in one line; ``state`` = inside a block comment."""
+    if not state and not SPECIAL_RE.search(code):
+        return code, False
     out: list[str] = []
     i, n = 0, len(code)
     while i < n:

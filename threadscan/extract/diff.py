@@ -17,6 +17,7 @@ from typing import Any
 from threadscan.errors import ParseError
 from threadscan.extract.cfunc import hunk_function
 from threadscan.extract.repair import UNKNOWN_FILE, repair_diff
+from threadscan.extract.unflatten import looks_flattened, unflatten_diff
 from threadscan.model import DiffLine, FileDiff, Hunk, Message, Patch, Sign
 
 PATCH_TYPES = ("text/x-patch", "text/x-diff", "text/x-diff-patch", "application/x-patch")
@@ -30,8 +31,12 @@ def parse_patch_text(
 
     ``first_file`` offsets the file index in hunk ids (several patches in one message).
     """
+    rebuilt = looks_flattened(text)
+    if rebuilt:
+        text = unflatten_diff(text)
     repaired = repair_diff(text, quoted=quoted)
-    defects = list(repaired.defects)
+    defects = ["rebuilt flattened diff lines"] if rebuilt else []
+    defects += repaired.defects
     files: tuple[FileDiff, ...] = ()
     if repaired.text:
         try:

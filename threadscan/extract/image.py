@@ -12,9 +12,16 @@ from dataclasses import dataclass
 
 from threadscan.extract.ccode import code_texts
 from threadscan.extract.cfunc import line_functions
+from threadscan.extract.repair import UNKNOWN_FILE
 from threadscan.model import DiffLine, Patch
 
 FuncKey = tuple[str, str | None]  # (file, function)
+CODE_SUFFIXES = (".c", ".h", ".cc", ".cpp", ".cxx", ".hh", ".hpp", ".inc", ".S")
+
+
+def is_code_file(path: str) -> bool:
+    """C/C++ sources and headers (and hunks whose file is unknown); not docs or build files."""
+    return path == UNKNOWN_FILE or path.endswith(CODE_SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,8 @@ def function_images(patch: Patch) -> dict[FuncKey, Image]:
     old: dict[FuncKey, list[ImageLine]] = {}
     new: dict[FuncKey, list[ImageLine]] = {}
     for hunk in patch.hunks:
+        if not is_code_file(hunk.file):
+            continue
         funcs = line_functions(hunk.lines, hunk.section)
         codes = code_texts(hunk.lines)
         for i, ln in enumerate(hunk.lines):

@@ -17,7 +17,8 @@ Recognisers, in order (first hit wins per call):
 5. declarations of lock-typed fields/variables (``spinlock_t reset_lock;`` -> role
    ``declare``, lock ``mlx5vf_pci_core_device.reset_lock`` when the struct is known).
 
-Comment text and string literals are never scanned.
+Comment text and string literals are never scanned; only C/C++ files are (documentation
+such as ``Documentation/locking/locktypes.rst`` quotes calls that are not code).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 
 from threadscan.extract.ccode import Call, code_texts, iter_calls, split_args
 from threadscan.extract.cfunc import definition_name, line_functions, line_structs
+from threadscan.extract.image import is_code_file
 from threadscan.extract.primitives import (
     ACQUIRING,
     GuardClass,
@@ -39,6 +41,7 @@ from threadscan.extract.primitives import (
 from threadscan.model import DiffLine, Hunk, LockOp, Patch, Role
 
 GUARD_RE = re.compile(r"\b(guard|scoped_guard|scoped_cond_guard)\s*\(")
+DEFINE_RE = re.compile(r"^\s*#\s*define\s+(\w+)")
 GUARD_CALLS = frozenset({"guard", "scoped_guard", "scoped_cond_guard"})
 FALSE_FRIENDS = frozenset(
     {"block", "blocked", "unblock", "clock", "deadlock", "deadlocks", "flock", "lockup",
@@ -71,8 +74,10 @@ def lock_ops(patch: Patch, table: PrimitiveTable) -> list[LockOp]:
     wrappers = find_wrappers(patch, table)
     ops: list[LockOp] = []
     for hunk in patch.hunks:
-        ops.extend(_hunk_ops(patch.msgid, hunk, table, wrappers, called))
+        if is_code_file(hunk.file):
+            ops.extend(_hunk_ops(patch.msgid, hunk, table, wrappers, called))
     return ops
+
 
 
 def _hunk_ops(
@@ -119,7 +124,8 @@ def line_found(
 ) -> list[Found]:
     """All lock operations recognised on one code line."""
     out = guard_found(code, more, table)
-    defined = definition_name(code)
+    macro = DEFINE_RE.match(code)
+    defined = macro.group(1) if macro else definition_name(code)
     for call in iter_calls(code, more):
         if call.name in GUARD_CALLS or call.name == defined:
             continue

@@ -23,7 +23,9 @@ _MAX_LEN = 200
 _ON_WROTE = re.compile(r"^On\s(?P<body>.{3,200}?)\s*(?:wrote|writes|said|a écrit)\s*:\s*$")
 _ON_START = re.compile(r"^On\s+\S.{2,150}$")
 _WROTE_END = re.compile(r"^(?P<body>\S.{0,160}?)\s+(?:wrote|writes|said)\s*:\s*$")
-_QUOTING = re.compile(r"^Quoting\s+(?P<body>[^()]{1,120}?)\s*(?:\((?P<date>[^()]{1,80})\))?\s*:\s*$")
+_QUOTING = re.compile(
+    r"^Quoting\s+(?P<body>[^()]{1,120}?)\s*(?:\((?P<date>[^()]{1,80})\))?\s*:\s*$"
+)
 _MUTT = re.compile(r"^\*\s+(?P<body>[^\[\]]{1,120}?)\s*\[(?P<date>[^\[\]]{1,60})\]\s*:\s*$")
 _ADDRS = (
     re.compile(r"<[^<>\s]{1,120}>"),
@@ -78,6 +80,8 @@ def parse_attribution(line: str) -> Attribution | None:
 
 def parse_attribution_pair(first: str, second: str) -> Attribution | None:
     """An attribution wrapped over two lines ("On Thu, 21 Oct 2021 11:23:26 -0400" / "X wrote:")."""
+    if len(first) > _MAX_LEN or len(second) > _MAX_LEN:
+        return None
     one, two = " ".join(first.split()), " ".join(second.split())
     if not _ON_START.match(one) or parse_attribution(one) is not None:
         return None

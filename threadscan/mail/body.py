@@ -21,7 +21,7 @@ from threadscan.mail.diffline import DiffState, diff_step
 from threadscan.mail.quote import BodyLine, assign_speakers
 from threadscan.model import Segment, SegmentKind
 
-__all__ = ["parse_body", "segment_lines", "split_marker", "footer_rules"]
+__all__ = ["footer_rules", "parse_body", "segment_lines", "split_marker"]
 
 _MARKER = re.compile(r"^(?:[ \t]{0,3}(?:>|&gt;))+")
 _TRAILER = re.compile(
@@ -30,6 +30,7 @@ _TRAILER = re.compile(
 )
 _SIG_DELIM = re.compile(r"^--[ \t]?$")
 _SIG_MAX = 12
+_FOOTER_MAX = 400
 
 
 @dataclass(frozen=True)
@@ -132,13 +133,16 @@ def _mark_tail(split: Sequence[tuple[int, str]], kinds: list[SegmentKind]) -> No
 def _footer_rule(
     rules: Sequence[FooterRule], split: Sequence[tuple[int, str]], i: int
 ) -> FooterRule | None:
-    text = split[i][1].replace("\xa0", " ")
+    text = split[i][1].replace("\xa0", " ").strip()
+    if len(text) > _FOOTER_MAX:
+        return None
     for rule in rules:
         if not rule.pattern.search(text):
             continue
         if rule.next is not None:
             j = _next_nonblank(split, i)
-            if j is None or not rule.next.search(split[j][1].replace("\xa0", " ")):
+            following = split[j][1].replace("\xa0", " ").strip()[:_FOOTER_MAX] if j else ""
+            if j is None or not rule.next.search(following):
                 continue
         return rule
     return None
@@ -148,8 +152,7 @@ def _mark_signature(split: Sequence[tuple[int, str]], kinds: list[SegmentKind], 
     """Mark ``-- `` and the short block after it; returns the last index marked."""
     end = i
     for j in range(i + 1, min(len(split), i + 1 + _SIG_MAX)):
-        depth, text = split[j]
-        if depth != 0 or _footer_rule(footer_rules(), split, j) is not None:
+        if split[j][0] != 0 or _footer_rule(footer_rules(), split, j) is not None:
             break
         end = j
     if end == i:
@@ -243,12 +246,11 @@ def merge_lines(body: Sequence[BodyLine], speakers: Sequence[str | None]) -> tup
 
 
 def _segment(run: Sequence[BodyLine], key: tuple[str, int, str | None] | None) -> Segment:
-    assert key is not None
-    kind, depth, speaker = key
+    speaker = key[2] if key else None
     return Segment(
         kind=run[0].kind,
         text="\n".join(line.text for line in run),
-        depth=depth,
+        depth=run[0].depth,
         speaker=speaker,
         line=run[0].idx,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-__all__ = ["DiffState", "diff_step", "HUNK_HEADER"]
+__all__ = ["HUNK_HEADER", "DiffState", "diff_step"]
 
 HUNK_HEADER = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 _COMMAND = re.compile(r"^(?:diff (?:-{1,2}[\w=-]+ (?:[0-9a-f]{6,40} )?)+\S|Index: \S+\s*$)")

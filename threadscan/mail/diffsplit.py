@@ -48,7 +48,7 @@ def _oracle(views: Sequence[str]) -> dict[str, list[tuple[str, ...]]]:
     for view in views:
         for chunk in split_flat(view):
             words = tuple(chunk.text.split())
-            if chunk.marks and len(words) >= 1:
+            if chunk.marks and words and words not in (("+",), ("-",)):
                 table.setdefault(words[0], []).append(words)
     for rows in table.values():
         rows.sort(key=len, reverse=True)
@@ -110,7 +110,11 @@ def _starts_line(tokens: Sequence[str], j: int) -> bool:
         return True
     if token == "diff" and j + 1 < len(tokens) and tokens[j + 1] in ("--git", "-r", "-u", "-urN"):
         return True
-    if token == "index" and j + 1 < len(tokens) and re.match(r"^[0-9a-f]+\.\.[0-9a-f]+$", tokens[j + 1]):
+    if (
+        token == "index"
+        and j + 1 < len(tokens)
+        and re.match(r"^[0-9a-f]+\.\.[0-9a-f]+$", tokens[j + 1])
+    ):
         return True
     if token in ("---", "+++") and j + 1 < len(tokens) and tokens[j + 1][:2] in ("a/", "b/", "/d"):
         return True

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -21,7 +21,7 @@ from importlib import resources
 from threadscan.mail.attribution import parse_attribution, sign_off_name
 from threadscan.model import Message, Person, Provenance, Segment, Skip
 
-__all__ = ["parse_page", "detect_kind", "PageHead", "build_message"]
+__all__ = ["PageHead", "build_message", "detect_kind", "parse_page"]
 
 _HEADER_FIELD = re.compile(
     r"^(?P<key>From|Date|Subject|Message-I[Dd]|In-Reply-To|In-reply-to|References)\s*:\s*(?P<value>.*)$"
@@ -93,9 +93,7 @@ def _parse_archive(text: str, kind: str, provenance: Provenance) -> Message:
     from threadscan.mail.body import segment_lines
 
     segments = segment_lines(body, author.display or None)
-    return build_message(
-        head, author, segments, "\n".join(body), provenance, defects, locator=kind
-    )
+    return build_message(head, author, segments, "\n".join(body), provenance, defects, locator=kind)
 
 
 def _pipermail_head(lines: Sequence[str]) -> PageHead:
@@ -109,7 +107,9 @@ def _pipermail_head(lines: Sequence[str]) -> PageHead:
             continue
         subject = filled[0][1] if pos >= 2 else ""
         author = parse_person(filled[pos - 1][1])
-        return PageHead(subject=subject, author=author, date=when, date_text=value, body_start=i + 1)
+        return PageHead(
+            subject=subject, author=author, date=when, date_text=value, body_start=i + 1
+        )
     return PageHead(subject=filled[0][1] if filled else "", body_start=0)
 
 
@@ -126,7 +126,7 @@ def _mhonarc_head(lines: Sequence[str]) -> PageHead:
 
 
 def _header_fields(lines: Sequence[str], head: PageHead) -> PageHead:
-    """'From: / Date: / Subject: / Message-ID:' lines right after the head, when the page has them."""
+    """'From: / Date: / Subject: / Message-ID:' lines after the head, when the page has them."""
     from threadscan.mail.headers import normalize_msgid, parse_date, parse_person
 
     i = head.body_start
@@ -144,7 +144,7 @@ def _header_fields(lines: Sequence[str], head: PageHead) -> PageHead:
         author=parse_person(found["from"]) if "from" in found else head.author,
         date=parse_date(found.get("date")) or head.date,
         date_text=found.get("date", head.date_text),
-        msgid=normalize_msgid(found.get("message-id", found.get("message-id"))),
+        msgid=normalize_msgid(found.get("message-id")),
         in_reply_to=normalize_msgid(found.get("in-reply-to")) or head.in_reply_to,
         body_start=i,
     )
@@ -185,10 +185,10 @@ def _last_sign_off(lines: Sequence[str]) -> str | None:
     return found
 
 
-def _attributed_people(texts: Sequence[str] | object) -> list[Person]:
+def _attributed_people(texts: Iterable[str]) -> list[Person]:
     people = []
-    for text in texts:  # type: ignore[attr-defined]
-        found = parse_attribution(str(text))
+    for text in texts:
+        found = parse_attribution(text)
         if found is not None:
             people.append(Person(name=found.name, email=found.email))
     return people

@@ -10,7 +10,7 @@ whole exchange) pin depths. Recovery of lost quote markers is in ``unquoted``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from threadscan.mail.attribution import sign_off_name
@@ -35,7 +35,7 @@ def assign_speakers(
 ) -> list[str | None]:
     """The speaker of every line, indexed by ``BodyLine.idx``."""
     names = depth_names(lines, author, fixed)
-    current = dict(names)
+    current: dict[int, str | None] = dict(names)
     out: list[str | None] = [None] * (max((ln.idx for ln in lines), default=-1) + 1)
     for line in lines:
         if line.kind == "footer":
@@ -98,9 +98,9 @@ def _alternate(names: dict[int, str], deepest: int) -> dict[int, str]:
     return filled
 
 
-def full_name(name: str, known: object) -> str:
+def full_name(name: str, known: Iterable[str]) -> str:
     """'Nathan' -> 'Nathan Lynch' when exactly one known name starts with it."""
-    names = [str(k) for k in known] if not isinstance(known, str) else [known]
+    names = list(known)
     if " " in name.strip():
         return name
     first = name.strip().lower()

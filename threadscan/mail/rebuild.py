@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from threadscan.mail.attribution import Attribution
 from threadscan.mail.unflatten import split_flat
 
-__all__ = ["rebuild_lines", "TokenIndex", "match_len"]
+__all__ = ["TokenIndex", "match_len", "rebuild_lines"]
 
 _BREAK_PUNCT = (",", ".", ";", ":", "!", "?", ")", "}", "..")
 _DIFF_START = re.compile(r"^(?:[+-]|@@ |diff |index [0-9a-f]|\\ No newline)")
@@ -49,7 +49,9 @@ def match_len(words: Sequence[str], index: TokenIndex) -> int:
     best = 0
     for start in index.starts.get(words[0], ())[:_MAX_STARTS]:
         n = 0
-        while n < len(words) and start + n < len(index.tokens) and index.tokens[start + n] == words[n]:
+        while (
+            n < len(words) and start + n < len(index.tokens) and index.tokens[start + n] == words[n]
+        ):
             n += 1
         best = max(best, n)
         if best == len(words):

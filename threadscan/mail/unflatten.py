@@ -20,14 +20,14 @@ from threadscan.mail.attribution import Attribution, parse_attribution
 from threadscan.mail.page import PageHead, build_message
 from threadscan.model import Message, Person, Provenance, Skip
 
-__all__ = ["parse_patchwork", "FlatMessage", "split_flat"]
+__all__ = ["FlatMessage", "parse_patchwork", "split_flat"]
 
 _FIELD = re.compile(r"^\s*(?P<key>[A-Z][\w ]{1,20}?)\s*\|\s*(?P<value>.*?)\s*\|(?:.*\|)?\s*$")
 _RULE = re.compile(r"^\s*-{3}\|")
 _LEAD_ATTR = re.compile(r"^(?P<attr>On\s.{5,200}?\s(?:wrote|writes):)(?:\s+(?P<rest>.*))?$", re.S)
 _MARKS = re.compile(r"(?:^|\s)(>(?: >)*)(?=\s|$)")
 _END_SIGN = re.compile(r"(?:^|\s)(?P<name>[A-Z][a-z]{1,20})\s*$")
-_BREAK_PUNCT = (",", ".", ";", ":", "!", "?", ")", "}")
+_FIELD_MAX = 400
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,11 @@ def split_flat(text: str) -> list[_Chunk]:
 def parse_patchwork(text: str, provenance: Provenance) -> list[Message | Skip]:
     """Every message of a Patchwork page, replies linked to what they quote."""
     lines = text.split("\n")
-    fields = {m.group("key").strip().lower(): m.group("value") for ln in lines if (m := _FIELD.match(ln))}
+    fields = {
+        m.group("key").strip().lower(): m.group("value")
+        for ln in lines
+        if len(ln) <= _FIELD_MAX and (m := _FIELD.match(ln))
+    }
     flats = [_flat(i, ln) for i, ln in enumerate(lines) if ln.strip() and not _is_head(ln)]
     if not flats:
         return [Skip(provenance, "patchwork page without messages")]
@@ -76,7 +80,7 @@ def parse_patchwork(text: str, provenance: Provenance) -> list[Message | Skip]:
 
 
 def _is_head(line: str) -> bool:
-    return bool(_FIELD.match(line) or _RULE.match(line))
+    return len(line) <= _FIELD_MAX and bool(_FIELD.match(line) or _RULE.match(line))
 
 
 def _flat(index: int, line: str) -> FlatMessage:
@@ -106,7 +110,9 @@ def _targets(flats: Sequence[FlatMessage]) -> dict[int, int | None]:
             out[i] = patch
             continue
         named = _first(flat.attribution.name)
-        earlier = [j for j in range(i) if flats[j].signer and _first(flats[j].signer or "") == named]
+        earlier = [
+            j for j in range(i) if flats[j].signer and _first(flats[j].signer or "") == named
+        ]
         out[i] = earlier[-1] if earlier else patch
     return out
 
@@ -155,8 +161,6 @@ def _message(
     provenance: Provenance,
 ) -> Message:
     from threadscan.mail.body import segment_lines
-    from threadscan.mail.diffsplit import split_patch
-    from threadscan.mail.rebuild import rebuild_lines
 
     flat = flats[pos]
     chain = _chain(pos, targets)
@@ -166,20 +170,36 @@ def _message(
     defects = ["rebuilt from a flattened patchwork page"]
     if "series" in fields:
         defects.append("subject not on page: series title used")
-    if flat.is_patch:
-        lines = split_patch(flat.rest, _quoted_views(pos, flats, targets))
-    else:
-        known = {d + 1: flats[j].text for d, j in enumerate(chain)}
-        lines = rebuild_lines(flat.attribution, flat.rest, known, len(chain))
+    lines = _lines(pos, flats, targets, chain)
     segments = segment_lines(lines, author.display or None, names)
-    head = _head(flat, who, fields, pos, targets)
+    head = _head(flat, who, fields)
     parent = targets.get(pos)
     message = build_message(
-        head, author, segments, "\n".join(lines), provenance, defects,
-        locator=f"patchwork:{flat.index}", in_reply_to=ids.get(parent) if parent is not None else None,
+        head,
+        author,
+        segments,
+        "\n".join(lines),
+        provenance,
+        defects,
+        locator=f"patchwork:{flat.index}",
+        in_reply_to=ids.get(parent) if parent is not None else None,
     )
     ids[pos] = message.msgid
     return message
+
+
+def _lines(
+    pos: int, flats: Sequence[FlatMessage], targets: dict[int, int | None], chain: Sequence[int]
+) -> list[str]:
+    """The message's lines: the patch cut back into diff lines, a reply's '>' runs rebuilt."""
+    from threadscan.mail.diffsplit import split_patch
+    from threadscan.mail.rebuild import rebuild_lines
+
+    flat = flats[pos]
+    if flat.is_patch:
+        return split_patch(flat.rest, _quoted_views(pos, flats, targets))
+    known = {d + 1: flats[j].text for d, j in enumerate(chain)}
+    return rebuild_lines(flat.attribution, flat.rest, known, len(chain))
 
 
 def _person(who: Attribution | None) -> Person:
@@ -192,13 +212,7 @@ def _person(who: Attribution | None) -> Person:
     return Person(name=who.name, email="")
 
 
-def _head(
-    flat: FlatMessage,
-    who: Attribution | None,
-    fields: dict[str, str],
-    pos: int,
-    targets: dict[int, int | None],
-) -> PageHead:
+def _head(flat: FlatMessage, who: Attribution | None, fields: dict[str, str]) -> PageHead:
     from threadscan.mail.headers import normalize_msgid
 
     series = fields.get("series", "")
@@ -215,5 +229,3 @@ def _quoted_views(
 ) -> list[str]:
     """Texts of the replies that quote the patch directly (their '>' runs keep line breaks)."""
     return [flats[i].rest for i, t in targets.items() if t == pos and flats[i].attribution]
-
-

@@ -55,9 +55,7 @@ def _voice() -> tuple[re.Pattern[str], tuple[str, ...]]:
     return re.compile(str(data["salutation"])), tuple(str(s) for s in data["reviewer_openers"])
 
 
-def recover_quotes(
-    lines: Sequence[str], known_texts: Mapping[str, str] | None = None
-) -> Recovered:
+def recover_quotes(lines: Sequence[str], known_texts: Mapping[str, str] | None = None) -> Recovered:
     """Segments (depth, speaker) and the author of header-less text."""
     if any(ln.lstrip().startswith(">") for ln in lines):
         return _with_markers(lines)
@@ -213,6 +211,7 @@ def _depth_of(name: str, speakers: _Speakers, level: int) -> int:
 
 def _not_depth(greeted: str, speakers: _Speakers, depth: int, level: int) -> int:
     """A greeting to X is spoken by someone else: keep ``depth`` unless X speaks there."""
+
     def is_x(d: int) -> bool:
         spoken = speakers.by_depth[d] if d < len(speakers.by_depth) else ""
         return bool(spoken) and spoken.split()[0].lower() == greeted.lower()
@@ -263,8 +262,8 @@ def _segments(
     for block, depth in zip(blocks, depths, strict=True):
         if not block.text.strip():
             continue
-        kind: SegmentKind = "attribution" if block.start in attribution_lines else (
-            "quote" if depth else "text"
+        kind: SegmentKind = (
+            "attribution" if block.start in attribution_lines else ("quote" if depth else "text")
         )
         names = speakers.by_depth
         speaker = names[depth] if depth < len(names) and names[depth] else None

@@ -65,6 +65,10 @@ def _calls(text: str, cues: CueSet) -> Iterable[Entity]:
 def _exprs(text: str, cues: CueSet, known: frozenset[str]) -> Iterable[Entity]:
     for m in _EXPR.finditer(text):
         raw = m.group(0)
+        if not ("_" in raw or "->" in raw or "." in raw.rstrip(".")) and not (
+            raw in known or raw.lower() in cues.global_locks
+        ):
+            continue
         norm = normalize_lock(raw)
         if not norm or text[m.end() : m.end() + 1] == "(":
             continue

@@ -74,7 +74,7 @@ def _norm_line(text: str) -> str:
 def _chunks(diff_text: str) -> list[tuple[str, set[str]]]:
     """Quoted diff text -> [(section of its @@ header, normalized body lines)]."""
     out: list[tuple[str, set[str]]] = []
-    section, body = "", set()
+    section, body = "", set[str]()
     for line in diff_text.splitlines():
         m = _HUNK_HEADER.match(line)
         if m:
@@ -122,9 +122,9 @@ def described_functions(sentence: str, candidates: Iterable[str]) -> list[str]:
     scored: list[tuple[float, str]] = []
     for name in candidates:
         parts = [p.rstrip("s") for p in name.lower().split("_") if p]
-        for n in range(len(parts), 1, -1):
-            hits = [" ".join(parts[i : i + n]) for i in range(len(parts) - n + 1)]
-            if any(re.search(rf"\b{re.escape(h)}\b", words) for h in hits):
+        for n in range(len(parts), 1, -1):  # word runs ending in the identifier's head
+            tail = " ".join(parts[-n:])
+            if re.search(rf"\b{re.escape(tail)}\b", words):
                 scored.append((n / len(parts), name))
                 break
     if not scored:
@@ -192,6 +192,6 @@ def _hunk_links(sentence: str, diff_above: str, code: ThreadCode) -> list[Link]:
         return links
     chosen = [h for h in shown if h.function in described] or [shown[-1]]
     links.append(Link("hunk", chosen[-1].id, "quoted lines above"))
-    if chosen[-1].function and not described:
+    if chosen[-1].function and chosen[-1].function not in described:
         links.append(Link("function", chosen[-1].function, "function of the quoted hunk"))
     return links

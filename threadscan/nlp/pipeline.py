@@ -77,15 +77,19 @@ class CodeEntities:
     cues: CueSet
 
     def __call__(self, doc: Doc) -> Doc:
-        from spacy.util import filter_spans
-
-        spans = []
-        for ent in find_entities(doc.text, self.cues):
-            span = doc.char_span(ent.start, ent.end, label=ent.label, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        doc.ents = filter_spans(spans)
+        _set_ents(doc, find_entities(doc.text, self.cues))
         return doc
+
+
+def _set_ents(doc: Doc, ents: Iterable[Entity]) -> None:
+    from spacy.util import filter_spans
+
+    spans = []
+    for ent in ents:
+        span = doc.char_span(ent.start, ent.end, label=ent.label, alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    doc.ents = filter_spans(spans)
 
 
 def blank_nlp() -> Language:
@@ -133,12 +137,15 @@ def analyse(pipe: Pipeline, sentences: Sequence[str], known: Iterable[str] = ())
     """Run the pipeline over sentences (batched ``nlp.pipe``)."""
     known_set = frozenset(known)
     out: list[Analysed] = []
-    for text, doc in zip(sentences, pipe.nlp.pipe(sentences, batch_size=BATCH), strict=True):
+    docs = pipe.nlp.pipe(sentences, batch_size=BATCH, disable=[ENTITY_COMPONENT])
+    for text, doc in zip(sentences, docs, strict=True):
+        ents = tuple(find_entities(text, pipe.cues, known_set))
+        _set_ents(doc, ents)  # the thread's identifiers are entities too
         out.append(
             Analysed(
                 text=text,
                 hits=pipe.rules.apply(doc),
-                entities=tuple(find_entities(text, pipe.cues, known_set)),
+                entities=ents,
                 cat_scores=_scores(doc, CAT_PREFIX),
                 stance_scores=_scores(doc, STANCE_PREFIX),
             )

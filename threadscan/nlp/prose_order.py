@@ -11,6 +11,7 @@ apart) the words decide the direction:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -49,7 +50,7 @@ def stated_edges(sentence: str, entities: Sequence[Entity], msgid: str) -> list[
     """Order edges stated in one sentence (locks taken from its LOCK entities)."""
     locks = [e for e in entities if e.label == "LOCK"]
     out: list[OrderEdge] = []
-    for a, b in zip(locks, locks[1:], strict=False):
+    for a, b in itertools.pairwise(locks):
         if a.text == b.text:
             continue
         d = _direction(sentence, a, b)

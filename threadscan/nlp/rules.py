@@ -93,7 +93,8 @@ def _api_patterns(names: tuple[str, ...]) -> list[list[dict[str, Any]]]:
 def _add_group(group: CueGroup, nlp: Language, pm: Any, m: Any) -> list[tuple[str, str]]:
     ids: list[tuple[str, str]] = []
     for rid, phrases in group.phrases:
-        pm.add(rid, list(nlp.tokenizer.pipe(phrases)))
+        tokenizer: Any = nlp.tokenizer
+        pm.add(rid, list(tokenizer.pipe(phrases)))
         ids.append((rid, group.name))
     for rid, pats in group.patterns:
         m.add(rid, json.loads(pats))

@@ -30,6 +30,12 @@ _CODE_START = re.compile(
     r"bool|const|enum)\b[^.]*[;{(,)]$)"
 )
 _LABEL = re.compile(r"^[a-z_][a-z0-9_]*:$")
+_LOG = re.compile(  # kernel log / splat / register dump lines
+    r"^(?:\[\s*\d+\.\d+\]|<[0-9a-f]+>|RIP:|RSP:|RAX:|RBX:|RCX:|RDX:|RBP:|R\d+:|CR\d:|"
+    r"Call Trace:|Code:|Oops:|BUG:|WARNING:.*\bat\b|Modules linked in:|Hardware name:|"
+    r"\?? ?[A-Za-z_][\w.]*\+0x[0-9a-f]+/0x[0-9a-f]+|\S+: [0-9a-f]{8,}\b|"
+    r"(?:[0-9a-f]{2,16} ){4,})"
+)
 _ABBREV = re.compile(
     r"(?:\b(?:e\.g|i\.e|vs|etc|cf|approx|incl|resp|viz|al|Mr|Ms|Dr|Prof|Jr|Sr|no|No|fig|Fig|"
     r"Sec|sec|eq|Eq|ca|esp|ie|eg)\.)$"
@@ -45,7 +51,7 @@ def is_code_line(line: str) -> bool:
     stripped = raw.strip()
     if not stripped:
         return False
-    if _CODE_START.match(stripped) or _LABEL.match(stripped):
+    if _CODE_START.match(stripped) or _LABEL.match(stripped) or _LOG.match(stripped):
         return True
     if re.search(r"\S\t", raw):
         return True

@@ -20,6 +20,7 @@ How rules and model combine (recorded in ``Objection.fired``):
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from threadscan.model import CATEGORIES, Category, Stance
@@ -42,7 +43,9 @@ class Thresholds:
     model_add: float = 0.5  # model category joins rule categories
     model_alone: float = 0.75  # model category without any rule cue
     stance_alone: float = 0.7  # P(not none) needed when no rule cue fired
-    none_veto: float = 0.92  # model P(none) that vetoes a rule-only candidate
+    none_veto: float = 0.97  # model P(none) that vetoes a rule-only candidate
+    framed_cat: float = 0.4  # model category when a stance frame fired but no category cue
+    framed_stance: float = 0.3  # P(not none) needed then
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ def _model_stance(a: Analysed) -> Stance:
     return best  # type: ignore[return-value]
 
 
-def _ordered(cats: list[str]) -> tuple[Category, ...]:
+def _ordered(cats: Sequence[str]) -> tuple[Category, ...]:
     seen: list[Category] = []
     for c in cats:
         if c in CATEGORIES and c not in seen:
@@ -125,18 +128,23 @@ def decide(
             return None
         if model and a.stance_score("none") >= th.none_veto and rstance is None:
             return None
-        cats = _ordered([h.group for h in live] + model_cats)
+        cats = _ordered([*(h.group for h in live), *model_cats])
         conf = max(0.75 if rstance is None else 0.9, p_objection)
     else:
-        alone = [c for c in CATEGORIES if model and a.cat_score(c) >= th.model_alone]
-        if not alone or p_objection < th.stance_alone or (strict and rstance is None):
+        framed = rstance is not None  # a stance frame fired: the model may name the category
+        need_cat = th.framed_cat if framed else th.model_alone
+        need_stance = th.framed_stance if framed else th.stance_alone
+        alone = [c for c in CATEGORIES if model and a.cat_score(c) >= need_cat]
+        if not alone or p_objection < need_stance or (strict and not framed):
             return None
         cats = _ordered(alone)
         conf = min(p_objection, max(a.cat_score(c) for c in alone))
     stance = rstance or (_model_stance(a) if model else "objection")
     stance_hits = [h for h in a.hits if h.group in _STANCES]
     fired = _rule_fired(live, stance_hits) + tuple(
-        f"model:{model}:{c}={a.cat_score(c):.2f}" for c in cats if model and a.cat_score(c) >= th.model_add
+        f"model:{model}:{c}={a.cat_score(c):.2f}"
+        for c in cats
+        if model and a.cat_score(c) >= th.model_add
     )
     return Decision(stance, cats, fired, round(conf, 3))
 

@@ -84,13 +84,18 @@ def message_units(mi: int, msg: Message, authors: frozenset[str]) -> list[Unit]:
 
 
 def patch_authors(messages: Sequence[Message], patch_msgids: Iterable[str]) -> frozenset[str]:
-    """Who wrote the patch: posters of own patches and non-reply PATCH mails, and the
-    speakers that quoted diffs are attributed to."""
+    """Who wrote the patch: posters of non-reply patch mails; when no posting is in the
+    batch, the posters of own patches and the speakers quoted diffs are attributed to
+    (reviewers post diffs too, so that fallback is used only when nothing better exists)."""
     ids = set(patch_msgids)
-    names = {m.author.display for m in messages if m.msgid in ids or is_posting(m)
-             or (not m.subject.is_reply and "PATCH" in (p.upper() for p in m.subject.prefixes))}
-    names |= {s.speaker or "" for m in messages for s in m.segments if s.kind == "diff"}
-    return frozenset(n for n in names if n)
+    posted = {m.author.display for m in messages if not m.subject.is_reply and not m.in_reply_to
+              and (m.msgid in ids or is_posting(m)
+                   or "PATCH" in (p.upper() for p in m.subject.prefixes))}
+    if not posted:
+        posted = {m.author.display for m in messages if m.msgid in ids}
+        posted |= {s.speaker or "" for m in messages for s in m.segments
+                   if s.kind == "diff" and s.depth > 0}
+    return frozenset(n for n in posted if n)
 
 
 def _inherit(units: Sequence[Unit], analysed: Sequence[Analysed],

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -40,14 +40,14 @@ def customize_tokenizer(nlp: Language) -> None:
     """Install the code-preserving token_match on ``nlp.tokenizer`` (idempotent)."""
     from spacy.util import compile_prefix_regex
 
-    tokenizer = nlp.tokenizer
+    tokenizer: Any = nlp.tokenizer
     previous = getattr(tokenizer, "token_match", None)
     if previous is _code_match:
         return
-    prefixes = [p for p in nlp.Defaults.prefixes if p not in ("&", r"\&")]
-    tokenizer.prefix_search = compile_prefix_regex(prefixes).search  # type: ignore[attr-defined]
+    prefixes = [p for p in (nlp.Defaults.prefixes or ()) if p not in ("&", r"\&")]
+    tokenizer.prefix_search = compile_prefix_regex(prefixes).search
 
     def match(text: str) -> re.Match[str] | None:
         return _code_match(text) or (previous(text) if previous else None)
 
-    tokenizer.token_match = _code_match if previous is None else match  # type: ignore[attr-defined]
+    tokenizer.token_match = _code_match if previous is None else match

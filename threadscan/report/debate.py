@@ -4,12 +4,13 @@ and each objection with the code it is about and what came of it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from threadscan.model import Hunk, Message, Objection, ThreadAnalysis
+from threadscan.model import Hunk, Message, Objection, OrderEdge, ThreadAnalysis
 from threadscan.report.people import Context, same_person
 from threadscan.report.summary import (
     ChangeItem,
+    Citation,
     CodeRef,
     DebateItem,
     EdgeItem,
@@ -19,7 +20,7 @@ from threadscan.report.summary import (
     RoleName,
 )
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(\[])")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^a-z0-9\s])")
 MAX_LINES = 8
 MAX_REFS = 3
 MAX_REPLY = 300
@@ -38,11 +39,17 @@ def function_locks(ctx: Context) -> tuple[FunctionLocks, ...]:
 
 
 def edge_items(ctx: Context) -> tuple[EdgeItem, ...]:
+    return to_edge_items(ctx.analysis.lock_order, ctx.cite)
+
+
+def to_edge_items(
+    edges: Sequence[OrderEdge], cite: Callable[[str], Citation]
+) -> tuple[EdgeItem, ...]:
     """Order edges without duplicates; an edge is an inversion when its reverse exists."""
-    live = {(e.outer, e.inner) for e in ctx.analysis.lock_order if e.change != "removed"}
+    live = {(e.outer, e.inner) for e in edges if e.change != "removed"}
     seen: set[tuple[object, ...]] = set()
     out = []
-    for e in ctx.analysis.lock_order:
+    for e in edges:
         key = (e.outer, e.inner, e.origin, e.change, e.trylock, e.function)
         if key in seen:
             continue
@@ -51,7 +58,7 @@ def edge_items(ctx: Context) -> tuple[EdgeItem, ...]:
         out.append(
             EdgeItem(
                 e.outer, e.inner, e.origin, e.change, e.trylock, inverted, e.function,
-                e.evidence, ctx.cite(e.msgid),
+                e.evidence, cite(e.msgid),
             )
         )
     return tuple(out)
@@ -105,10 +112,15 @@ def code_refs(ctx: Context, obj: Objection) -> tuple[CodeRef, ...]:
     if not chosen and obj.locks:
         ids = [i for c in ctx.analysis.lock_changes if c.lock in obj.locks for i in c.hunk_ids]
         chosen = [hunks[i] for i in dict.fromkeys(ids) if i in hunks]
-    refs = [hunk_ref(h, obj.locks, ctx) for h in dict.fromkeys(chosen)]
+    quoted = {h.id for p in ctx.analysis.patches if p.quoted for h in p.hunks}
+    unique: dict[tuple[str, int, int], Hunk] = {}
+    for h in sorted(chosen, key=lambda h: h.id in quoted):  # a posted hunk beats its quote
+        unique.setdefault((h.file, h.old_start, h.new_start), h)
+    refs = [hunk_ref(h, obj.locks, ctx) for h in unique.values()]
     covered = {r.function for r in refs}
     refs += [
-        CodeRef(None, fn, None, "", (), 0) for fn in obj.functions if fn not in covered
+        CodeRef(None, fn, None, "", (), 0) for fn in dict.fromkeys(obj.functions)
+        if fn not in covered
     ]
     return tuple(refs[:MAX_REFS])
 
@@ -136,9 +148,11 @@ def hunk_ref(hunk: Hunk, locks: Sequence[str], ctx: Context) -> CodeRef:
 
 
 def first_sentence(text: str) -> str:
-    """The first sentence of some prose, whitespace collapsed, at most 300 chars."""
+    """The first real sentence of some prose (at least two words; a lone "..." or
+    "Hi," is skipped), whitespace collapsed, at most 300 chars."""
     flat = " ".join(text.split())
-    head = SENTENCE_END.split(flat, maxsplit=1)[0]
+    parts = SENTENCE_END.split(flat)
+    head = next((p for p in parts if len(re.findall(r"[A-Za-z]{2,}", p)) >= 2), flat)
     return head if len(head) <= MAX_REPLY else head[: MAX_REPLY - 1] + "…"
 
 
@@ -172,8 +186,9 @@ def descendants(ctx: Context, msgid: str) -> list[str]:
     """Messages below ``msgid`` in the thread tree, in thread order."""
     out = []
     for mid in sorted(ctx.parent, key=lambda m: ctx.order.get(m, 0)):
-        up = ctx.parent.get(mid)
-        while up is not None and up != msgid:
+        up, seen = ctx.parent.get(mid), {mid}
+        while up is not None and up != msgid and up not in seen:  # a cycle ends the walk
+            seen.add(up)
             up = ctx.parent.get(up)
         if up == msgid and mid in ctx.by_id:
             out.append(mid)

@@ -92,14 +92,18 @@ def timeline_html(analysis: ThreadAnalysis, s: Summary) -> str:
     for d in s.debate:
         counts[d.cite.msgid] = counts.get(d.cite.msgid, 0) + 1
     roles = {p.name or p.email: p.role for p in s.participants}
+    parent = {n.msgid: n.parent for n in analysis.thread.nodes}
     items = []
     for node in analysis.thread.nodes:
-        depth = min(_depth(analysis, node.msgid), 6)
+        depth = min(_depth(parent, node.msgid), 6)
         if node.ghost or node.msgid not in by_id:
             items.append(f'<li class="tl ghost" style="--d:{depth}"><span class="muted">'
                          f"not archived: {escape(node.msgid)}</span></li>")
             continue
         items.append(timeline_item(by_id[node.msgid], depth, counts, roles))
+    placed = set(parent)
+    items += [timeline_item(m, 0, counts, roles) for m in analysis.messages
+              if m.msgid not in placed]  # not in the thread tree: still shown, never dropped
     return f'<ol class="timeline">{"".join(items)}</ol>'
 
 
@@ -123,10 +127,9 @@ def timeline_item(
     )
 
 
-def _depth(analysis: ThreadAnalysis, msgid: str) -> int:
-    parent = {n.msgid: n.parent for n in analysis.thread.nodes}
+def _depth(parent: Mapping[str, str | None], msgid: str) -> int:
     depth, up = 0, parent.get(msgid)
-    while up is not None and depth < 50:
+    while up is not None and depth < 50:  # bounded: a defective tree may hold a cycle
         depth, up = depth + 1, parent.get(up)
     return depth
 
@@ -182,8 +185,9 @@ def locks_html(s: Summary) -> str:
     )
     if not rows:
         return '<p class="muted">No lock changes in posted patches.</p>'
-    return ('<table class="grid"><tr><th>file</th><th>function</th><th>change</th>'
-            f"<th>lock</th><th>primitive</th><th>detail</th><th>source</th></tr>{rows}</table>")
+    return ('<div class="scroll"><table class="grid"><tr><th>file</th><th>function</th>'
+            "<th>change</th><th>lock</th><th>primitive</th><th>detail</th><th>source</th></tr>"
+            f"{rows}</table></div>")
 
 
 def graph_html(s: Summary) -> str:

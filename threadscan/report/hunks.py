@@ -82,7 +82,7 @@ def marks_for(
 
 def line_html(hunk: Hunk, i: int, op: LockOp | None, marks: list[int]) -> str:
     ln = hunk.lines[i]
-    sign_cls = {"+": "add", "-": "del", " ": "ctx"}[ln.sign]
+    sign_cls = {"+": "add", "-": "del"}.get(ln.sign, "ctx")
     role = f" lk {ROLE_CLASS.get(op.role, 'decl')}" if op else ""
     title = f' title="{escape(op.role)} {escape(op.lock)} via {escape(op.primitive)}"' if op else ""
     badges = "".join(f'<a class="mark" href="#obj-{n}">#{n}</a>' for n in marks)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from threadscan.report.summary import DebateItem, Summary
-from threadscan.report.text import Footnotes, day, edge_text, header_facts, who
+from threadscan.report.summary import DebateItem, EdgeItem, Summary
+from threadscan.report.text import Footnotes, day, header_facts, who
 
 MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&])")
 
@@ -71,6 +71,14 @@ def debate_md(d: DebateItem, notes: Footnotes) -> list[str]:
     return [*out, ""]
 
 
+def edge_md(e: EdgeItem, notes: Footnotes) -> str:
+    marks = [e.origin, e.change, *(["trylock"] if e.trylock else [])]
+    marks += ["**inversion**"] if e.inversion else []
+    where = f" in {code_span(e.function + '()')}" if e.function else ""
+    return (f"- {code_span(e.outer)} → {code_span(e.inner)} ({', '.join(marks)}){where} "
+            f"{notes.ref(e.cite)}")
+
+
 def render_markdown(s: Summary) -> str:
     notes = Footnotes()
     out = [f"# {esc(s.subject)}", "", esc(header_facts(s)), "",
@@ -99,8 +107,7 @@ def render_markdown(s: Summary) -> str:
         ]
     out += [] if s.functions else ["No lock changes in posted patches."]
     out += ["", "## Lock order", ""]
-    out += [f"- {esc(edge_text(e))} {notes.ref(e.cite)}"
-            for e in s.edges] or ["No order edges."]
+    out += [edge_md(e, notes) for e in s.edges] or ["No order edges."]
     out += ["", "## Debate", ""]
     out += [ln for d in s.debate for ln in debate_md(d, notes)] or ["No objections found.", ""]
     out += ["## Sources", ""]

@@ -87,19 +87,16 @@ class Context:
 
 
 def patch_authors(analysis: ThreadAnalysis, by_id: dict[str, Message]) -> tuple[Person, ...]:
-    """Posters of the patches, else speakers of quoted diffs, else the poster of a root
-    ``[PATCH]``, else (patch not archived) the person quoted by the first reply to it."""
-    found: list[Person] = []
-    for patch in analysis.patches:
-        msg = by_id.get(patch.msgid)
-        if msg is not None and not patch.quoted and msg.author not in found:
-            found.append(msg.author)
-    for msg in analysis.messages:
-        for seg in msg.segments:
-            if seg.kind == "diff" and seg.depth > 0 and seg.speaker:
-                known = any(same_person(seg.speaker, p) for p in found)
-                if not known:
-                    found.append(Person(seg.speaker, ""))
+    """Who wrote the patch: posters of patches in non-reply ``[PATCH]`` mails, else posters
+    of any diff (a fix sent as a reply), else speakers of quoted diffs, else the poster of
+    a root ``[PATCH]``, else (patch not archived) the person quoted by the first reply."""
+    posted = [by_id[p.msgid] for p in analysis.patches if not p.quoted and p.msgid in by_id]
+    found = _unique([m.author for m in posted if not m.subject.is_reply]) or _unique(
+        [m.author for m in posted])
+    if not found:
+        speakers = [s.speaker for m in analysis.messages for s in m.segments
+                    if s.kind == "diff" and s.depth > 0 and s.speaker]
+        found = _unique([Person(sp, "") for sp in speakers if sp])
     root = by_id.get(analysis.thread.id)
     if not found and root is not None and root.subject.prefixes:
         if not root.subject.is_reply:
@@ -110,8 +107,20 @@ def patch_authors(analysis: ThreadAnalysis, by_id: dict[str, Message]) -> tuple[
     return tuple(found)
 
 
+def _unique(people: Iterable[Person]) -> list[Person]:
+    out: list[Person] = []
+    for person in people:
+        if not any(person == p or same_person(person.name, p) for p in out):
+            out.append(person)
+    return out
+
+
 def series_name(analysis: ThreadAnalysis) -> str | None:
-    """The series of the patches, else the clean subject of a ``[PATCH ...]`` message."""
+    """The clean subject of a ``[PATCH]`` root (the cover letter), else the series of
+    the patches, else the clean subject of any ``[PATCH ...]`` message."""
+    root = next((m for m in analysis.messages if m.msgid == analysis.thread.id), None)
+    if root is not None and "PATCH" in (x.upper() for x in root.subject.prefixes):
+        return root.subject.clean
     ordered = sorted(analysis.patches, key=lambda p: p.quoted)
     found = next((p.series for p in ordered if p.series), None)
     return found or next((m.subject.clean for m in analysis.messages

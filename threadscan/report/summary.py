@@ -172,6 +172,28 @@ def build_summary(
     )
 
 
+def thread_version(analysis: ThreadAnalysis) -> int:
+    """The series version a thread discusses: the highest ``vN`` of its mails (v1 if none)."""
+    return max((m.subject.version or 1 for m in analysis.messages), default=1)
+
+
+def pick_later_versions(
+    analysis: ThreadAnalysis, candidates: Sequence[ThreadAnalysis]
+) -> tuple[ThreadAnalysis, ...]:
+    """The candidates that are later versions of the same series, oldest first.
+
+    Same series = same cover-letter/series subject (case and spacing ignored)."""
+    from threadscan.report.people import series_name
+
+    def key(a: ThreadAnalysis) -> str:
+        return " ".join((series_name(a) or a.thread.subject).lower().split())
+
+    mine, version = key(analysis), thread_version(analysis)
+    later = [c for c in candidates if c.thread.id != analysis.thread.id
+             and key(c) == mine and thread_version(c) > version]
+    return tuple(sorted(later, key=thread_version))
+
+
 def render_summary(analysis: ThreadAnalysis, fmt: str = "text", **kw: Any) -> str:
     """Render the review summary as ``text`` (100 cols), ``md``, ``json`` or ``html``.
 

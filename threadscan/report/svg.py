@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from threadscan.model import OrderEdge
 from threadscan.report.summary import EdgeItem
 
 CHAR_W = 7.4
@@ -159,3 +160,11 @@ def lock_graph_svg(edges: Sequence[EdgeItem]) -> str:
         "</svg>",
     ]
     return "\n".join(parts)
+
+
+def order_graph_svg(edges: Sequence[OrderEdge]) -> str:
+    """The graph of raw ``OrderEdge``s (e.g. corpus-wide), duplicates merged."""
+    from threadscan.report.debate import to_edge_items
+    from threadscan.report.summary import Citation
+
+    return lock_graph_svg(to_edge_items(edges, Citation))

@@ -19,6 +19,8 @@ from threadscan.report.summary import (
     VersionInfo,
 )
 
+CODE = "\x00"  # marks a code line: cut to width, never wrapped
+
 
 @dataclass
 class Footnotes:
@@ -93,8 +95,8 @@ def code_lines(ref: CodeRef) -> list[str]:
     if ref.hunk is None:
         return [f"code: {ref.function or '?'}() (not in the patch)"]
     place = f"{ref.file or '?'}: {ref.function or '?'}()"
-    out = [f"code: {place}", *([f"  {ref.header}"] if ref.header else [])]
-    out += [f"    {ln}" for ln in ref.lines]
+    out = [f"code: {place}", *([f"{CODE}  {ref.header}"] if ref.header else [])]
+    out += [f"{CODE}    {ln}" for ln in ref.lines]
     out += [f"    ... {ref.omitted} more changed line(s)"] if ref.omitted else []
     return out
 
@@ -106,7 +108,7 @@ def debate_lines(d: DebateItem, notes: Footnotes, width: int) -> list[str]:
     body = textwrap.wrap(f'"{d.sentence}" {notes.ref(d.cite)}', width - 6)
     out = [head, *("    " + ln for ln in body)]
     for ref in d.code:
-        out += ["    " + ln for ln in code_lines(ref)]
+        out += [_indent(ln, "    ") for ln in code_lines(ref)]
     if d.locks:
         out.append(f"    locks: {', '.join(d.locks)}")
     o = d.outcome
@@ -117,7 +119,7 @@ def debate_lines(d: DebateItem, notes: Footnotes, width: int) -> list[str]:
 
 
 def section(title: str, lines: list[str], empty: str) -> list[str]:
-    return ["", title.upper(), *(["  " + ln for ln in lines] or [f"  ({empty})"])]
+    return ["", title.upper(), *([_indent(ln, "  ") for ln in lines] or [f"  ({empty})"])]
 
 
 def render_text(s: Summary, *, width: int = 100) -> str:
@@ -140,12 +142,22 @@ def render_text(s: Summary, *, width: int = 100) -> str:
     out += section("Debate", debate[:-1], "no objections found")
     out += section("Sources", [f"[{n}] {c.msgid} {c.url or ''}".rstrip()
                                for n, c in notes.listing()], "none")
-    return "\n".join(fit(line, width) for line in out) + "\n"
+    return "\n".join(part for line in out for part in fit(line, width)) + "\n"
 
 
-def fit(line: str, width: int) -> str:
-    """Cut an over-long line (code, long names); source lines keep their URL whole."""
+def _indent(line: str, pad: str) -> str:
+    return CODE + pad + line[1:] if line.startswith(CODE) else pad + line
+
+
+def fit(line: str, width: int) -> list[str]:
+    """Wrap a prose line (continuations indented 2 more); cut a code line; never break
+    a source line's URL."""
+    if line.startswith(CODE):
+        code = line[1:].expandtabs(8).rstrip()
+        return [code if len(code) <= width else code[: width - 1] + "…"]
     line = line.rstrip()
-    if len(line) <= width or line.lstrip().startswith("[") or "://" in line:
-        return line
-    return line[: width - 1] + "…"
+    if len(line) <= width or (line.lstrip().startswith("[") and "://" in line):
+        return [line]
+    lead = " " * (len(line) - len(line.lstrip()))
+    return textwrap.wrap(line, width, subsequent_indent=lead + "  ", break_long_words=False,
+                         break_on_hyphens=False) or [line]

@@ -215,3 +215,11 @@ def links(doc: Any, base: str) -> list[tuple[str, str]]:
             continue
         out.append((absolute(base, href), a.get_text(" ", strip=True)))
     return out
+
+
+def page_text(page: FetchResult) -> bytes:
+    """The visible text of a page (scripts and styles removed), UTF-8."""
+    if "html" not in page.content_type.lower() and b"<html" not in page.body[:2000].lower():
+        return page.text.encode("utf-8")
+    lines = [ln.rstrip() for ln in str(soup(page.text).get_text("\n")).splitlines()]
+    return "\n".join(ln for ln in lines if ln.strip()).encode("utf-8")

@@ -22,7 +22,7 @@ from threadscan.errors import SourceError
 from threadscan.model import Provenance, RawItem, Skip
 from threadscan.sources.base import Adapter, Item, SourceOptions
 
-__all__ = ["FILE_ADAPTERS", "iter_stream", "sniff"]
+__all__ = ["FILE_ADAPTERS", "iter_binary", "iter_stream", "page_item", "sniff", "split_mbox"]
 
 Sniffed = Literal["mbox", "mail", "text"]
 
@@ -39,6 +39,10 @@ _MAIL_HEADERS = re.compile(
     re.I,
 )
 _READ_ERRORS = (EOFError, OSError, lzma.LZMAError, zlib.error)
+_HTML_START = re.compile(
+    rb"(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
+_BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 # ---------------------------------------------------------------- sniffing
@@ -105,18 +109,21 @@ def split_mbox(lines: Iterable[bytes]) -> Iterator[bytes]:
     escape = _MBOXO_ESCAPE
     previous_blank = True
     for line in lines:
-        is_first = current is None
-        if line.startswith(b"From ") and (is_first or (previous_blank and _SEPARATOR.match(line))):
-            if current is not None:
+        if line.startswith(b"From ") and (
+            current is None or (previous_blank and _SEPARATOR.match(line))
+        ):
+            if current is not None and any(ln.strip() for ln in current):
                 yield _finish(current)
             escape = _MBOXRD_ESCAPE if line.startswith(b"From mboxrd@") else escape
             current = []
-        elif current is None:
-            current = [escape.sub(rb"\1", line)]
         else:
-            current.append(escape.sub(rb"\1", line))
-        previous_blank = not line.strip()
-    if current:
+            if line[:1] == b">":
+                line = escape.sub(rb"\1", line)
+            if current is None:
+                current = []
+            current.append(line)
+        previous_blank = line in (b"\n", b"\r\n") or not line.strip()
+    if current is not None and any(ln.strip() for ln in current):
         yield _finish(current)
 
 
@@ -198,10 +205,44 @@ def iter_eml(arg: str, options: SourceOptions) -> Iterator[Item]:
 
 def iter_page_text(arg: str, options: SourceOptions) -> Iterator[Item]:
     data = _read_capped(arg, options, "text")
-    if isinstance(data, Skip):
-        yield data
-    else:
-        yield RawItem(data=data, kind="page-text", provenance=Provenance(arg, "text"))
+    yield data if isinstance(data, Skip) else page_item(data, Provenance(arg, "text"))
+
+
+def page_item(data: bytes, prov: Provenance) -> Item:
+    """A page-text item; saved HTML is rendered to text, binary and JSON data are skipped."""
+    head = data[:_HEAD_BYTES].lstrip()
+    if not head:
+        return Skip(prov, "empty input")
+    if b"\x00" in head:
+        return Skip(prov, "binary data: neither mail nor archive page text")
+    if head[:1] in (b"{", b"[") and _is_json(data):
+        return Skip(prov, "JSON data: not an archive page (use the archive URL)")
+    if _HTML_START.match(head):
+        text = _html_to_text(data)
+        prov = Provenance(prov.source, prov.kind, "html", prov.url, prov.list_id)
+        return RawItem(data=text.encode("utf-8"), kind="page-text", provenance=prov)
+    return RawItem(data=data, kind="page-text", provenance=prov)
+
+
+def _is_json(data: bytes) -> bool:
+    import json
+
+    try:
+        json.loads(data)
+    except ValueError:
+        return False
+    return True
+
+
+def _html_to_text(data: bytes) -> str:
+    """The visible text of a saved archive page (scripts and styles dropped)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(data, "lxml")
+    for tag in soup(["script", "style", "head"]):
+        tag.decompose()
+    lines = [line.rstrip() for line in soup.get_text().splitlines()]
+    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip() + "\n"
 
 
 def _read_capped(arg: str, options: SourceOptions, kind: str) -> bytes | Skip:
@@ -260,8 +301,10 @@ def iter_binary(raw: BinaryIO, source: str, options: SourceOptions) -> Iterator[
     prov = Provenance(source, "stdin")
     if len(data) > options.max_bytes:
         yield Skip(prov, f"larger than {options.max_bytes} bytes")
+    elif kind == "mail":
+        yield RawItem(data=data, kind="mail", provenance=prov)
     else:
-        yield RawItem(data=data, kind="mail" if kind == "mail" else "page-text", provenance=prov)
+        yield page_item(data, prov)
 
 
 def _relines(head: bytes, stream: BinaryIO) -> Iterator[bytes]:

@@ -10,7 +10,11 @@ key = sha256 of the URL; ``<key>.body`` then ``<key>.json`` (the metadata,
 written last, marks the entry complete), each written to a temp file and
 renamed. Only complete 2xx responses are cached: never an error status, a
 truncated transfer, an oversized body, or a gzip body that does not end.
-Archive pages are treated as immutable: a cached entry never expires.
+A message (page, ``/raw``, ``/mbox/``) never changes, so its entry never
+expires; thread-level resources (``t.mbox.gz``, ``/T/``, ``thread(s).html``,
+series/comments API, HyperKitty exports, monthly ``.txt.gz``) grow as the thread
+does and are refetched when older than ``max_age`` (1 h), falling back to the
+stale copy if the refetch fails. ``--offline`` serves any cached entry.
 
 Gzip bodies (``t.mbox.gz``, monthly ``.txt.gz``, HyperKitty exports) are left
 as fetched; ``gunzip(data, limit)`` decompresses them and reports whether the
@@ -25,6 +29,7 @@ import email.utils
 import hashlib
 import json
 import os
+import re
 import tempfile
 import time
 import zlib
@@ -44,6 +49,12 @@ BACKOFF_BASE = 0.5
 CHUNK = 64 * 1024
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+VOLATILE_MAX_AGE = 3600.0  # seconds a cached thread-level resource stays fresh
+VOLATILE = re.compile(
+    r"(/t\.mbox\.gz|/[Tt]/?|/threads?\.html|/maillist\.html|/(date|author|subject)\.html"
+    r"|/api/.*/(series/\d+|comments)/?|/export/[^/]+\.mbox\.gz|\.txt(\.gz)?"
+    r"|/series/\d+/mbox/?|/thread/[^/]+/?)$"
+)
 
 
 @dataclass(frozen=True)
@@ -109,6 +120,11 @@ def gunzip(data: bytes, limit: int) -> tuple[bytes, bool]:
     return b"".join(out), True
 
 
+def is_volatile(url: str) -> bool:
+    """A resource that grows with its thread or month (not a single message)."""
+    return VOLATILE.search(urlsplit(url).path) is not None
+
+
 def is_gzip(body: bytes) -> bool:
     return body[:2] == b"\x1f\x8b"
 
@@ -140,8 +156,10 @@ class Fetcher:
         *,
         transport: Any = None,
         sleep: Callable[[float], None] = time.sleep,
+        max_age: float = VOLATILE_MAX_AGE,
     ) -> None:
         self.options = options
+        self.max_age = max_age
         self.cache_dir = Path(options.cache_dir) if options.cache_dir else default_cache_dir()
         self.requests = 0  # network requests made (cache hits excluded)
         self._transport = transport
@@ -163,14 +181,23 @@ class Fetcher:
     def fetch(self, url: str) -> FetchResult:
         check_url(url)
         cached = self._cache_get(url)
-        if cached is not None:
-            return cached
+        if cached is not None and (self.options.offline or not self._stale(url, cached[1])):
+            return cached[0]
         if self.options.offline:
             raise OfflineMiss("--offline and the URL is not in the cache", url=url)
-        result = self._fetch_with_retries(url)
+        try:
+            result = self._fetch_with_retries(url)
+        except FetchError:
+            if cached is None:
+                raise
+            return cached[0]  # a stale thread index beats none
         if is_cacheable(result, self.options.max_bytes):
             self._cache_put(result)
         return result
+
+    def _stale(self, url: str, fetched: float) -> bool:
+        """Thread-level resources (indexes, thread mboxes) expire; messages never do."""
+        return is_volatile(url) and time.time() - fetched > self.max_age
 
     # ------------------------------------------------------------ network
 
@@ -270,7 +297,7 @@ class Fetcher:
         key = hashlib.sha256(url.encode("utf-8")).hexdigest()
         return self.cache_dir / f"{key}.body", self.cache_dir / f"{key}.json"
 
-    def _cache_get(self, url: str) -> FetchResult | None:
+    def _cache_get(self, url: str) -> tuple[FetchResult, float] | None:
         body_path, meta_path = self._paths(url)
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -279,8 +306,9 @@ class Fetcher:
             return None
         if meta.get("url") != url or meta.get("size") != len(body):
             return None
-        return FetchResult(url, str(meta["final_url"]), int(meta["status"]),
-                           str(meta["content_type"]), body, from_cache=True)
+        result = FetchResult(url, str(meta["final_url"]), int(meta["status"]),
+                             str(meta["content_type"]), body, from_cache=True)
+        return result, float(meta.get("fetched", 0.0))
 
     def _cache_put(self, result: FetchResult) -> None:
         self.cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)

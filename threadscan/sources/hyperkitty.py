@@ -27,7 +27,7 @@ from threadscan.sources.detect import (
     header_msgid,
     mail_items,
     mbox_body_items,
-    soup,
+    page_text,
     split_mbox,
 )
 from threadscan.sources.http import FetchResult, gunzip, is_gzip
@@ -101,8 +101,4 @@ def iter_export(crawl: Crawl, page: FetchResult, export: str, list_name: str,
 
 
 def page_text_item(crawl: Crawl, page: FetchResult, list_name: str | None) -> RawItem:
-    """The visible text of the page (scripts and styles removed)."""
-    text = soup(page.text).get_text("\n")
-    lines = [ln.rstrip() for ln in str(text).splitlines()]
-    data = "\n".join(ln for ln in lines if ln.strip()).encode("utf-8")
-    return RawItem(data, "page-text", crawl.prov(page.final_url, list_name))
+    return RawItem(page_text(page), "page-text", crawl.prov(page.final_url, list_name))

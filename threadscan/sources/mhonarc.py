@@ -142,13 +142,25 @@ def page_item(crawl: Crawl, page: Page) -> RawItem:
 def iter_page(crawl: Crawl, result: FetchResult) -> Iterator[Item]:
     page = parse_page(result.text, result.final_url)
     if not page.msgid:
-        yield crawl.skip(result.final_url, "MHonArc page without X-Message-Id (an index?)")
+        yield from iter_index(crawl, result)
         return
     yield page_item(crawl, page)
     if crawl.options.follow_thread:
         known = {page.msgid, *page.references}
         yield from iter_connected(crawl, list(page.thread_links), known)
         yield from iter_other_months(crawl, page, known)
+
+
+def iter_index(crawl: Crawl, result: FetchResult) -> Iterator[Item]:
+    """An index page (threads.html, maillist.html): every message it links to."""
+    urls = [u for u, _ in links(soup(result.text), result.final_url)
+            if re.search(r"/msg\d+\.html$", u)]
+    if not urls:
+        yield crawl.skip(result.final_url, "MHonArc page without X-Message-Id or message links")
+    for url in dict.fromkeys(urls):
+        if crawl.first(url):
+            page = fetch_page(crawl, url)
+            yield crawl.skip(url, page) if isinstance(page, str) else page_item(crawl, page)
 
 
 def connected(page: Page, known: set[str]) -> bool:

@@ -92,13 +92,21 @@ def iter_api(crawl: Crawl, page: FetchResult, what: str, comments: bool,
     url = page.final_url
     if comments:
         yield from comment_items(crawl, url, data)
+    elif not isinstance(data, dict):
+        yield crawl.skip(url, f"patchwork API answer for {what} is not a JSON object")
     elif what == "series":
         yield from series_items(crawl, url, data)
-    elif crawl.options.follow_thread and data.get("series"):
-        api = rebase(str(data["series"][0]["url"]), url)
-        yield from iter_series(crawl, api, fallback=None)
+    elif crawl.options.follow_thread and series_api(data):
+        yield from iter_series(crawl, rebase(str(series_api(data)), url), fallback=None)
     else:
         yield from submission_items(crawl, url, data, with_comments=False)
+
+
+def series_api(sub: dict[str, Any]) -> str | None:
+    """The API URL of the first series of a patch/cover object, if well formed."""
+    series = sub.get("series")
+    first = series[0] if isinstance(series, list) and series else None
+    return str(first["url"]) if isinstance(first, dict) and first.get("url") else None
 
 
 def iter_series(crawl: Crawl, api_url: str, fallback: str | None) -> Iterator[Item]:
@@ -116,7 +124,8 @@ def iter_series(crawl: Crawl, api_url: str, fallback: str | None) -> Iterator[It
 
 
 def series_items(crawl: Crawl, url: str, series: dict[str, Any]) -> Iterator[Item]:
-    members = [series.get("cover_letter"), *series.get("patches", [])]
+    patches = series.get("patches")
+    members = [series.get("cover_letter"), *(patches if isinstance(patches, list) else [])]
     for member in (m for m in members if isinstance(m, dict)):
         yield from submission_items(crawl, url, member, with_comments=True)
 

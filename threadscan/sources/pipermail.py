@@ -126,11 +126,26 @@ def iter_page(crawl: Crawl, page: FetchResult) -> Iterator[Item]:
     if re.search(r"\.txt(\.gz)?$", urlsplit(url).path) or page.body.startswith(b"From "):
         yield from mbox_body_items(crawl, page, list_id)
         return
+    if "<!--beginarticle-->" not in page.text:
+        yield from iter_index(crawl, page, list_id)
+        return
     art = parse_article(page.text, url)
     if not crawl.options.follow_thread:
         yield crawl_item(crawl, art, (), list_id)
         return
     yield from iter_thread(crawl, art, list_id)
+
+
+def iter_index(crawl: Crawl, page: FetchResult, list_id: str | None) -> Iterator[Item]:
+    """A month index (thread/date/subject/author.html): every article it lists."""
+    month = month_url_of(page.final_url) or urljoin(page.final_url, "./")
+    entries = parse_thread_index(page.text, month)
+    if not entries:
+        numbers = re.findall(r'href="(\d+)\.html"', page.text, re.I)
+        entries = [Entry(month, n, (n,), "") for n in dict.fromkeys(numbers)]
+    if not entries:
+        yield crawl.skip(page.final_url, "pipermail page is neither an article nor an index")
+    yield from iter_entries(crawl, entries, None, list_id)
 
 
 def crawl_item(crawl: Crawl, art: Article, parents: tuple[str, ...],
@@ -188,11 +203,16 @@ def related_threads(entries: list[Entry], subjects: set[str]) -> list[Entry]:
     return [e for e in entries if e.chain[0] in roots]
 
 
-def iter_entries(crawl: Crawl, thread: list[Entry], start: Article,
+def iter_entries(crawl: Crawl, thread: list[Entry], start: Article | None,
                  list_id: str | None) -> Iterator[Item]:
     msgids: dict[tuple[str, str], str] = {}
     for entry in thread:
-        art = start if entry.url == start.url else fetch_article(crawl, entry.url)
+        if start is not None and entry.url == start.url:
+            art: Article | str = start
+        elif crawl.first(entry.url):
+            art = fetch_article(crawl, entry.url)
+        else:
+            continue
         if isinstance(art, str):
             yield crawl.skip(entry.url, art)
             continue

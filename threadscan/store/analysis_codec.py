@@ -29,7 +29,7 @@ from threadscan.model import (
     Sign,
     Stance,
 )
-from threadscan.store.codec import Row, dumps, loads_strs
+from threadscan.store.codec import Row, dumps, loads_strs, safe_text
 
 _TAIL = re.compile(r"(?:->|\.)\s*([^.>\s]+(?:\[[^\]]*\])?)\s*$")
 
@@ -73,7 +73,7 @@ def file_tail(path: str) -> str:
 
 
 def patch_row(p: Patch) -> Row:
-    files = json.dumps([asdict(f) for f in p.files], ensure_ascii=False)
+    files = json.dumps([asdict(f) for f in p.files])
     return (
         p.msgid, int(p.quoted), p.depth, p.series, p.version, p.index, p.total,
         dumps(p.defects), files,
@@ -87,8 +87,8 @@ def hunk_rows(p: Patch) -> list[Row]:
     return [
         (
             h.id, p.msgid, h.file, file_tail(h.file), h.function,
-            "\n".join(ln.text for ln in h.lines if ln.sign == "-"),
-            "\n".join(ln.text for ln in h.lines if ln.sign == "+"),
+            safe_text("\n".join(ln.text for ln in h.lines if ln.sign == "-")),
+            safe_text("\n".join(ln.text for ln in h.lines if ln.sign == "+")),
         )
         for h in p.hunks
     ]
@@ -122,7 +122,7 @@ def _file_from_json(d: dict[str, Any]) -> FileDiff:
 def lock_op_row(op: LockOp) -> Row:
     return (
         op.msgid, op.file, op.function, op.sign, op.role, op.primitive, op.family, op.lock,
-        lock_tail(op.lock), op.hunk_id, op.old_no, op.new_no, op.text, op.mode, op.ctx,
+        lock_tail(op.lock), op.hunk_id, op.old_no, op.new_no, safe_text(op.text), op.mode, op.ctx,
         op.sleeps, op.via,
     )
 
@@ -136,7 +136,8 @@ def lock_op_from_row(row: Row) -> LockOp:
 def lock_change_row(lc: LockChange) -> Row:
     return (
         lc.msgid, lc.file, file_tail(lc.file), lc.function, lc.kind, lc.lock,
-        lock_tail(lc.lock), lc.primitive, lc.sign, lc.role, lc.detail, dumps(lc.hunk_ids),
+        lock_tail(lc.lock), lc.primitive, lc.sign, lc.role, safe_text(lc.detail),
+        dumps(lc.hunk_ids),
     )
 
 
@@ -152,7 +153,7 @@ def lock_change_from_row(row: Row) -> LockChange:
 def order_row(e: OrderEdge) -> Row:
     return (
         e.outer, e.inner, lock_tail(e.outer), lock_tail(e.inner), e.origin, e.msgid,
-        e.function, int(e.trylock), e.change, e.evidence,
+        e.function, int(e.trylock), e.change, safe_text(e.evidence),
     )
 
 
@@ -166,7 +167,8 @@ def order_from_row(row: Row) -> OrderEdge:
 
 def objection_row(o: Objection) -> Row:
     return (
-        o.msgid, o.speaker, o.sentence, o.stance, dumps(o.categories), dumps(o.fired),
+        o.msgid, o.speaker and safe_text(o.speaker), safe_text(o.sentence), o.stance,
+        dumps(o.categories), dumps(o.fired),
         int(o.quoted), o.depth, dumps(o.seen_in), o.confidence,
     )
 
@@ -175,7 +177,7 @@ def link_rows(o: Objection) -> list[tuple[int, str, str, str, str]]:
     """(idx, kind, target, target_tail, evidence) per link."""
     return [
         (i, lk.kind, lk.target, lock_tail(lk.target) if lk.kind == "lock" else lk.target,
-         lk.evidence)
+         safe_text(lk.evidence))
         for i, lk in enumerate(o.links)
     ]
 
@@ -191,7 +193,7 @@ def objection_from_row(row: Row, links: Sequence[Link]) -> Objection:
 
 
 def approval_row(a: Approval) -> Row:
-    return (a.msgid, a.person, a.kind, a.text)
+    return (a.msgid, safe_text(a.person), a.kind, safe_text(a.text))
 
 
 def approval_from_row(row: Row) -> Approval:

@@ -34,8 +34,19 @@ SEGMENT_COLUMNS: tuple[str, ...] = ("msgid", "idx", "kind", "depth", "speaker", 
 ATTACHMENT_COLUMNS: tuple[str, ...] = ("msgid", "idx", "filename", "content_type", "text")
 
 
+def safe_text(text: str) -> str:
+    """``text`` unless it holds lone surrogates (which SQLite cannot take): then '?' for them."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
 def dumps(value: Sequence[str]) -> str:
-    return json.dumps(list(value), ensure_ascii=False)
+    return json.dumps(list(value))  # ASCII escapes: any str survives, even lone surrogates
 
 
 def loads_strs(text: str) -> tuple[str, ...]:
@@ -61,9 +72,10 @@ def date_from_parts(date_utc: str | None, tz_offset: int | None) -> dt.datetime 
 def message_row(msg: Message) -> Row:
     subj, prov = msg.subject, msg.provenance
     return (
-        msg.msgid, msg.author.name, msg.author.email, int(msg.author.obfuscated),
+        msg.msgid, safe_text(msg.author.name), msg.author.email, int(msg.author.obfuscated),
         *date_parts(msg.date),
-        subj.raw, subj.clean, dumps(subj.prefixes), subj.version, subj.index, subj.total,
+        safe_text(subj.raw), safe_text(subj.clean), dumps(subj.prefixes), subj.version,
+        subj.index, subj.total,
         int(subj.is_reply), msg.in_reply_to, dumps(msg.references), msg.list_id,
         int(msg.msgid_synthetic), dumps(msg.defects),
         prov.source, prov.kind, prov.locator, prov.url, prov.list_id,
@@ -72,14 +84,15 @@ def message_row(msg: Message) -> Row:
 
 def segment_rows(msg: Message) -> list[Row]:
     return [
-        (msg.msgid, i, s.kind, s.depth, s.speaker, s.line, s.text)
+        (msg.msgid, i, s.kind, s.depth, s.speaker and safe_text(s.speaker), s.line,
+         safe_text(s.text))
         for i, s in enumerate(msg.segments)
     ]
 
 
 def attachment_rows(msg: Message) -> list[Row]:
     return [
-        (msg.msgid, i, a.filename, a.content_type, a.text)
+        (msg.msgid, i, safe_text(a.filename), a.content_type, safe_text(a.text))
         for i, a in enumerate(msg.attachments)
     ]
 

@@ -41,6 +41,7 @@ class GraphEdge:
     inversion: bool = False  # inner -> outer holds in some thread too
     inverse_threads: tuple[str, ...] = ()  # the threads that order it the other way
     shared: bool = False  # holds in >= 2 threads
+    status: str = "single"  # inversion | shared | single (one thread) | removed (holds nowhere)
 
 
 _EDGES_SQL = (
@@ -82,7 +83,10 @@ def _edge(
 ) -> GraphEdge:
     threads = holds[pair]
     inverse = holds.get((pair[1], pair[0]), ()) if threads else ()
+    shared = len(threads) >= 2
+    status = ("inversion" if inverse else "shared" if shared
+              else "single" if threads else "removed")
     return GraphEdge(
         outer=pair[0], inner=pair[1], threads=threads, evidence=tuple(evs),
-        inversion=bool(inverse), inverse_threads=inverse, shared=len(threads) >= 2,
+        inversion=bool(inverse), inverse_threads=inverse, shared=shared, status=status,
     )

@@ -13,7 +13,9 @@ from importlib import resources
 
 from threadscan.errors import StoreError
 
-MIGRATION_NAMES: tuple[str, ...] = ("0001_initial", "0002_analysis")
+MIGRATION_NAMES: tuple[str, ...] = (
+    "0001_initial", "0002_analysis", "0003_search_indexes", "0004_objection_resolution",
+)
 
 
 @dataclass(frozen=True)

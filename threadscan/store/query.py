@@ -13,6 +13,8 @@ excludes). Prefixes (a value may be "quoted"):
     lock:    lock expression; ``->lock`` or a bare member name matches any owner
     cat:     category (comma = any of)  stance:       objection|question|suggestion
     is:unresolved                       has:lock-change
+    in:      where words must be: text (own words), quote, diff, trailer, attribution
+             (objections: in:text = said in the mail, in:quote = seen only as a quote)
 
 Repeating a filter prefix means any of its values; free text, ``s:``, ``dfa:``
 and ``dfb:`` values must all match. Anything that cannot be searched safely
@@ -43,7 +45,11 @@ PREFIXES: dict[str, str] = {
     "func": "functions", "dfa": "removed", "dfb": "added", "lock": "locks",
     "cat": "categories", "category": "categories", "stance": "stances",
     "d": "date", "date": "date", "dt": "date", "is": "flag", "has": "flag", "b": "terms",
+    "in": "kinds",
 }
+KINDS: tuple[str, ...] = ("text", "quote", "diff", "trailer", "attribution")
+_SLOT_PREFIX = {"locks": "lock", "functions": "function", "files": "file", "authors": "f",
+                "speakers": "speaker", "lists": "list"}
 FLAGS: dict[str, str] = {
     "unresolved": "unresolved", "lock-change": "has_lock_change",
     "lock_change": "has_lock_change", "lockchange": "has_lock_change",
@@ -69,11 +75,36 @@ class Query:
     until: dt.datetime | None = None  # exclusive, UTC
     has_lock_change: bool = False
     unresolved: bool = False
+    kinds: tuple[str, ...] = ()  # in: segment kinds the full-text terms must be in
     text: str = field(default="", compare=False)  # the string it was parsed from
 
     @property
     def is_empty(self) -> bool:
         return self == Query()
+
+    def with_filters(
+        self, *, category: str | None = None, stance: str | None = None,
+        lock: str | None = None, function: str | None = None, file: str | None = None,
+        author: str | None = None, speaker: str | None = None, list_id: str | None = None,
+        since: str | None = None, until: str | None = None, has_lock_change: bool = False,
+        unresolved: bool = False,
+    ) -> Query:
+        """This query plus command-line style filters (dates: YYYY[-MM[-DD]], inclusive)."""
+        q = self
+        for slot, value in (("locks", lock), ("functions", function), ("files", file),
+                            ("authors", author), ("speakers", speaker), ("lists", list_id)):
+            if value:
+                q = _apply(q, False, _SLOT_PREFIX[slot], value)
+        if category:
+            q = replace(q, categories=(*q.categories, *_categories(category)))
+        if stance:
+            q = replace(q, stances=(*q.stances, _stance(stance)))
+        if since:
+            q = replace(q, since=_date_bound(since, end=False))
+        if until:
+            q = replace(q, until=_date_bound(until, end=True))
+        return replace(q, has_lock_change=q.has_lock_change or has_lock_change,
+                       unresolved=q.unresolved or unresolved)
 
 
 def parse_query(text: str) -> Query:
@@ -148,6 +179,8 @@ def _apply(q: Query, negate: bool, prefix: str | None, value: str) -> Query:
         return replace(q, categories=(*q.categories, *_categories(value)))
     if slot == "stances":
         return replace(q, stances=(*q.stances, _stance(value)))
+    if slot == "kinds":
+        return replace(q, kinds=(*q.kinds, *_kinds(value)))
     return _with(q, slot, (*getattr(q, slot), value))
 
 
@@ -173,6 +206,14 @@ def _categories(value: str) -> tuple[Category, ...]:
         if c not in CATEGORIES:
             raise QueryError(f"unknown category {c!r} (one of: {', '.join(CATEGORIES)})")
     return cast(tuple[Category, ...], cats)
+
+
+def _kinds(value: str) -> tuple[str, ...]:
+    kinds = tuple(v.strip().lower() for v in value.split(",") if v.strip())
+    for k in kinds:
+        if k not in KINDS:
+            raise QueryError(f"unknown segment kind in:{k} (one of: {', '.join(KINDS)})")
+    return kinds
 
 
 def _stance(value: str) -> Stance:

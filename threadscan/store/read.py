@@ -64,6 +64,13 @@ def iter_messages(conn: sqlite3.Connection, batch: int = 1000) -> Iterator[Messa
         yield from messages(conn, ids[i : i + batch])
 
 
+def iter_headers(conn: sqlite3.Connection) -> Iterator[Message]:
+    """Every stored message without its body (no segments, attachments), oldest first."""
+    sql = _MSG_SQL + " ORDER BY epoch IS NULL, epoch, msgid"
+    for row in conn.execute(sql):
+        yield codec.message_from_row(row, (), ())
+
+
 def iter_thread_keys(conn: sqlite3.Connection) -> Iterator[ThreadKey]:
     """What threading needs of every message, oldest first, without bodies."""
     sql = ("SELECT msgid, refs, in_reply_to, subject_clean, is_reply, date_utc, tz_offset "
@@ -146,3 +153,20 @@ def _objections(conn: sqlite3.Connection, tid: str) -> tuple[Objection, ...]:
         "ORDER BY l.objection_id, l.idx", (tid,)):
         links[oid].append(Link(kind, target, evidence))
     return tuple(ac.objection_from_row(r[1:], links[r[0]]) for r in rows)
+
+
+_VERSIONS_SQL = """
+SELECT t.id, MAX(COALESCE(m.subject_version, 1)) AS v FROM threads t
+JOIN messages m ON m.thread_id = t.id
+WHERE lower(t.subject) = lower(?) AND t.id != ? GROUP BY t.id HAVING v > ? ORDER BY v, t.id
+"""
+
+
+def later_version_threads(conn: sqlite3.Connection, tid: str) -> list[str]:
+    """Threads with the same (clean) subject whose highest ``vN`` is above this thread's."""
+    subject, version = conn.execute(
+        "SELECT t.subject, MAX(COALESCE(m.subject_version, 1)) FROM threads t "
+        "LEFT JOIN messages m ON m.thread_id = t.id WHERE t.id = ?", (tid,)).fetchone()
+    if subject is None:
+        return []
+    return [r[0] for r in conn.execute(_VERSIONS_SQL, (subject, tid, version or 1))]

@@ -23,14 +23,35 @@ from threadscan.store.query import Query
 from threadscan.store.types import WHATS, Hit, What
 
 MAX_LIMIT = 10_000
-# Quoted words rank below the same words written in the message itself.
-SEG_HITS = ("SELECT s.msgid AS msgid, bm25(segments_fts) * "
-            "(CASE WHEN s.kind = 'quote' OR s.depth > 0 THEN 0.5 ELSE 1.0 END) AS score, "
-            "segments_fts.rowid AS seg "
-            "FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid "
-            "WHERE segments_fts MATCH ?")
-SEG_MSGIDS = ("SELECT s.msgid FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid "
-              "WHERE segments_fts MATCH ?")
+# Ranking reads at most this many matching segments, the most recently stored first,
+# so that a very common word costs tens of milliseconds, not seconds.
+RANK_WINDOW = 5_000
+
+
+def _seg_cte(q: Query) -> Clause:
+    """CTE ``x(msgid, score, seg)``: matching segments (of the ``in:`` kinds), best first.
+
+    Quoted words rank below the same words written in the message itself.
+    """
+    kinds = _kinds_sql("sk.kind", q.kinds)
+    join = " JOIN segments sk ON sk.id = segments_fts.rowid" if q.kinds else ""
+    sql = (
+        "WITH f AS MATERIALIZED (SELECT segments_fts.rowid AS seg, bm25(segments_fts) AS score "
+        f"FROM segments_fts{join} WHERE segments_fts MATCH ?{kinds[0]} "
+        f"ORDER BY segments_fts.rowid DESC LIMIT {RANK_WINDOW}), "
+        "x AS (SELECT s.msgid AS msgid, f.score * (CASE WHEN s.kind = 'quote' OR s.depth > 0 "
+        "THEN 0.5 ELSE 1.0 END) AS score, f.seg AS seg FROM f JOIN segments s ON s.id = f.seg) "
+    )
+    return sql, (fts_all(q.terms), *kinds[1])
+
+
+def _kinds_sql(col: str, kinds: Sequence[str]) -> Clause:
+    if not kinds:
+        return "", ()
+    return f" AND {col} IN ({', '.join('?' * len(kinds))})", tuple(kinds)
+
+
+SEG_ROWIDS = "SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?"
 Key = tuple[object, float, int | None]  # (result key, score, best segment rowid)
 
 
@@ -61,33 +82,50 @@ def phase_one(q: Query, what: What) -> Clause:
         return _objections_sql(q, clauses)
     if what == "lock_changes":
         if q.terms:
-            clauses.append((f"c.msgid IN ({SEG_MSGIDS})", (fts_all(q.terms),)))
+            clauses.append(_mentions("c.msgid", fts_all(q.terms), q.kinds))
         clauses.extend(_excluding("c.msgid", q))
         where, params = _where(clauses)
-        return ("SELECT c.id, 0.0, NULL FROM lock_changes c LEFT JOIN messages m ON "
+        return (f"SELECT c.id, 0.0, NULL FROM lock_changes c {_msg_join(q)} messages m ON "
                 f"m.msgid = c.msgid{where} ORDER BY m.epoch DESC, c.id", params)
     if what == "messages":
         return _messages_sql(q, clauses)
     return _threads_sql(q, clauses)
 
 
+def _mentions(msgid_col: str, match: str, kinds: Sequence[str] = ()) -> Clause:
+    """The message has a segment matching ``match`` (checked per row, match set once)."""
+    ksql, kparams = _kinds_sql("sx.kind", kinds)
+    return (f"EXISTS (SELECT 1 FROM segments sx WHERE sx.msgid = {msgid_col}{ksql} "
+            f"AND sx.id IN ({SEG_ROWIDS}))", (*kparams, match))
+
+
+def _msg_join(q: Query) -> str:
+    """LEFT JOIN keeps rows whose message is not stored; with message filters such rows
+    cannot match anyway, and CROSS JOIN keeps the (small) result table the outer loop."""
+    filtered = q.authors or q.speakers or q.lists or q.since or q.until or q.subject
+    return "CROSS JOIN" if filtered else "LEFT JOIN"
+
+
 def _excluding(msgid_col: str, q: Query) -> list[Clause]:
-    return [(f"{msgid_col} NOT IN ({SEG_MSGIDS})", (fts_any(q.exclude),))] if q.exclude else []
+    if not q.exclude:
+        return []
+    sql, params = _mentions(msgid_col, fts_any(q.exclude))
+    return [(f"NOT {sql}", params)]
 
 
 def _objections_sql(q: Query, clauses: list[Clause]) -> Clause:
     if q.exclude:
         clauses.append(("o.id NOT IN (SELECT rowid FROM objections_fts WHERE objections_fts "
                         "MATCH ?)", (fts_any(q.exclude),)))
-    base = "FROM objections o LEFT JOIN messages om ON om.msgid = o.msgid"
+    base = f"FROM objections o {_msg_join(q)} messages om ON om.msgid = o.msgid"
     if not q.terms:
         where, params = _where(clauses)
         return f"SELECT o.id, 0.0, NULL {base}{where} ORDER BY om.epoch DESC, o.id", params
     clauses.insert(0, ("objections_fts MATCH ?", (fts_all(q.terms),)))
     where, params = _where(clauses)
-    return (f"SELECT o.id, bm25(objections_fts), NULL FROM objections_fts JOIN objections o "
-            f"ON o.id = objections_fts.rowid LEFT JOIN messages om ON om.msgid = o.msgid{where}"
-            " ORDER BY bm25(objections_fts), o.id", params)
+    return ("SELECT o.id, bm25(objections_fts), NULL FROM objections_fts JOIN objections o "
+            f"ON o.id = objections_fts.rowid {_msg_join(q)} messages om "
+            f"ON om.msgid = o.msgid{where} ORDER BY bm25(objections_fts), o.id", params)
 
 
 def _messages_sql(q: Query, clauses: list[Clause]) -> Clause:
@@ -97,27 +135,29 @@ def _messages_sql(q: Query, clauses: list[Clause]) -> Clause:
         return f"SELECT m.msgid, 0.0, NULL FROM messages m{where} ORDER BY m.epoch DESC", params
     where, params = _where(clauses)
     hits = "SELECT msgid, MIN(score) AS score, seg FROM x GROUP BY msgid"
-    return (f"WITH x AS MATERIALIZED ({SEG_HITS}) "
-            f"SELECT m.msgid, h.score, h.seg FROM ({hits}) h JOIN messages m ON "
-            f"m.msgid = h.msgid{where} ORDER BY h.score, m.msgid",
-            (fts_all(q.terms), *params))
+    cte, cte_params = _seg_cte(q)
+    return (f"{cte}SELECT m.msgid, h.score, h.seg FROM ({hits}) h JOIN messages m ON "
+            f"m.msgid = h.msgid{where} ORDER BY h.score, m.msgid", (*cte_params, *params))
 
 
 def _threads_sql(q: Query, clauses: list[Clause]) -> Clause:
     if q.exclude:
+        sql, params = _mentions("mx.msgid", fts_any(q.exclude))
         clauses.append((f"NOT EXISTS (SELECT 1 FROM messages mx WHERE mx.thread_id = t.id "
-                        f"AND mx.msgid IN ({SEG_MSGIDS}))", (fts_any(q.exclude),)))
+                        f"AND {sql})", params))
     if not q.terms:
         where, params = _where(clauses)
         return (f"SELECT t.id, 0.0, NULL FROM threads t{where} "
                 "ORDER BY t.last_epoch DESC, t.id", params)
     where, params = _where(clauses)
-    hits = ("SELECT mt.thread_id AS tid, MIN(x.score) AS score, x.seg AS seg FROM x"
-            " JOIN messages mt ON mt.msgid = x.msgid WHERE mt.thread_id IS NOT NULL "
+    hits = ("SELECT mt.thread_id AS tid, MIN(y.score) AS score, y.seg AS seg FROM "
+            "(SELECT msgid, MIN(score) AS score, seg FROM x GROUP BY msgid) y"
+            " JOIN messages mt ON mt.msgid = y.msgid WHERE mt.thread_id IS NOT NULL "
             "GROUP BY mt.thread_id")
-    return (f"WITH x AS MATERIALIZED ({SEG_HITS}) "
-            f"SELECT t.id, h.score, h.seg FROM ({hits}) h JOIN threads t ON t.id = h.tid{where}"
-            " ORDER BY h.score, t.id", (fts_all(q.terms), *params))
+    cte, cte_params = _seg_cte(q)
+    return (f"{cte}SELECT t.id, h.score, h.seg FROM ({hits}) h "
+            f"JOIN threads t ON t.id = h.tid{where} ORDER BY h.score, t.id",
+            (*cte_params, *params))
 
 
 # ------------------------------------------------------------------ phase two

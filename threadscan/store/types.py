@@ -51,6 +51,16 @@ class Hit:
     file: str | None = None
     kind: str | None = None  # lock-change kind
 
+    def format_text(self) -> str:
+        """Two lines for people: where (who, when, citation) and what (the snippet)."""
+        when = self.date.date().isoformat() if self.date else "undated"
+        tags = [t for t in (self.stance, ",".join(self.categories), self.kind, self.lock,
+                            self.function and f"{self.function}()") if t]
+        head = f"{when} {self.who or '?'}: {self.subject}"
+        cite = self.url or f"<{self.msgid}>"
+        extra = f" [{' '.join(tags)}]" if tags else ""
+        return f"{head}{extra}\n    {' '.join(self.snippet.split())}\n    {cite}"
+
 
 @dataclass(frozen=True)
 class TopLock:

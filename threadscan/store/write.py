@@ -79,6 +79,22 @@ def replace_threads(conn: sqlite3.Connection, threads: Iterable[Thread]) -> None
     conn.executemany("DELETE FROM threads WHERE id = ?", ids)
     for t in batch:
         _insert_thread(conn, t)
+    refresh_unresolved(conn, sorted(new_ids))
+
+
+UNRESOLVED_SQL = """
+UPDATE objections SET unresolved = NOT EXISTS (
+    SELECT 1 FROM analyses an JOIN messages r
+      ON r.thread_id = an.thread_id AND r.author_email = an.patch_author
+    WHERE an.thread_id = objections.thread_id
+      AND r.epoch > (SELECT epoch FROM messages WHERE msgid = objections.msgid)
+) WHERE thread_id = ?
+"""
+
+
+def refresh_unresolved(conn: sqlite3.Connection, thread_ids: Sequence[str]) -> None:
+    """Recompute ``objections.unresolved``: no later message from the patch author."""
+    conn.executemany(UNRESOLVED_SQL, [(t,) for t in thread_ids])
 
 
 def _threads_of(conn: sqlite3.Connection, msgids: Sequence[str]) -> set[str]:
@@ -136,6 +152,7 @@ def save_analysis(conn: sqlite3.Connection, a: ThreadAnalysis) -> None:
                  [ac.approval_row(x) for x in a.approvals])
     for pos, o in enumerate(a.objections):
         _insert_objection(conn, tid, pos, o)
+    refresh_unresolved(conn, [tid])
 
 
 def _insert_rows(

@@ -1,0 +1,141 @@
+"""Links (hunks by content, locks, functions), prose order edges, approvals, duplicates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+from threadscan.model import (
+    DiffLine,
+    FileDiff,
+    Hunk,
+    LockChange,
+    Message,
+    Objection,
+    Patch,
+    Person,
+    Provenance,
+    Segment,
+    Subject,
+)
+from threadscan.nlp.approvals import approvals
+from threadscan.nlp.cues import load_cues
+from threadscan.nlp.entities import find_entities
+from threadscan.nlp.link import described_functions, generic_lock, match_hunks, thread_code
+from threadscan.nlp.prose_order import stated_edges
+from threadscan.nlp.tag import merge_duplicates
+
+HUNK_LINES = (
+    DiffLine(" ", "\tmutex_lock(&mvdev->state_mutex);", 499, 499),
+    DiffLine(" ", "\t*curr_state = mvdev->mig_state;", 500, 500),
+    DiffLine("-", "\tmutex_unlock(&mvdev->state_mutex);", 501, None),
+    DiffLine("+", "\tmlx5vf_state_mutex_unlock(mvdev);", None, 501),
+    DiffLine(" ", "\treturn 0;", 502, 502),
+)
+HUNK = Hunk("orig@x:0:3", "drivers/vfio/pci/mlx5/main.c", 477, 10, 499, 34,
+            "static int mlx5vf_pci_get_device_state(struct vfio_device *vdev,",
+            "mlx5vf_pci_get_device_state", HUNK_LINES)
+OTHER = Hunk("orig@x:0:1", "drivers/vfio/pci/mlx5/main.c", 437, 6, 440, 25, "", "mlx5vf_other",
+             (DiffLine("+", "\tspin_lock(&mvdev->reset_lock);", None, 443),))
+PATCH = Patch("orig@x", (FileDiff("drivers/vfio/pci/mlx5/main.c", "drivers/vfio/pci/mlx5/main.c",
+                                  (OTHER, HUNK)),))
+CHANGE = LockChange("orig@x", "drivers/vfio/pci/mlx5/main.c", "mlx5vf_pci_get_device_state",
+                    "wrapper-release", "mvdev->state_mutex", "mlx5vf_state_mutex_unlock", "+",
+                    "release", hunk_ids=("orig@x:0:3",))
+
+QUOTED_DIFF = """@@ -477,10 +499,34 @@ static int mlx5vf_pci_get_device_state(struct vfio_device *v,
+
+ \tmutex_lock(&mvdev->state_mutex);
+ \t*curr_state = mvdev->mig_state;
+-\tmutex_unlock(&mvdev->state_mutex);
++\tmlx5vf_state_mutex_unlock(mvdev);
+ \treturn 0;"""
+
+
+def test_quoted_diff_matches_hunk_by_content_not_line_numbers() -> None:
+    code = thread_code([PATCH], [CHANGE])
+    shifted = QUOTED_DIFF.replace("-477,10 +499,34", "-1,1 +1,1")
+    assert [h.id for h in match_hunks(shifted, code)] == ["orig@x:0:3"]
+
+
+def test_sentence_under_quoted_diff_links_hunk_function_and_lock() -> None:
+    from threadscan.nlp.link import link_sentence
+
+    code = thread_code([PATCH], [CHANGE])
+    text = "Returning -EAGAIN here avoids a stale state_mutex view."
+    ents = find_entities(text, load_cues(), code.idents)
+    links = link_sentence(text, ents, QUOTED_DIFF, (), code)
+    kinds = {(lk.kind, lk.target) for lk in links}
+    assert ("hunk", "orig@x:0:3") in kinds
+    assert ("function", "mlx5vf_pci_get_device_state") in kinds
+    assert ("lock", "mvdev->state_mutex") in kinds
+
+
+def test_described_functions_match_words_to_identifiers() -> None:
+    names = ["p2m_pod_emergency_sweep", "p2m_pod_emergency_sweep_super", "p2m_pod_cache_add"]
+    assert described_functions("Regarding locking on emergency sweeps: ...", names) == [
+        "p2m_pod_emergency_sweep"]
+
+
+def test_generic_mutex_resolves_to_the_one_mutex_in_context() -> None:
+    ctx = "Here's the code:\n\tmutex_lock(&vas_pseries_mutex);\n\tif (x)\n"
+    got = generic_lock("simply hold the mutex for the duration", [ctx], [])
+    assert got == "vas_pseries_mutex"
+    assert generic_lock("hold the mutex", ["a_mutex b_mutex"], []) is None
+
+
+def edges(text: str) -> set[tuple[str, str]]:
+    ents = find_entities(text, load_cues())
+    return {(e.outer, e.inner) for e in stated_edges(text, ents, "m@x")}
+
+
+def test_prose_order_rules_in_several_phrasings() -> None:
+    assert edges("the kvm->lock must be taken outside of the matrix_mdev->lock") == {
+        ("kvm->lock", "matrix_mdev->lock")}
+    assert edges("we would have vcpu->lock --> vfio_ap_queue->lock, and a circle") == {
+        ("vcpu->lock", "vfio_ap_queue->lock")}
+    assert edges("taking the kvm->lock first and the matrix_dev->lock") == {
+        ("kvm->lock", "matrix_dev->lock")}
+    assert edges("q->sysfs_lock nests inside q->elevator_lock here") == {
+        ("q->elevator_lock", "q->sysfs_lock")}
+    assert edges("I was unaware of the kvm->lock vcpu->lock locking order.") == {
+        ("kvm->lock", "vcpu->lock")}
+    assert edges("hogging the kvm->lock because of contention on matrix_dev->lock") == set()
+
+
+def msg(msgid: str, segs: tuple[Segment, ...], reply: bool = True) -> Message:
+    return Message(msgid, Person("Jens Axboe", "axboe@kernel.dk"),
+                   dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+                   Subject("Re: [PATCH] x", "x", is_reply=reply), "p@x" if reply else None, (),
+                   segs, Provenance("t", "mbox"))
+
+
+def test_trailers_and_looks_good_are_approvals_quoted_trailers_are_not() -> None:
+    m = msg("r@x", (Segment("quote", "Acked-by: Old Person <old@x>", 1, "Someone"),
+                    Segment("text", "Looks good to me.\nMore text here."),
+                    Segment("trailer", "Reviewed-by: Jens Axboe <axboe@kernel.dk>")))
+    got = [(a.kind, a.person) for a in approvals([m])]
+    assert got == [("Reviewed-by", "Jens Axboe <axboe@kernel.dk>"),
+                   ("looks-good", "Jens Axboe <axboe@kernel.dk>")]
+
+
+def test_looks_good_but_is_not_an_approval() -> None:
+    m = msg("r@x", (Segment("text", "Looks good, but this still races with teardown."),))
+    assert approvals([m]) == ()
+
+
+def test_same_sentence_same_speaker_twice_is_one_objection_with_seen_in() -> None:
+    a = Objection("a@x", "Alex", "This is racy.", "objection", ("race",))
+    b = Objection("b@x", "Alex", "This  is racy.", "objection", ("race",), quoted=True, depth=1)
+    c = Objection("c@x", "Jason", "This is racy.", "objection", ("race",))
+    merged = merge_duplicates([a, b, c])
+    assert [(o.msgid, o.speaker, o.seen_in) for o in merged] == [
+        ("a@x", "Alex", ("b@x",)), ("c@x", "Jason", ())]
+    assert not merged[0].quoted
+
+
+def test_import_threadscan_does_not_import_spacy() -> None:
+    code = "import sys, threadscan, threadscan.nlp; print('spacy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,174 @@
+"""Quote speakers: attribution lines, nesting, sign-offs, alternation, lost markers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from threadscan.mail.attribution import parse_attribution, parse_attribution_pair, sign_off_name
+from threadscan.mail.body import parse_body, segment_lines
+from threadscan.mail.quote import full_name
+from threadscan.mail.unquoted import recover_quotes
+
+SEEDS = Path(__file__).parent / "data" / "seeds"
+
+
+def _seed_lines(prefix: str) -> list[str]:
+    return next(SEEDS.glob(f"{prefix}_*.txt")).read_text("utf-8").split("\n")
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "email", "when"),
+    [
+        ("On 10/11/23 1:36 PM, Nathan Lynch wrote:", "Nathan Lynch", "", None),
+        (
+            "Haren Myneni <haren at linux.ibm.com> writes:",
+            "Haren Myneni",
+            "haren@linux.ibm.com",
+            None,
+        ),
+        (
+            "Juliet Kim<juli...@linux.vnet.ibm.com> writes:",
+            "Juliet Kim",
+            "juli...@linux.vnet.ibm.com",
+            None,
+        ),
+        (
+            "On Mon, 7 Feb 2022 19:22:15 +0200 Yishai Hadas <yishaih@nvidia.com> wrote:",
+            "Yishai Hadas",
+            "yishaih@nvidia.com",
+            dt.datetime(2022, 2, 7, 19, 22, 15, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+        ),
+        (
+            "On Tue, Feb 08, 2022 at 05:08:01PM -0700, Alex Williamson wrote:",
+            "Alex Williamson",
+            "",
+            dt.datetime(2022, 2, 8, 17, 8, 1, tzinfo=dt.timezone(dt.timedelta(hours=-7))),
+        ),
+        (
+            "On Wed, 2012-02-01 at 19:56 +0000, Andres Lagar-Cavilla wrote:",
+            "Andres Lagar-Cavilla",
+            "",
+            dt.datetime(2012, 2, 1, 19, 56, tzinfo=dt.UTC),
+        ),
+        ("On 27/05/2021 12:28, Jan Beulich wrote:", "Jan Beulich", "", None),
+        ("Quoting Jan Beulich <JBeulich@suse.com>:", "Jan Beulich", "jbeulich@suse.com", None),
+    ],
+)
+def test_attribution_forms(line: str, name: str, email: str, when: dt.datetime | None) -> None:
+    found = parse_attribution(line)
+    assert found is not None
+    assert (found.name, found.email, found.date) == (name, email, when)
+
+
+def test_prose_ending_in_wrote_is_not_an_attribution() -> None:
+    assert parse_attribution("This is what the patch wrote:") is None
+    assert parse_attribution("I think that you wrote:") is None
+
+
+def test_attribution_wrapped_over_two_lines() -> None:
+    found = parse_attribution_pair(
+        "On Thu, 21 Oct 2021 11:23:26 -0400", "Tony Krowiak <akrowiak@xxxxxxxxxxxxx> wrote:"
+    )
+    assert found is not None and found.name == "Tony Krowiak"
+    assert found.date == dt.datetime(
+        2021, 10, 21, 11, 23, 26, tzinfo=dt.timezone(dt.timedelta(hours=-4))
+    )
+
+
+@pytest.mark.parametrize(
+    ("lines", "name"),
+    [
+        (["Thanks,", "Nathan"], "Nathan"),
+        (["-George"], "George"),
+        (["Regards,", "Halil"], "Halil"),
+        (["Thanks!", "Andres"], "Andres"),
+        (["the code is fine."], None),
+    ],
+)
+def test_sign_offs(lines: list[str], name: str | None) -> None:
+    assert sign_off_name(lines) == name
+
+
+def test_full_name_from_first_name() -> None:
+    assert full_name("Nathan", ["Nathan Lynch", "Haren Myneni"]) == "Nathan Lynch"
+    assert full_name("George", ["Andres Lagar-Cavilla"]) == "George"
+
+
+def test_seed000_depth_speakers_from_attributions_and_alternation() -> None:
+    body = _seed_lines("000")[5:]
+    segs = parse_body("\n".join(body), "Haren Myneni")
+    quotes = {s.depth: s.speaker for s in segs if s.kind == "quote"}
+    assert quotes == {1: "Nathan Lynch", 2: "Haren Myneni", 3: "Nathan Lynch", 4: "Haren Myneni"}
+
+
+def test_seed004_sign_off_names_depth1_and_inner_attribution_depth2() -> None:
+    body = _seed_lines("004")[3:]
+    segs = parse_body("\n".join(body), "Andres Lagar-Cavilla")
+    assert {s.speaker for s in segs if s.depth == 1} == {"George"}
+    assert {s.speaker for s in segs if s.depth == 2} == {"Andres Lagar-Cavilla"}
+
+
+def test_fixed_speakers_override_alternation() -> None:
+    lines = [
+        "On Tue, Feb 08, 2022 at 05:08:01PM -0700, Alex Williamson wrote:",
+        "> > +\tfoo();",
+        "> why?",
+        "because",
+    ]
+    plain = segment_lines(lines, "Jason Gunthorpe")
+    assert [s.speaker for s in plain if s.depth == 2] == ["Jason Gunthorpe"]  # alternation guess
+    fixed = segment_lines(lines, "Jason Gunthorpe", {2: "Yishai Hadas"})
+    assert [s.speaker for s in fixed if s.depth == 2] == ["Yishai Hadas"]
+
+
+def test_seed001_lost_markers_recovered_block_by_block() -> None:
+    recovered = recover_quotes(_seed_lines("001"))
+    assert recovered.author is not None and recovered.author.name == "Juliet Kim"
+    table = [(s.kind, s.depth, s.speaker, s.text.split("\n")[0]) for s in recovered.segments]
+    assert table == [
+        ("text", 0, "Juliet Kim", "Hi Nathan,"),
+        ("attribution", 0, "Juliet Kim", "On 5/6/19 12:14 PM, Nathan Lynch wrote:"),
+        ("quote", 1, "Nathan Lynch", "Hi Juliet,"),
+        ("attribution", 1, "Nathan Lynch", "Juliet Kim<juli...@linux.vnet.ibm.com> writes:"),
+        ("quote", 2, "Juliet Kim", "Fix extending start/stop topology update scope during LPM"),
+        ("quote", 1, "Nathan Lynch", "I think this is conflating two issues:"),
+        (
+            "text",
+            0,
+            "Juliet Kim",
+            "PRRN request can be received at any time including before/after LPM and",
+        ),
+        ("quote", 1, "Nathan Lynch", "2. The NUMA topology update processing. Generally speaking,"),
+        (
+            "text",
+            0,
+            "Juliet Kim",
+            "When the regression (CPU affinity update has been accidentally disabled",
+        ),
+        ("quote", 1, "Nathan Lynch", "Thanks,"),
+    ]
+
+
+def test_seed001_known_text_alignment_wins_over_cues() -> None:
+    lines = _seed_lines("001")
+    juliets_patch = "\n".join(lines[4:13])
+    nathans_review = "\n".join(lines[13:21] + lines[38:46])
+    known = {"Juliet Kim": juliets_patch, "Nathan Lynch": nathans_review}
+    recovered = recover_quotes(lines, known)
+    two = next(s for s in recovered.segments if s.text.startswith("2. The NUMA"))
+    assert (two.depth, two.speaker) == (1, "Nathan Lynch")
+    instead = next(s for s in recovered.segments if "Instead, use mutex_lock" in s.text)
+    assert instead.speaker == "Juliet Kim"
+
+
+def test_marked_text_goes_through_the_marker_path() -> None:
+    recovered = recover_quotes(
+        ["Hi Bob,", "On Mon, 1 Jan 2024 10:00:00 +0000, Bob Smith wrote:", "> a race", "", "No."]
+    )
+    assert [(s.kind, s.depth, s.speaker) for s in recovered.segments][-2:] == [
+        ("quote", 1, "Bob Smith"),
+        ("text", 0, None),
+    ]
