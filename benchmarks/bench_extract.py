@@ -48,10 +48,10 @@ class Totals:
 
 def plain_mbox(path: Path, tmp: Path) -> Path:
     """mailbox.mbox needs a plain file: decompress .xz/.gz into ``tmp``."""
-    opener = {".xz": lzma.open, ".gz": gzip.open}.get(path.suffix)
-    if opener is None:
+    if path.suffix not in (".xz", ".gz"):
         return path
     out = tmp / path.stem
+    opener = lzma.open if path.suffix == ".xz" else gzip.open
     with opener(path, "rb") as src, out.open("wb") as dst:
         shutil.copyfileobj(src, dst)
     return out
@@ -62,7 +62,11 @@ def body_text(msg: mailbox.mboxMessage) -> str:
     payload = part.get_payload(decode=True) if part is not None else None
     if not isinstance(payload, bytes):
         return ""
-    return payload.decode(part.get_content_charset() or "utf-8", "replace")  # type: ignore[union-attr]
+    charset = part.get_content_charset() or "utf-8"  # type: ignore[union-attr]
+    try:
+        return payload.decode(charset, "replace")
+    except LookupError:  # a bogus charset label ("y") in a real message
+        return payload.decode("utf-8", "replace")
 
 
 def run(path: Path, limit: int | None) -> Totals:

@@ -16,6 +16,8 @@ split is never trained on unless --include-heldout is given.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import random
 import sys
 import time
@@ -26,7 +28,17 @@ sys.path.insert(0, str(ROOT))
 
 from threadscan.model import CATEGORIES  # noqa: E402
 from threadscan.nlp.labels import Labeled, load_dir  # noqa: E402
-from threadscan.nlp.pipeline import CAT_PREFIX, MODEL_DIR, STANCE_PREFIX, blank_nlp  # noqa: E402
+from threadscan.nlp.pipeline import (  # noqa: E402
+    CAT_PREFIX,
+    MANIFEST,
+    MODEL_DIR,
+    MODEL_NAME,
+    STANCE_PREFIX,
+    analyse,
+    blank_nlp,
+    load_pipeline,
+    model_input,
+)
 
 STANCE_LABELS = ("objection", "question", "suggestion", "none")
 BOW_LENGTH = 2**15
@@ -61,7 +73,17 @@ def cats_of(lab: Labeled) -> dict[str, float]:
     return cats
 
 
-def build(labels: list[Labeled], arch: str = "bow"):  # type: ignore[no-untyped-def]
+def inputs(labels: list[Labeled], features: str) -> list[str]:
+    """The classifier's input texts (sentence, or sentence + cue pseudo-words)."""
+    if features == "text":
+        return [lab.text for lab in labels]
+    rules = load_pipeline(None)
+    return [model_input(a.text, a.hits, a.entities, features)
+            for a in analyse(rules, [lab.text for lab in labels])]
+
+
+def build(labels: list[Labeled], arch: str = "bow",  # type: ignore[no-untyped-def]
+          features: str = "text"):
     from spacy.training import Example
 
     nlp = blank_nlp()
@@ -79,16 +101,17 @@ def build(labels: list[Labeled], arch: str = "bow"):  # type: ignore[no-untyped-
         "textcat_multilabel": {"labels": cat_labels},
         "textcat_stance": {"labels": stance_labels},
     }
-    examples = [Example.from_dict(nlp.make_doc(lab.text), {"cats": cats_of(lab)}) for lab in labels]
+    examples = [Example.from_dict(nlp.make_doc(text), {"cats": cats_of(lab)})
+                for text, lab in zip(inputs(labels, features), labels, strict=True)]
     return nlp, examples
 
 
 def train(labels: list[Labeled], epochs: int, seed: int,  # type: ignore[no-untyped-def]
-          arch: str = "bow"):
+          arch: str = "bow", features: str = "text"):
     from spacy.util import compounding, fix_random_seed, minibatch
 
     fix_random_seed(seed)
-    nlp, examples = build(labels, arch)
+    nlp, examples = build(labels, arch, features)
     optimizer = nlp.initialize(lambda: examples)
     rng = random.Random(seed)
     for epoch in range(epochs):
@@ -101,6 +124,21 @@ def train(labels: list[Labeled], epochs: int, seed: int,  # type: ignore[no-unty
     return nlp
 
 
+def write_manifest(args: argparse.Namespace, labels: list[Labeled]) -> None:
+    """What the weights were trained on (label file hashes), for reproducing them."""
+    files = sorted((args.labels / "threads").glob("*.jsonl"))
+    files += [args.labels / "review-sentences.dev.jsonl"]
+    manifest = {
+        "model": MODEL_NAME, "arch": args.arch, "features": args.features,
+        "epochs": args.epochs, "seed": args.seed,
+        "bow_length": BOW_LENGTH, "ngrams": NGRAMS, "sentences": len(labels),
+        "include_heldout": args.include_heldout,
+        "label_files": {f.name: hashlib.sha1(f.read_bytes()).hexdigest()
+                        for f in files if f.exists()},
+    }
+    (args.out / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--labels", type=Path, default=ROOT / "training" / "labels")
@@ -109,16 +147,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--include-heldout", action="store_true")
     ap.add_argument("--arch", choices=("bow", "ensemble"), default="bow")
+    ap.add_argument("--features", choices=("text", "text+cues"), default="text")
     args = ap.parse_args(argv)
     labels = [lab for lab in load_dir(args.labels)
               if lab.split in ("train", "dev") or args.include_heldout]
     print(f"training on {len(labels)} sentences "
           f"({sum(lab.stance != 'none' for lab in labels)} objection-bearing)")
     started = time.monotonic()
-    nlp = train(labels, args.epochs, args.seed, args.arch)
+    nlp = train(labels, args.epochs, args.seed, args.arch, args.features)
     nlp.tokenizer.token_match = None  # re-installed by customize_tokenizer() at load time
     args.out.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(args.out)
+    write_manifest(args, labels)
     size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
     print(f"saved {args.out} ({size / 1e6:.2f} MB) in {time.monotonic() - started:.0f}s")
     return 0

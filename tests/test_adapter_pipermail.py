@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tests.archive_server import ArchiveServer, expected_ids, messages, msgids, run
+from tests.archive_server import ArchiveServer, Fault, expected_ids, messages, msgids, run
 from threadscan.model import RawItem
 from threadscan.sources.base import SourceOptions
-from threadscan.sources.pipermail import parse_thread_index, shift_month
+from threadscan.sources.pipermail import parse_thread_index, shift_month, thread_key
 
 PPC = "https://lists.ozlabs.org/pipermail/linuxppc-dev/"
 OCT_REPLY = PPC + "2019-October/210029.html"
@@ -64,3 +64,16 @@ def test_month_thread_index_given_directly_yields_every_article(
     msgs = messages(run(archive, index, web_options))
     assert [m.msgid for m in msgs] == expected_ids(index)
     assert msgs[1].in_reply_to == "20191018030049.GA907@oak.ozlabs.ibm.com"
+
+
+def test_without_thread_index_next_by_thread_links_are_followed(
+        archive: ArchiveServer, web_options: SourceOptions) -> None:
+    archive.add(PPC + "2019-September/thread.html", Fault("status", status=404))
+    ids = msgids(run(archive, PPC + "2019-September/210017.html", web_options, thread=True))
+    assert sorted(ids) == sorted(expected_ids(PPC + "2019-September/thread.html"))
+
+
+def test_thread_key_is_the_series_tag() -> None:
+    assert thread_key("Re: [PATCH v9 2/8] KVM: x") == thread_key("[PATCH v9 0/8] KVM: y")
+    assert thread_key("[PATCH v9 2/8] KVM") != thread_key("[PATCH v8 2/8] KVM")
+    assert thread_key("Re: printk: remove safe buffers") == "printk: remove safe buffers"

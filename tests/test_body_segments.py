@@ -144,3 +144,48 @@ def test_two_line_attribution_and_footer() -> None:
         ("footer", 0, None),
     ]
     assert segs[0].text.count("\n") == 1
+
+
+def test_quoted_hunk_without_any_header_is_a_diff() -> None:
+    text = (
+        "On Mon, 1 Jan 2024 10:00:00 +0000, Ann Lee wrote:\n"
+        "> +\tspin_lock(&q->lock);\n"
+        "> +\tlist_add(&x->node, &q->list);\n"
+        ">  \tq->count++;\n"
+        "> -\tmutex_lock(&q->mutex);\n"
+        "\n"
+        "This takes a spinlock in atomic context.\n"
+        "- item one\n"
+        "- item two\n"
+    )
+    segs = parse_body(text, "Bob")
+    assert [(s.kind, s.depth, s.speaker) for s in segs] == [
+        ("attribution", 0, "Bob"),
+        ("diff", 1, "Ann Lee"),
+        ("text", 0, "Bob"),
+    ]
+    assert segs[1].text.splitlines()[-1] == "-\tmutex_lock(&q->mutex);"
+
+
+def test_top_posted_reply_above_outlook_header_quotes_the_rest() -> None:
+    text = (
+        "I agree, the lock order is wrong here.\n"
+        "\n"
+        "-----Original Message-----\n"
+        "From: Bob Stone <bob@example.com>\n"
+        "Sent: Monday, January 1, 2024 10:00 AM\n"
+        "Subject: [PATCH] foo: take bar_lock first\n"
+        "\n"
+        "We take bar_lock before foo_lock now.\n"
+    )
+    segs = parse_body(text, "Ann Lee")
+    assert [(s.kind, s.depth, s.speaker) for s in segs] == [
+        ("text", 0, "Ann Lee"),
+        ("attribution", 0, "Ann Lee"),
+        ("quote", 1, "Bob Stone"),
+    ]
+
+
+def test_in_body_from_header_of_a_patch_is_not_top_posting() -> None:
+    text = "From: Bob Stone <bob@example.com>\nDate: Mon, 1 Jan 2024\nSubject: x\n\nBody.\n"
+    assert {s.depth for s in parse_body(text, "Ann Lee")} == {0}

@@ -12,8 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from threadscan.extract.cfunc import line_functions, section_function
-from threadscan.extract.diff import parse_patch_text
+from threadscan.extract.diff import find_patches, format_patch, parse_patch_text
 from threadscan.extract.repair import UNKNOWN_FILE, repair_diff
+from threadscan.mail import parse_item
+from threadscan.model import Message, Provenance, RawItem
 
 DATA = Path(__file__).parent / "data" / "extract"
 SEED004 = DATA / "004_829cfff417aa0942.txt"
@@ -171,3 +173,52 @@ def test_damaged_diff_text_never_raises(lines: list[str], noise: str) -> None:
 def test_random_diff_alphabet_never_raises(text: str) -> None:
     parse_patch_text(text, "fuzz")
     parse_patch_text(text, "fuzz", quoted=True)
+
+
+def test_format_then_parse_round_trips_real_patches() -> None:
+    for path in (LOOP, XEN):
+        for msgid, text in mbox_diffs(path):
+            patch = parse_patch_text(text, msgid)
+            again = parse_patch_text(format_patch(patch), msgid)
+            assert again.files == patch.files and again.defects == ()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(seed004_quoted_diff().split("\n")), max_size=80))
+def test_damaged_then_repaired_diff_round_trips(lines: list[str]) -> None:
+    patch = parse_patch_text("\n".join(lines), "fuzz", quoted=True)
+    again = parse_patch_text(format_patch(patch), "fuzz")
+    assert [h.lines for h in again.hunks] == [h.lines for h in patch.hunks]
+
+
+def eml_messages(name: str) -> list[Message]:
+    path = DATA / name
+    item = RawItem(path.read_bytes(), "mail", Provenance(str(path), "eml"))
+    return [m for m in parse_item(item) if isinstance(m, Message)]
+
+
+def test_cvs_index_patch_attachment_is_found() -> None:
+    [msg] = eml_messages("0007-cvs-format-diff.mbox")
+    [patch] = find_patches(msg)
+    assert not patch.quoted and "from attachment dd-2.patch" in patch.defects
+    assert [f.path for f in patch.files] == ["bfd/elf-bfd.h", "bfd/elflink.c",
+                                            "bfd/elfxx-mips.c"]
+    assert patch.files[1].hunks[0].function == "_bfd_elf_link_assign_sym_version"
+
+
+def test_rename_only_files_are_reported_not_dropped() -> None:
+    [msg] = eml_messages("0008-git-rename.mbox")
+    [patch] = find_patches(msg)
+    assert patch.files == ()
+    headers = [d for d in patch.defects if d.startswith("file header without hunks")]
+    assert len(headers) == 2
+
+
+def test_no_newline_marker_is_not_a_line() -> None:
+    [msg] = eml_messages("0011-no-newline-at-end-of-file.mbox")
+    [patch] = find_patches(msg)
+    assert patch.defects == ()
+    link = patch.files[1].hunks[0]
+    assert [(ln.sign, ln.text) for ln in link.lines] == [
+        ("+", "../../../../../arch/powerpc/mm/vphn.c")]
+    assert (link.old_start, link.old_len, link.new_start, link.new_len) == (0, 0, 1, 1)

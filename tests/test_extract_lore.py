@@ -195,7 +195,7 @@ def measure(paths: list[Path], table: PrimitiveTable) -> tuple[int, int, list[st
 
 
 def test_recall_on_copied_lore_patches_is_complete(table: PrimitiveTable) -> None:
-    hits, total, misses = measure([LOOP, BRD, XEN], table)
+    hits, total, misses = measure([LOOP, BRD, XEN, NVME], table)
     assert total >= 25 and misses == [] and hits == total
 
 
@@ -207,3 +207,29 @@ def test_recall_on_all_lore_fixtures(table: PrimitiveTable) -> None:
     assert total > 900
     assert misses == [], misses[:10]
     assert hits / total == 1.0
+
+
+NVME = DATA / "linux-block-022-nvme-convert-tag-list-mutex-to-rwsemaphore-to-avoid-deadlock.mbox"
+
+
+def test_mutex_to_rwsem_conversion_with_renamed_field(table: PrimitiveTable) -> None:
+    patch = patches(NVME)[0]
+    changes = lock_changes(patch, lock_ops(patch, table), table)
+    [decl] = [c for c in changes if c.function is None]
+    assert (decl.kind, decl.lock) == ("conversion", "blk_mq_tag_set.tag_list_rwsem")
+    assert decl.detail == ("struct mutex blk_mq_tag_set.tag_list_lock -> "
+                           "struct rw_semaphore blk_mq_tag_set.tag_list_rwsem")
+    [writer] = [c for c in changes if c.function == "blk_mq_add_queue_tag_set"]
+    assert (writer.kind, writer.detail) == (
+        "conversion", "mutex_lock -> down_write (set->tag_list_lock -> set->tag_list_rwsem)")
+    readers = {c.function for c in changes if c.detail.startswith("mutex_lock -> down_read")}
+    assert {"blk_mq_quiesce_tagset", "blk_mq_unquiesce_tagset"} <= readers
+
+
+def test_conversion_keeps_the_nesting_under_the_new_lock(table: PrimitiveTable) -> None:
+    edges = order_edges(patches(NVME)[0], table)
+    pairs = {(e.function, e.outer, e.inner, e.change) for e in edges}
+    assert ("blk_mq_update_nr_hw_queues", "set->update_nr_hwq_lock", "set->tag_list_lock",
+            "removed") in pairs
+    assert ("blk_mq_update_nr_hw_queues", "set->update_nr_hwq_lock", "set->tag_list_rwsem",
+            "added") in pairs

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from threadscan.nlp.cues import load_cues
 from threadscan.nlp.entities import find_entities, normalize_lock
@@ -76,7 +78,10 @@ def test_salutation_and_signoff_are_not_glued_to_prose() -> None:
 
 @pytest.mark.parametrize("line", ["\tmutex_lock(&vas_pseries_mutex);", "}", "again:",
                                   "\t\trc = -EBUSY;", "#include <linux/mutex.h>",
-                                  "static void foo(struct bar *b)"])
+                                  "static void foo(struct bar *b)",
+                                  "RIP: 0010:__lock_acquire+0x4a/0x1e0",
+                                  "[   12.345678] BUG: sleeping function called from invalid",
+                                  " ? blk_mq_freeze_queue+0x15/0x20"])
 def test_c_lines_are_code(line: str) -> None:
     assert is_code_line(line)
 
@@ -109,3 +114,11 @@ def test_thread_identifiers_become_entities() -> None:
 def test_normalize_lock_strips_ampersand_spaces_and_parens() -> None:
     assert normalize_lock("&(q->limits_lock)") == "q->limits_lock"
     assert normalize_lock("& mvdev->state_mutex") == "mvdev->state_mutex"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400))
+def test_splitter_never_crashes_and_keeps_words(text: str) -> None:
+    for sentence in split_sentences(text):
+        assert sentence.strip() == sentence and sentence
+        assert all(word in text for word in sentence.split()[:3] if ">" not in word)

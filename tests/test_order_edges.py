@@ -7,8 +7,17 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from threadscan.extract import load_table, order_edges, parse_patch_text
+from threadscan.extract import (
+    format_patch,
+    load_table,
+    lock_changes,
+    lock_ops,
+    order_edges,
+    parse_patch_text,
+)
 from threadscan.extract.image import function_images
 from threadscan.extract.locks import called_names, find_wrappers
 from threadscan.extract.order import simulate
@@ -75,3 +84,17 @@ def test_pre_image_of_a_new_function_is_empty(table: PrimitiveTable) -> None:
                                     "mlx5vf_pci_aer_reset_done")]
     assert image.old == ()
     assert all(il.line.sign == "+" for il in image.new)
+
+
+SEED003_LINES = format_patch(seed003_patch()).split("\n")
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(SEED003_LINES), max_size=70))
+def test_lock_stages_never_raise_on_damaged_patches(lines: list[str]) -> None:
+    table = load_table()
+    patch = parse_patch_text("\n".join(lines), "fuzz", quoted=True)
+    ops = lock_ops(patch, table)
+    lock_changes(patch, ops, table)
+    for edge in order_edges(patch, table):
+        assert edge.outer != edge.inner

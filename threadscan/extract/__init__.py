@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from threadscan.extract.changes import lock_changes
-from threadscan.extract.diff import find_patches, parse_patch_text
+from threadscan.extract.diff import find_patches, format_patch, parse_patch_text
 from threadscan.extract.locks import lock_ops
 from threadscan.extract.order import order_edges
 from threadscan.extract.primitives import PrimitiveTable, load_table
@@ -26,6 +26,7 @@ from threadscan.model import LockChange, LockOp, Message, OrderEdge, Patch, Patc
 __all__ = [
     "analyze_patches",
     "find_patches",
+    "format_patch",
     "load_table",
     "lock_changes",
     "lock_ops",

@@ -9,8 +9,9 @@ Per (file, function), from the LockOps (``locks.py``) and the function images:
 - ``replaced``: one lock's acquire/release only removed, another's only added, in the
   same function (``lock_page_alloc -> pod_lock``);
 - ``conversion``: the same lock taken with a primitive of another family
-  (``mutex_lock -> down_write``), or a lock field whose type changed
-  (``struct mutex`` -> ``struct rw_semaphore``, ``spinlock_t`` -> ``atomic_t``);
+  (``mutex_lock -> down_write``), a replacement by a lock of another family, or a lock
+  field whose type changed (``struct mutex`` -> ``struct rw_semaphore``, also when renamed
+  with a common stem: ``tag_list_lock`` -> ``tag_list_rwsem``; ``spinlock_t`` -> ``atomic_t``);
 - ``section-added`` / ``section-removed``: a lock's acquire+release only added / removed;
 - ``extended`` / ``shrunk`` / ``moved`` / ``split``: both images take the lock; the
   critical sections (simulated, ``order.simulate``) cover more / fewer / other context
@@ -155,7 +156,8 @@ def _replacements(
         if k < len(only_minus):
             old = _head(only_minus[k])
             detail = f"{old.primitive} -> {head.primitive} ({old.lock} -> {head.lock})"
-            out.append(_change(head, "replaced", detail, (*plus, *only_minus[k])))
+            kind = "conversion" if old.family != head.family else "replaced"
+            out.append(_change(head, kind, detail, (*plus, *only_minus[k])))
         elif any(o.role in ACQUIRING for o in plus):
             out.append(_change(head, "section-added", _names(plus), plus))
     for minus in only_minus[len(only_plus):]:
@@ -180,6 +182,10 @@ def _declaration_changes(
     removed = {_decl_key(o.lock): o for o in decls if o.sign == "-"}
     targets = _conversion_targets(patch, table)
     out: list[LockChange] = []
+    for new_key, old_key in _renamed(added, removed):
+        new, gone = added.pop(new_key), removed.pop(old_key)
+        detail = f"{gone.primitive} {gone.lock} -> {new.primitive} {new.lock}"
+        out.append(_change(new, "conversion", detail, (gone,)))
     for name, op in added.items():
         old = removed.get(name)
         if old is None:
@@ -195,6 +201,30 @@ def _declaration_changes(
             if name[-1] in targets else ("retired", op.primitive)
         out.append(_change(op, kind, detail))
     return out
+
+
+def _renamed(
+    added: dict[tuple[str, ...], LockOp], removed: dict[tuple[str, ...], LockOp]
+) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """A lock field retired and another of another type introduced in the same struct, with
+    a common name stem (``tag_list_lock`` -> ``tag_list_rwsem``): one conversion."""
+    pairs: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    for new_key, new in added.items():
+        for old_key, old in removed.items():
+            same_struct = new.lock.split(".")[0] == old.lock.split(".")[0]
+            stem = _common_prefix(new_key[-1], old_key[-1])
+            if new_key != old_key and same_struct and len(stem) >= 4 \
+                    and new.family != old.family and old_key not in [p[1] for p in pairs]:
+                pairs.append((new_key, old_key))
+                break
+    return pairs
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
 
 
 def _decl_key(lock: str) -> tuple[str, ...]:

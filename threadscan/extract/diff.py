@@ -49,11 +49,12 @@ def parse_patch_text(
 
 
 def _parse_canonical(text: str, msgid: str, first_file: int) -> tuple[FileDiff, ...]:
-    import unidiff  # lazy: only the diff stage needs it
+    from unidiff.errors import UnidiffParseError  # lazy: only the diff stage needs unidiff
+    from unidiff.patch import PatchSet
 
     try:
-        patchset = unidiff.PatchSet(text)
-    except (unidiff.UnidiffParseError, ValueError, IndexError) as err:
+        patchset = PatchSet(text)
+    except (UnidiffParseError, ValueError, IndexError) as err:
         raise ParseError(f"unidiff: {err}", msgid=msgid) from err
     return tuple(_file(pf, msgid, first_file + i) for i, pf in enumerate(patchset))
 
@@ -90,6 +91,18 @@ def _hunk(h: Any, msgid: str, fidx: int, hidx: int, path: str) -> Hunk:
 
 def _sign(line_type: str) -> Sign:
     return "+" if line_type == "+" else "-" if line_type == "-" else " "
+
+
+def format_patch(patch: Patch) -> str:
+    """Canonical unified-diff text of a Patch (``parse_patch_text`` of it gives it back)."""
+    out: list[str] = []
+    for f in patch.files:
+        out += [f"--- a/{f.old_path}", f"+++ b/{f.path}"]
+        for h in f.hunks:
+            section = f" {h.section}" if h.section else ""
+            out.append(f"@@ -{h.old_start},{h.old_len} +{h.new_start},{h.new_len} @@{section}")
+            out += [ln.sign + ln.text for ln in h.lines]
+    return "\n".join(out) + "\n" if out else ""
 
 
 def is_unknown_file(path: str) -> bool:

@@ -38,9 +38,11 @@ from threadscan.extract.primitives import (
     lock_expr,
     normalize_lock,
 )
-from threadscan.model import DiffLine, Hunk, LockOp, Patch, Role
+from threadscan.model import DiffLine, Hunk, LockChange, LockOp, Patch, Role
 
 GUARD_RE = re.compile(r"\b(guard|scoped_guard|scoped_cond_guard)\s*\(")
+CALL_NAME_RE = re.compile(r"\b(\w+)\s*\(")
+HEURISTIC_HINT = re.compile(r"lock|acquire|release", re.I)
 DEFINE_RE = re.compile(r"^\s*#\s*define\s+(\w+)")
 GUARD_CALLS = frozenset({"guard", "scoped_guard", "scoped_cond_guard"})
 FALSE_FRIENDS = frozenset(
@@ -80,6 +82,13 @@ def lock_ops(patch: Patch, table: PrimitiveTable) -> list[LockOp]:
 
 
 
+def lock_changes(patch: Patch, ops: Sequence[LockOp], table: PrimitiveTable) -> list[LockChange]:
+    """The ARCHITECTURE.md entry point; the logic lives in ``changes.py``."""
+    from threadscan.extract.changes import lock_changes as changes_of  # changes imports locks
+
+    return changes_of(patch, ops, table)
+
+
 def _hunk_ops(
     msgid: str, hunk: Hunk, table: PrimitiveTable,
     wrappers: Mapping[str, Primitive], called: frozenset[str],
@@ -113,8 +122,9 @@ def called_names(patch: Patch) -> frozenset[str]:
     """Every identifier called anywhere in the patch (pairing evidence)."""
     names: set[str] = set()
     for hunk in patch.hunks:
-        for code in code_texts(hunk.lines):
-            names.update(m.group(1) for m in re.finditer(r"\b(\w+)\s*\(", code))
+        for ln in hunk.lines:
+            if "(" in ln.text:
+                names.update(CALL_NAME_RE.findall(ln.text))
     return frozenset(names)
 
 
@@ -123,10 +133,17 @@ def line_found(
     wrappers: Mapping[str, Primitive], called: frozenset[str],
 ) -> list[Found]:
     """All lock operations recognised on one code line."""
-    out = guard_found(code, more, table)
+    if "(" not in code:
+        return []
+    out = guard_found(code, more, table) if "guard" in code else []
     macro = DEFINE_RE.match(code)
     defined = macro.group(1) if macro else definition_name(code)
-    for call in iter_calls(code, more):
+
+    def wanted(name: str) -> bool:
+        return (name in table.primitives or name in wrappers or name in table.guard_macros
+                or HEURISTIC_HINT.search(name) is not None)
+
+    for call in iter_calls(code, more, wanted):
         if call.name in GUARD_CALLS or call.name == defined:
             continue
         f = call_found(call, table, wrappers, called)
@@ -283,6 +300,8 @@ def _definitions(
 ) -> Iterator[tuple[str, list[str], tuple[str, ...]]]:
     """(name, body code lines, parameter names) of functions defined in +/- lines."""
     for hunk in patch.hunks:
+        if not any(ln.sign != " " and definition_name(ln.text) for ln in hunk.lines):
+            continue
         funcs = line_functions(hunk.lines, hunk.section)
         codes = code_texts(hunk.lines)
         for i, ln in enumerate(hunk.lines):

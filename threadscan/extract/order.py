@@ -18,8 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from threadscan.extract.image import ImageLine, function_images
-from threadscan.extract.locks import ACQUIRING, Found, called_names, find_wrappers, line_found
-from threadscan.extract.primitives import Primitive, PrimitiveTable
+from threadscan.extract.locks import Found, called_names, find_wrappers, line_found
+from threadscan.extract.primitives import ACQUIRING, Primitive, PrimitiveTable
 from threadscan.model import OrderEdge, Patch
 
 EXIT_RE = re.compile(r"^\s*(?:return\b|goto\b|break\s*;|continue\s*;)")

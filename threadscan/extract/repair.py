@@ -171,6 +171,8 @@ def _begin_file(scan: _Scan, old: str, new: str, *, keep_pending: bool = False) 
     if keep_pending and scan.pending is not None:
         scan.pending.old, scan.pending.new = old, new
         return
+    if scan.pending is not None and not scan.pending.binary:
+        scan.defects.append(f"file header without hunks: {scan.pending.new}")
     scan.pending = _File(old=old, new=new)
 
 

@@ -14,7 +14,8 @@ re-flattens the text (also a lossy earlier rebuild) and splits it again using:
   the repair stage recounts.)
 
 ``looks_flattened(text)`` says when to try it: several hunk headers on one line, or
-statements (``return``, ``if`` ...) at column 0 of context lines (no kernel diff has them).
+statements (``return``, ``if`` ...) at column 0 of context lines while (almost) no context
+line is indented (a lossy earlier rebuild; real C diffs indent their context).
 """
 
 from __future__ import annotations
@@ -44,7 +45,10 @@ def looks_flattened(text: str) -> bool:
     lines = text.split("\n")
     if any(ln.count("@@ -") >= 2 for ln in lines):
         return True
-    return any(STATEMENT_AT_COL0.match(ln) for ln in lines)
+    context = [ln for ln in lines if ln.startswith(" ") and ln.strip()]
+    indented = sum(1 for ln in context if ln[1:2] in (" ", "\t"))
+    statements = sum(1 for ln in context if STATEMENT_AT_COL0.match(ln))
+    return statements >= 2 and indented < 0.1 * len(context)
 
 
 def unflatten_diff(text: str) -> str:

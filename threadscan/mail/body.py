@@ -31,6 +31,9 @@ _TRAILER = re.compile(
 _SIG_DELIM = re.compile(r"^--[ \t]?$")
 _SIG_MAX = 12
 _FOOTER_MAX = 400
+_OUTLOOK_RULE = re.compile(r"^(?:-{2,}\s*Original Message\s*-{2,}|_{20,})\s*$", re.I)
+_OUTLOOK_FIELD = re.compile(r"^(From|Sent|Date|To|Cc|Subject)\s*:\s*(.{0,300})$")
+_OUTLOOK_KEYS = re.compile(r"(?:^|\s)(From|Sent|Date|To|Subject):")
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ def classify_lines(lines: Sequence[str]) -> list[BodyLine]:
     split = [split_marker(line) for line in lines]
     kinds: list[SegmentKind] = ["text"] * len(split)
     names: list[str | None] = [None] * len(split)
+    split = _top_posted(split, kinds, names)
     _mark_tail(split, kinds)
     _mark_attributions(split, kinds, names)
     _mark_diffs(split, kinds)
@@ -102,6 +106,50 @@ def classify_lines(lines: Sequence[str]) -> list[BodyLine]:
         BodyLine(idx=i, depth=d, kind=kinds[i], text=t, attributed=names[i])
         for i, (d, t) in enumerate(split)
     ]
+
+
+def _top_posted(
+    split: list[tuple[int, str]], kinds: list[SegmentKind], names: list[str | None]
+) -> list[tuple[int, str]]:
+    """A reply above an Outlook-style header ("From:/Sent:/Subject:"): the rest is a quote."""
+    start = _outlook_header(split)
+    if start is None:
+        return split
+    end = start
+    while end < len(split) and (
+        split[end][1].strip() == ""
+        or _OUTLOOK_FIELD.match(split[end][1])
+        or _OUTLOOK_RULE.match(split[end][1])
+    ):
+        kinds[end] = "attribution"
+        m = _OUTLOOK_FIELD.match(split[end][1])
+        if m and m.group(1).lower() == "from":
+            from threadscan.mail.headers import parse_person
+
+            person = parse_person(m.group(2))
+            names[start] = person.name or person.email or None
+        end += 1
+    return split[:end] + [(d + 1, t) for d, t in split[end:]]
+
+
+def _outlook_header(split: Sequence[tuple[int, str]]) -> int | None:
+    """Index of an Outlook header block that follows some reply text at depth 0."""
+    seen_text = False
+    for i, (depth, text) in enumerate(split):
+        if depth:
+            return None
+        if _OUTLOOK_RULE.match(text) or _OUTLOOK_FIELD.match(text):
+            window = " ".join(t for _, t in split[i : i + 7])
+            fields = {m.lower() for m in _OUTLOOK_KEYS.findall(window)}
+            if (
+                seen_text
+                and "from" in fields
+                and ({"sent", "date"} & fields)
+                and "subject" in fields
+            ):
+                return i
+        seen_text = seen_text or bool(text.strip())
+    return None
 
 
 def _next_nonblank(split: Sequence[tuple[int, str]], i: int) -> int | None:

@@ -22,6 +22,8 @@ _META = re.compile(
 )
 _DIFFSTAT = re.compile(r"^\s*(?:\S.{0,200}\|\s*(?:\d+ ?[+-]*|Bin\b.*)|\d+ files? changed.*)\s*$")
 _WRAP_MIN = 66
+_CODE_SIGN = re.compile(r"^[+-](?:\t| {2,})\S")
+_CODE_LINE = re.compile(r"^[+ -](?:\t| {2,})\S")
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,14 @@ def diff_step(state: DiffState, text: str, nxt: str | None) -> tuple[bool, DiffS
         inside, after = _hunk_step(state, text, nxt)
         if inside:
             return True, after
-    if state.seen and _headerless(text, nxt):
+    if (state.seen and _headerless(text, nxt)) or _code_pair(text, nxt):
         return True, DiffState(seen=True, in_hunk=True, last_len=len(text))
     return False, state.closed()
+
+
+def _code_pair(text: str, nxt: str | None) -> bool:
+    """Two indented-code +/- lines in a row: a hunk quoted without any header."""
+    return bool(_CODE_SIGN.match(text)) and nxt is not None and bool(_CODE_LINE.match(nxt))
 
 
 def _file_header(text: str, nxt: str | None) -> bool:

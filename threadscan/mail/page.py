@@ -24,7 +24,8 @@ from threadscan.model import Message, Person, Provenance, Segment, Skip
 __all__ = ["PageHead", "build_message", "detect_kind", "parse_page"]
 
 _HEADER_FIELD = re.compile(
-    r"^(?P<key>From|Date|Subject|Message-I[Dd]|In-Reply-To|In-reply-to|References)\s*:\s*(?P<value>.*)$"
+    r"^(?P<key>(?i:from|date|subject|message-id|in-reply-to|references|to|cc|sender|reply-to|"
+    r"list-id|delivered-to|user-agent|organization|mail-followup-to))\s*:\s*(?P<value>.*)$"
 )
 _HEAD_LINES = 12
 _NAV = re.compile(r"^\s*[\[<]\s*(?:Date|Thread|Prev|Next|Index)")
@@ -107,6 +108,8 @@ def _pipermail_head(lines: Sequence[str]) -> PageHead:
             continue
         subject = filled[0][1] if pos >= 2 else ""
         author = parse_person(filled[pos - 1][1])
+        if not author.name and pos >= 3:  # name and address on separate lines
+            author = parse_person(f"{filled[pos - 2][1]} {filled[pos - 1][1]}")
         return PageHead(
             subject=subject, author=author, date=when, date_text=value, body_start=i + 1
         )
@@ -130,7 +133,7 @@ def _header_fields(lines: Sequence[str], head: PageHead) -> PageHead:
     from threadscan.mail.headers import normalize_msgid, parse_date, parse_person
 
     i = head.body_start
-    while i < len(lines) and not lines[i].strip():
+    while i < len(lines) and _skippable(lines[i], head.subject):
         i += 1
     found: dict[str, str] = {}
     while i < len(lines) and (m := _HEADER_FIELD.match(lines[i].strip())):
@@ -148,6 +151,12 @@ def _header_fields(lines: Sequence[str], head: PageHead) -> PageHead:
         in_reply_to=normalize_msgid(found.get("in-reply-to")) or head.in_reply_to,
         body_start=i,
     )
+
+
+def _skippable(line: str, subject: str) -> bool:
+    """Blank, navigation, or the subject repeated: what may sit between title and headers."""
+    value = line.strip()
+    return not value or value == subject.strip() or bool(_NAV.match(value))
 
 
 def _author_from_body(body: Sequence[str], defects: list[str]) -> Person:

@@ -28,6 +28,9 @@ _FUNC_IN_SECTION = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 _GENERIC = re.compile(r"\bthe (mutex|lock|spinlock|spin lock|rwsem|semaphore|sem)\b", re.IGNORECASE)
 _LOCK_EXPR = re.compile(r"&?[A-Za-z_][\w]*(?:(?:->|\.)[A-Za-z_]\w*)*(?![\w(])(?!\s*\()")
 _KEYWORDS = frozenset({"if", "for", "while", "switch", "return", "sizeof", "else", "do"})
+_LOCK_WORD = re.compile(
+    r"\b(?:un)?lock(?:s|ed|ing)?\b|\bmutex|\bspinlock|\bsemaphore|\brwsem|critical section"
+    r"|\bheld\b", re.IGNORECASE)
 MIN_OVERLAP = 2
 
 
@@ -177,10 +180,28 @@ def link_sentence(
     if generic:
         links.append(Link("lock", generic, "'the lock' resolved from the surrounding text"))
     for e in entities:
-        if e.label == "FUNC":
-            links.append(Link("function", e.text, "named in sentence"))
-    links.extend(_hunk_links(sentence, diff_above, code))
+        if e.label in ("FUNC", "LOCK_API"):
+            why = "named in sentence" if e.label == "FUNC" else "lock primitive named in sentence"
+            links.append(Link("function", e.text, why))
+    hunk_links = _hunk_links(sentence, diff_above, code)
+    links.extend(hunk_links)
+    if not lock_names and not generic and _LOCK_WORD.search(sentence):
+        hunks = [lk.target for lk in hunk_links if lk.kind == "hunk"]
+        links.extend(Link("lock", lock, "lock changed in the quoted hunk")
+                     for lock in hunk_locks(hunks, code))
     return tuple(dict.fromkeys(links))
+
+
+def hunk_locks(hunk_ids: Sequence[str], code: ThreadCode) -> list[str]:
+    """Locks a hunk changes: its LockChanges, else the one lock-ish name on its +/- lines."""
+    ids = set(hunk_ids)
+    changed = sorted({lc.lock for lc in code.lock_changes if ids & set(lc.hunk_ids) and lc.lock})
+    if changed or not ids:
+        return changed
+    exprs = {normalize_lock(m) for h in code.hunks if h.id in ids for ln in h.lines
+             if ln.sign != " " for m in _LOCK_EXPR.findall(ln.text)}
+    lockish = sorted(e for e in exprs if is_lockish(e))
+    return lockish if len(lockish) == 1 else []
 
 
 def _hunk_links(sentence: str, diff_above: str, code: ThreadCode) -> list[Link]:

@@ -11,6 +11,8 @@ and returns frozen ``Analysed`` records; spaCy objects never leave this module
 from __future__ import annotations
 
 import functools
+import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +34,7 @@ ENTITY_COMPONENT = "threadscan_code_entities"
 CAT_PREFIX = "cat:"
 STANCE_PREFIX = "stance:"
 BATCH = 256
+MANIFEST = "threadscan-training.json"
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class Pipeline:
     rules: RuleSet
     cues: CueSet
     model: str | None  # "textcat.v1" when trained weights are loaded, else None
+    features: str = "text"  # what the classifier was trained on: "text" | "text+cues"
 
 
 @dataclass(frozen=True)
@@ -106,19 +110,27 @@ def load_pipeline(model_dir: Path | None = MODEL_DIR) -> Pipeline:
     import spacy
 
     cues = load_cues()
-    model = None
+    model, features = None, "text"
     if model_dir is not None and (model_dir / "config.cfg").exists():
         try:
             nlp = spacy.load(model_dir)
         except (OSError, ValueError, KeyError) as err:
             raise ModelError(f"cannot load textcat model: {err}", file=str(model_dir)) from err
         customize_tokenizer(nlp)
-        model = MODEL_NAME
+        model, features = MODEL_NAME, _features(model_dir)
     else:
         nlp = blank_nlp()
     _register_entity_factory()
     nlp.add_pipe(ENTITY_COMPONENT, first=True)
-    return Pipeline(nlp, build_rules(nlp, cues), cues, model)
+    return Pipeline(nlp, build_rules(nlp, cues), cues, model, features)
+
+
+def _features(model_dir: Path) -> str:
+    manifest = model_dir / MANIFEST
+    try:
+        return str(json.loads(manifest.read_text(encoding="utf-8")).get("features", "text"))
+    except (OSError, ValueError, AttributeError):
+        return "text"
 
 
 @functools.lru_cache(maxsize=1)
@@ -133,21 +145,32 @@ def _scores(doc: Doc, prefix: str) -> tuple[tuple[str, float], ...]:
     )
 
 
+def model_input(text: str, hits: Sequence[Hit], ents: Sequence[Entity], features: str) -> str:
+    """What the classifier reads: the sentence, plus (features "text+cues") one pseudo-word
+    per cue group that fired ("zzcuerace", "zznegdeadlock") and per entity label, so the
+    linear model can weigh cue *groups* learned on one thread in another thread's words."""
+    if features != "text+cues":
+        return text
+    tags = {("zzneg" if h.negated else "zzcue") + re.sub(r"\W", "", h.group) for h in hits}
+    tags |= {"zzent" + e.label.lower() for e in ents}
+    return f"{text} {' '.join(sorted(tags))}" if tags else text
+
+
 def analyse(pipe: Pipeline, sentences: Sequence[str], known: Iterable[str] = ()) -> list[Analysed]:
-    """Run the pipeline over sentences (batched ``nlp.pipe``)."""
+    """Run the pipeline over sentences (batched ``nlp.pipe``): rules on the sentence docs,
+    then the classifier on ``model_input`` texts."""
     known_set = frozenset(known)
-    out: list[Analysed] = []
-    docs = pipe.nlp.pipe(sentences, batch_size=BATCH, disable=[ENTITY_COMPONENT])
-    for text, doc in zip(sentences, docs, strict=True):
+    rows = []
+    for text, doc in zip(sentences, pipe.nlp.pipe(sentences, batch_size=BATCH,
+                                                  disable=pipe.nlp.pipe_names), strict=True):
         ents = tuple(find_entities(text, pipe.cues, known_set))
         _set_ents(doc, ents)  # the thread's identifiers are entities too
-        out.append(
-            Analysed(
-                text=text,
-                hits=pipe.rules.apply(doc),
-                entities=ents,
-                cat_scores=_scores(doc, CAT_PREFIX),
-                stance_scores=_scores(doc, STANCE_PREFIX),
-            )
-        )
-    return out
+        rows.append((text, pipe.rules.apply(doc), ents))
+    if not pipe.model:
+        return [Analysed(t, h, e) for t, h, e in rows]
+    inputs = [model_input(t, h, e, pipe.features) for t, h, e in rows]
+    docs = pipe.nlp.pipe(inputs, batch_size=BATCH, disable=[ENTITY_COMPONENT])
+    return [
+        Analysed(t, h, e, _scores(doc, CAT_PREFIX), _scores(doc, STANCE_PREFIX))
+        for (t, h, e), doc in zip(rows, docs, strict=True)
+    ]

@@ -152,7 +152,9 @@ def decide(
 def _fallback_design(a: Analysed, required: tuple[tuple[str, str], ...]) -> list[Hit]:
     """A strong frame about locking with no category cue is a design remark."""
     need = dict(required).get("design")
-    if not need or not re.search(need, a.text, re.I) or not _STRONG_SUGGESTION.search(a.text):
+    if not need or not re.search(need, a.text, re.I):
+        return []
+    if rule_stance(a) == "suggestion" and not _STRONG_SUGGESTION.search(a.text):
         return []
     return [Hit("design", "design.fallback", 0, 0, "")]
 

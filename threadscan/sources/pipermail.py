@@ -231,14 +231,23 @@ def fetch_article(crawl: Crawl, url: str) -> Article | str:
     return parse_article(page.text, page.final_url)
 
 
+def thread_key(subject: str) -> str:
+    """What a thread's subjects share: the series tag without ``n/m`` ("[patch v9]")."""
+    clean = clean_subject(subject)
+    tag = re.match(r"\[([^\]]*)\]", clean)
+    if tag is None:
+        return clean
+    return "[" + " ".join(re.sub(r"\b\d+/\d+\b", "", tag.group(1)).split()) + "]"
+
+
 def iter_by_links(crawl: Crawl, art: Article, list_id: str | None) -> Iterator[Item]:
-    """No thread index: follow next-by-thread links while the subject stays the same."""
-    subject = clean_subject(art.subject)
+    """No thread index: follow next-by-thread links while the series tag (or subject) holds."""
+    key = thread_key(art.subject)
     yield crawl_item(crawl, art, (), list_id)
     current: Article | str = art
     while isinstance(current, Article) and current.next_url and crawl.first(current.next_url):
         current = fetch_article(crawl, current.next_url)
-        if isinstance(current, Article) and clean_subject(current.subject) == subject:
+        if isinstance(current, Article) and thread_key(current.subject) == key:
             yield crawl_item(crawl, current, (), list_id)
         else:
             break
