@@ -39,7 +39,9 @@ def test_loop_thread_lock_changes_from_mail() -> None:
     assert (None, "introduced") in kinds
 
 
-def test_reply_without_diff_has_no_patches() -> None:
-    replies = [m for m in messages(LOOP) if m.subject.is_reply]
-    no_diff = [m for m in replies if not m.segments_of("diff")]
-    assert no_diff and all(find_patches(m) == [] for m in no_diff)
+def test_cover_letter_has_no_patches_and_replies_only_views() -> None:
+    msgs = messages(LOOP)
+    [cover] = [m for m in msgs if m.subject.index == 0]
+    assert find_patches(cover) == []
+    for reply in (m for m in msgs if m.subject.is_reply):
+        assert all(p.quoted for p in find_patches(reply))

@@ -72,3 +72,10 @@ def test_corpus_method_and_status_names(corpus: Corpus) -> None:
     edges = corpus.lock_graph()
     assert edges == lock_graph(corpus)
     assert [e.status for e in edges] == ["inversion", "inversion", "shared", "removed"]
+
+
+def test_grouping_by_member_merges_owners_like_lockdep_classes(corpus: Corpus) -> None:
+    edges = {(e.outer, e.inner): e for e in corpus.lock_graph(by="member")}
+    assert edges[("freeze_lock", "tag_list_lock")].inversion
+    assert edges[("update_nr_hwq_lock", "tag_list_rwsem")].status == "shared"
+    assert edges[("update_nr_hwq_lock", "tag_list_lock")].status == "removed"

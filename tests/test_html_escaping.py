@@ -34,10 +34,12 @@ def tags(html: str) -> Counter[str]:
 
 
 def poisoned(text: str) -> ThreadAnalysis:
-    """Seed 004 with ``text`` in the subject, a speaker, a sentence, a lock and a section."""
+    """Seed 004 with ``text`` in the subject, a speaker, a sentence, a category, a stance,
+    a lock and a hunk section (stored data is not trusted to keep the closed sets)."""
     a = seed004_analysis()
     obj = dataclasses.replace(
         a.objections[2], speaker=f"G{text}", sentence=f"S{text}",
+        categories=(f"design{text}",), stance=f"suggestion{text}",  # type: ignore[arg-type]
         links=(*a.objections[2].links, Link("lock", f"L{text}", "named")))
     patch = a.patches[0]
     f0 = patch.files[0]

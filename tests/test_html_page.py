@@ -171,3 +171,11 @@ def test_browser_long_unbroken_tokens_do_not_widen_the_page(tmp_path: Path) -> N
     measured = overflow(tmp_path, render_summary(a, "html"))
     width, scroll = re.findall(r"\d+", measured)[:2]
     assert width == scroll, measured
+
+
+def test_timeline_bodies_mark_objection_sentences_across_line_breaks() -> None:
+    html = page()
+    assert '<mark><a href="#obj-1">#1</a> This assert should stay where it is.</mark>' in html
+    # sentence 2 is wrapped over two lines in the mail; the mark keeps the line break
+    assert re.search(r'<mark><a href="#obj-2">#2</a> Having the assert before cannot '
+                     r"guarantee that\n\s*they \*will not\* race", html)

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from threadscan.errors import ModelError
+from threadscan.extract import lock_ops, parse_patch_text
 from threadscan.extract.ccode import Call, code_texts
 from threadscan.extract.locks import call_found, declaration, heuristic_found, line_found
 from threadscan.extract.primitives import (
@@ -138,3 +139,25 @@ def test_declarations_and_definers(table: PrimitiveTable) -> None:
                max_size=120))
 def test_line_recognisers_never_raise(text: str) -> None:
     line_found(text, (text,), TABLE, {}, frozenset({"x_unlock"}))
+
+
+def test_macro_wrappers_defined_in_the_patch_resolve_their_lock() -> None:
+    text = "\n".join([
+        "--- a/drivers/block/x.c",
+        "+++ b/drivers/block/x.c",
+        "@@ -1,3 +1,9 @@",
+        " #include <linux/mutex.h>",
+        "+#define foo_lock(f)\tmutex_lock(&(f)->lock)",
+        "+#define foo_unlock(f) \\",
+        "+\tmutex_unlock(&(f)->lock)",
+        " static int bar(struct foo *f)",
+        " {",
+        "+\tfoo_lock(f);",
+        "+\tfoo_unlock(f);",
+        " \treturn 0;",
+    ])
+    patch = parse_patch_text(text, "m")
+    ops = [(o.role, o.primitive, o.lock, o.function, o.via) for o in lock_ops(patch, TABLE)]
+    assert ("acquire", "foo_lock", "f->lock", "bar", "wrapper") in ops
+    assert ("release", "foo_unlock", "f->lock", "bar", "wrapper") in ops
+    assert normalize_lock("&(lo)->lo_mutex") == "lo->lo_mutex"

@@ -122,3 +122,14 @@ def test_splitter_never_crashes_and_keeps_words(text: str) -> None:
     for sentence in split_sentences(text):
         assert sentence.strip() == sentence and sentence
         assert all(word in text for word in sentence.split()[:3] if ">" not in word)
+
+
+def test_editorial_notes_and_ellipses_are_not_glued_to_prose() -> None:
+    text = ("...\n[ with similar loops in the window allocate and modify functions ]\n"
+            "If get_longbusy_msecs() typically returns low values, then you\n"
+            "should prefer usleep_range() over msleep().\n")
+    assert split_sentences(text) == [
+        "[ with similar loops in the window allocate and modify functions ]",
+        "If get_longbusy_msecs() typically returns low values, then you should prefer "
+        "usleep_range() over msleep().",
+    ]

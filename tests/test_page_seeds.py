@@ -210,3 +210,10 @@ def test_empty_page_is_a_skip_with_reason() -> None:
 def test_shared_seeds_match_the_copies() -> None:
     for path in (SHARED / "seeds").iterdir():
         assert (SEEDS / path.name).read_bytes() == path.read_bytes()
+
+
+def test_text_without_any_mail_shape_is_a_skip() -> None:
+    (skip,) = parse_page(
+        "Toggle navigation\nLogin\nRegister\n", Provenance(source="x", kind="text")
+    )
+    assert not isinstance(skip, Message) and "no mail" in skip.reason

@@ -54,6 +54,14 @@ def _seed_lines(prefix: str) -> list[str]:
             dt.datetime(2012, 2, 1, 19, 56, tzinfo=dt.UTC),
         ),
         ("On 27/05/2021 12:28, Jan Beulich wrote:", "Jan Beulich", "", None),
+        ("在 2025/10/14 16:06, Ming Lei 写道:", "Ming Lei", "", None),
+        ("Excerpts from Waiman Long's message of July 8, 2020 1:33 pm:", "Waiman Long", "", None),
+        (
+            "Il giorno 2 set 2019, alle ore 17:56, Tejun Heo <tj@kernel.org> ha scritto:",
+            "Tejun Heo",
+            "tj@kernel.org",
+            None,
+        ),
         ("Quoting Jan Beulich <JBeulich@suse.com>:", "Jan Beulich", "jbeulich@suse.com", None),
     ],
 )

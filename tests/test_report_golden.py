@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from threadscan.model import Message, ThreadAnalysis
+from threadscan.model import Message, RawItem, ThreadAnalysis
 from threadscan.report import render_summary, thread_document
 from threadscan.report.schema import validate
 
@@ -37,7 +37,7 @@ pytestmark = pytest.mark.skipif(not pipeline_ready(), reason="pipeline not assem
 
 
 def analyze_file(path: Path) -> ThreadAnalysis:
-    """Source -> parse -> thread -> analyze for one seed file with one thread."""
+    """Source -> parse -> thread -> analyze for a file that holds one thread."""
     from threadscan.mail import parse_item
     from threadscan.pipeline import analyze_thread
     from threadscan.sources import default_registry
@@ -45,11 +45,10 @@ def analyze_file(path: Path) -> ThreadAnalysis:
     from threadscan.thread import build_threads
 
     items = default_registry().iter_items(str(path), SourceOptions(offline=True))
-    msgs = [m for it in items if not hasattr(it, "reason")
-            for m in parse_item(it) if isinstance(m, Message)]  # type: ignore[arg-type]
-    threads = build_threads(msgs)
-    assert len(threads) == 1
-    return analyze_thread(threads[0], msgs)
+    msgs = [m for it in items if isinstance(it, RawItem)
+            for m in parse_item(it) if isinstance(m, Message)]
+    (thread,) = build_threads(msgs)
+    return analyze_thread(thread, msgs)
 
 
 def normalized(text: str) -> str:

@@ -71,3 +71,20 @@ def test_json_format_is_the_summary_document() -> None:
 def test_unknown_format_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="unknown summary format 'pdf'"):
         render_summary(seed004_analysis(), "pdf")
+
+
+def test_report_public_api_is_pinned() -> None:
+    import threadscan.report as report
+
+    assert sorted(report.__all__) == [
+        "FORMATS", "Summary", "build_summary", "pick_later_versions", "render_summary",
+        "summary_document", "thread_document"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "json", "html"])
+def test_thread_of_only_a_ghost_renders_in_every_format(fmt: str) -> None:
+    from threadscan.model import Thread, ThreadNode
+
+    ghost = Thread("gone@example.org", "", (ThreadNode("gone@example.org", None, ghost=True),))
+    out = render_summary(ThreadAnalysis(ghost, ()), fmt)
+    assert "gone@example.org" in out

@@ -45,7 +45,7 @@ def snapshot(db: Path) -> tuple[int, list[tuple[str, int]], int, int]:
 def wait_for_messages(db: Path, proc: subprocess.Popen[bytes], minimum: int) -> int:
     """Poll the corpus (a reader beside the writer) until it holds ``minimum`` messages."""
     deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and proc.poll() is None:
+    while time.monotonic() < deadline and proc.returncode is None:
         if db.exists():
             with Corpus.open(db) as corpus:
                 count = corpus.stats().messages
@@ -65,8 +65,8 @@ def test_sigkill_mid_ingest_then_rerun_equals_a_clean_ingest(tmp_path: Path) -> 
     killed = tmp_path / "killed.sqlite"
     proc = start_ingest(killed)
     seen = wait_for_messages(killed, proc, 1)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    os.kill(proc.pid, signal.SIGKILL)  # the child is not reaped yet, so its pid is still ours
+    assert proc.wait() == -signal.SIGKILL, "the ingest finished before it could be killed"
     assert seen >= 1, "the reader never saw a message while the ingest was writing"
 
     with Corpus.open(killed) as corpus:  # consistent: opens, migrates nothing, reads
@@ -77,3 +77,16 @@ def test_sigkill_mid_ingest_then_rerun_equals_a_clean_ingest(tmp_path: Path) -> 
     assert snapshot(killed) == expected
     run_ingest(killed)  # and a third run changes nothing
     assert snapshot(killed) == expected
+
+
+@pytest.mark.slow
+def test_sigkill_right_after_start_leaves_a_corpus_a_rerun_completes(tmp_path: Path) -> None:
+    clean = tmp_path / "clean.sqlite"
+    run_ingest(clean)
+    killed = tmp_path / "killed.sqlite"
+    proc = start_ingest(killed)
+    time.sleep(1.0)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    run_ingest(killed)
+    assert snapshot(killed) == snapshot(clean)

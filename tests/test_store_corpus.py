@@ -247,3 +247,8 @@ def test_thread_headers_thread_like_full_messages(corpus: Corpus) -> None:
     heads = list(corpus.thread_headers())
     assert len(heads) == 20 and all(m.segments == () for m in heads)
     assert build_threads(heads) == build_threads(corpus.thread_inputs())
+
+
+def test_a_directory_is_not_a_corpus(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="cannot open corpus"):
+        Corpus.open(tmp_path)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_report_golden import pipeline_ready
-from threadscan.model import Message, ThreadAnalysis
+from tests.test_report_golden import analyze_file, pipeline_ready
+from threadscan.model import ThreadAnalysis
 from threadscan.report import build_summary, pick_later_versions
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -22,23 +22,9 @@ pytestmark = [
 ]
 
 
-def analyze_mbox(path: Path) -> ThreadAnalysis:
-    from threadscan.mail import parse_item
-    from threadscan.pipeline import analyze_thread
-    from threadscan.sources import default_registry
-    from threadscan.sources.base import SourceOptions
-    from threadscan.thread import build_threads
-
-    items = default_registry().iter_items(str(path), SourceOptions(offline=True))
-    msgs = [m for it in items if not hasattr(it, "reason")
-            for m in parse_item(it) if isinstance(m, Message)]  # type: ignore[arg-type]
-    (thread,) = build_threads(msgs)
-    return analyze_thread(thread, [m for m in msgs if m.msgid in set(thread.message_ids)])
-
-
 @pytest.fixture(scope="module")
 def mte() -> tuple[ThreadAnalysis, ThreadAnalysis]:
-    return analyze_mbox(V11), analyze_mbox(V14)
+    return analyze_file(V11), analyze_file(V14)
 
 
 def test_mte_v11_roles_steven_author_catalin_reviewer(

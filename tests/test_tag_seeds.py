@@ -11,6 +11,7 @@ from threadscan.mail import parse_item
 from threadscan.model import Message, NlpResult, Objection, Provenance, RawItem
 from threadscan.nlp import load_pipeline, tag_thread
 from threadscan.nlp.pipeline import Pipeline
+from threadscan.nlp.tag import message_units
 
 DATA = Path(__file__).parent / "data" / "nlp"
 
@@ -20,11 +21,14 @@ def pipe() -> Pipeline:
     return load_pipeline()
 
 
-def run(pipe: Pipeline, name: str) -> NlpResult:
-    path = next(DATA.glob(f"{name}_*.txt"))
+def messages(path: Path) -> list[Message]:
     item = RawItem(data=path.read_bytes(), kind="page-text",
                    provenance=Provenance(source=str(path), kind="text"))
-    msgs = [m for m in parse_item(item) if isinstance(m, Message)]
+    return [m for m in parse_item(item) if isinstance(m, Message)]
+
+
+def run(pipe: Pipeline, name: str) -> NlpResult:
+    msgs = messages(next(DATA.glob(f"{name}_*.txt")))
     pa = analyze_patches(msgs)
     return tag_thread(msgs, pa.patches, pa.lock_changes, pipe)
 
@@ -58,8 +62,7 @@ def test_seed000_writer_outside_mutex_is_nathans_race(seed000: NlpResult) -> Non
 @pytest.mark.parametrize("start", ["If get_longbusy_msecs() typically returns low values",
                                    "If mutex hold times have been a problem"])
 def test_seed000_latency_advice_is_nathans(seed000: NlpResult, start: str) -> None:
-    ob = find(seed000, start) if not start.startswith("If get") else next(
-        o for o in seed000.objections if start in o.sentence)
+    ob = find(seed000, start)
     assert ob.speaker == "Nathan Lynch"
     assert "latency" in ob.categories
 
@@ -73,6 +76,10 @@ def test_seed001_conflating_two_issues_is_nathans(pipe: Pipeline) -> None:
     assert serial.speaker == "Nathan Lynch" and "race" in serial.categories
     assert all(o.speaker == "Juliet Kim" for o in res.objections
                if o.sentence.startswith("PRRN request can be received at any time"))
+    units = [u for i, m in enumerate(messages(DATA / "001_348e1c24a06daa3c.txt"))
+             for u in message_units(i, m, frozenset())]
+    answer = [u for u in units if u.text.startswith("PRRN request can be received at any time")]
+    assert [u.speaker for u in answer] == ["Juliet Kim"]
 
 
 @pytest.fixture(scope="module")

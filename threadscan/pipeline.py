@@ -76,6 +76,7 @@ def _analyze_job(job: tuple[Thread, tuple[Message, ...]]) -> ThreadAnalysis:
     return analyze_thread(*job)
 
 
+SEEN_ID_CAP = 10_000
 MAIL_SUFFIXES = frozenset({"", ".mbox", ".mboxrd", ".mbx", ".eml", ".msg", ".txt", ".gz",
                            ".xz", ".html", ".htm", ".patch", ".diff"})
 
@@ -137,8 +138,8 @@ class _Tally:
     seen: int = 0
     stored: int = 0
     duplicates: int = 0
-    new_ids: set[str] = field(default_factory=set)  # ids of batches that stored something
     seconds: dict[str, float] = field(default_factory=dict)
+    seen_ids: set[str] = field(default_factory=set)  # capped: only to name small runs' threads
 
     def add_time(self, stage: str, since: float) -> float:
         now = time.perf_counter()
@@ -151,11 +152,11 @@ def _store_batch(corpus: Corpus, parsed: list[Message | Skip], tally: _Tally,
     msgs = [p for p in parsed if isinstance(p, Message)]
     skips.extend(p for p in parsed if isinstance(p, Skip))
     tally.seen += len(msgs)
+    if len(tally.seen_ids) < SEEN_ID_CAP:
+        tally.seen_ids.update(m.msgid for m in msgs)
     stored, duplicates = corpus.upsert_messages(msgs)
     tally.stored += stored
     tally.duplicates += duplicates
-    if stored:
-        tally.new_ids.update(m.msgid for m in msgs)
 
 
 def _parse_stream(batches: Iterator[list[RawItem]],
@@ -179,14 +180,14 @@ def ingest(sources: Sequence[str], corpus: Corpus, options: IngestOptions | None
         _read_and_store(corpus, _parse_stream(batches, pool), tally, skips, progress)
         corpus.record_skips(skips)
         start = time.perf_counter()
-        threads = rethread(corpus, tally.new_ids)
+        touched = rethread(corpus)
         start = tally.add_time("thread", start)
         if options.analyze:
-            analyze_threads(corpus, threads, pool, progress)
+            analyze_threads(corpus, pending_threads(corpus), pool, progress)
             tally.add_time("analyze+store", start)
     return IngestReport(
         seen=tally.seen, stored=tally.stored, duplicates=tally.duplicates,
-        skipped=tuple(skips), threads=tuple(t.id for t in threads), errors=tuple(errors),
+        skipped=tuple(skips), threads=_run_threads(corpus, touched, tally), errors=tuple(errors),
         timings=tuple(tally.seconds.items()),
     )
 
@@ -202,15 +203,39 @@ def _read_and_store(corpus: Corpus, stream: Iterator[list[Message | Skip]], tall
             progress("parse", tally.seen)
 
 
-def rethread(corpus: Corpus, new_ids: set[str]) -> list[Thread]:
-    """Re-thread the corpus; return the threads that hold a new message."""
+def _run_threads(corpus: Corpus, touched: list[Thread], tally: _Tally) -> tuple[str, ...]:
+    """Ids of the threads this run's messages belong to (changed ones for big runs)."""
+    if tally.seen_ids and len(tally.seen_ids) < SEEN_ID_CAP:
+        return tuple(corpus.thread_ids_of(sorted(tally.seen_ids)))
+    return tuple(t.id for t in touched)
+
+
+def rethread(corpus: Corpus) -> list[Thread]:
+    """Place unthreaded messages in threads; return the threads that changed.
+
+    Messages are stored before they are threaded, and a changed thread loses its
+    analysis until it is analysed again, so a run killed at any point leaves work
+    that the next run finds and finishes.
+    """
     from threadscan.thread import build_threads
 
-    if not new_ids:
+    unthreaded = corpus.unthreaded_msgids()
+    if not unthreaded:
         return []
-    threads = build_threads(corpus.thread_inputs())
-    corpus.replace_threads(threads)
-    return [t for t in threads if new_ids.intersection(t.message_ids)]
+    touched = [t for t in build_threads(corpus.thread_headers())
+               if unthreaded.intersection(t.message_ids)]
+    corpus.replace_threads(touched)
+    return touched
+
+
+def pending_threads(corpus: Corpus) -> list[Thread]:
+    """Threads that have no stored analysis."""
+    from threadscan.thread import build_threads
+
+    pending = corpus.unanalyzed_threads()
+    if not pending:
+        return []
+    return [t for t in build_threads(corpus.thread_headers()) if t.id in pending]
 
 
 def analyze_threads(corpus: Corpus, threads: Sequence[Thread], pool: object | None,
@@ -256,7 +281,7 @@ def reanalyze(corpus: Corpus, thread_ids: Sequence[str] | None = None) -> int:
     """Re-run analysis (e.g. after a rule or model update) without re-reading sources."""
     from threadscan.thread import build_threads
 
-    threads = build_threads(corpus.thread_inputs())
+    threads = build_threads(corpus.thread_headers())
     if thread_ids is not None:
         wanted = set(thread_ids)
         threads = [t for t in threads if t.id in wanted]

@@ -43,6 +43,7 @@ from threadscan.model import DiffLine, Hunk, LockChange, LockOp, Patch, Role
 GUARD_RE = re.compile(r"\b(guard|scoped_guard|scoped_cond_guard)\s*\(")
 CALL_NAME_RE = re.compile(r"\b(\w+)\s*\(")
 HEURISTIC_HINT = re.compile(r"lock|acquire|release", re.I)
+MACRO_RE = re.compile(r"^\s*#\s*define\s+(\w+)\(([^)]*)\)")
 DEFINE_RE = re.compile(r"^\s*#\s*define\s+(\w+)")
 GUARD_CALLS = frozenset({"guard", "scoped_guard", "scoped_cond_guard"})
 FALSE_FRIENDS = frozenset(
@@ -284,7 +285,7 @@ def _qualifier(
 def find_wrappers(patch: Patch, table: PrimitiveTable) -> dict[str, Primitive]:
     """Functions defined in the patch's ``+``/``-`` lines whose body only releases or only
     acquires a lock: callers of them release/acquire that lock."""
-    defs = list(_definitions(patch, table))
+    defs = [*_definitions(patch, table), *_macro_definitions(patch, table)]
     out: dict[str, Primitive] = {}
     for _ in range(2):  # second pass: wrappers calling wrappers
         known = dict(out)
@@ -311,6 +312,24 @@ def _definitions(
             body = [k for k in range(i + 1, len(hunk.lines))
                     if funcs[k] == name and hunk.lines[k].sign in (ln.sign, " ")]
             yield name, [codes[k] for k in body], _params(codes, i, body)
+
+
+def _macro_definitions(
+    patch: Patch, table: PrimitiveTable
+) -> Iterator[tuple[str, list[str], tuple[str, ...]]]:
+    """``#define foo_lock(f) mutex_lock(&(f)->lock)`` in +/- lines (with ``\\`` continuations)."""
+    for hunk in patch.hunks:
+        for i, ln in enumerate(hunk.lines):
+            m = MACRO_RE.match(ln.text) if ln.sign != " " else None
+            if m is None or table.lookup(m.group(1)) is not None:
+                continue
+            body = [ln.text[m.end():]]
+            k = i
+            while hunk.lines[k].text.rstrip().endswith("\\") and k + 1 < len(hunk.lines):
+                k += 1
+                body.append(hunk.lines[k].text)
+            params = tuple(p.strip() for p in m.group(2).split(","))
+            yield m.group(1), [" ".join(body).replace("\\", " ")], params
 
 
 def _params(codes: Sequence[str], i: int, body: Sequence[int]) -> tuple[str, ...]:
@@ -345,6 +364,7 @@ def _wrapper(
 
 
 def _template(lock: str, params: tuple[str, ...]) -> tuple[int, str]:
+    lock = re.sub(r"^\((\w+)\)", r"\1", lock)  # macro bodies parenthesize: (f)->lock
     m = re.match(r"^(\w+)", lock)
     if m and m.group(1) in params:
         return params.index(m.group(1)), "{0}" + lock[m.end():]

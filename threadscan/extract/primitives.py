@@ -11,6 +11,7 @@ normalized lock argument (``&mvdev->state_mutex`` -> ``mvdev->state_mutex``;
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Mapping
@@ -29,7 +30,10 @@ ROLES: frozenset[str] = frozenset(
 )
 ACQUIRING: frozenset[str] = frozenset({"acquire", "trylock", "cond_acquire", "guard"})
 
-_CAST = re.compile(r"^\(\s*(?:const\s+|volatile\s+|struct\s+|union\s+|unsigned\s+)*\w+\s*\**\s*\)")
+_CAST = re.compile(
+    r"^\(\s*(?:const\s+|volatile\s+|struct\s+|union\s+|unsigned\s+)*\w+\s*\**\s*\)(?!->|\.|\[)"
+)
+_PAREN_NAME = re.compile(r"^\((\w+)\)(?=->|\.|\[)")  # (f)->lock: macro-style parens
 _SPACE = re.compile(r"\s+")
 
 
@@ -79,8 +83,13 @@ class PrimitiveTable:
         return frozenset(p.pair for p in self.primitives.values() if p.pair)
 
 
+@functools.lru_cache(maxsize=8)
 def load_table(project: str | None = None) -> PrimitiveTable:
-    """Read the packaged table; ``project`` ("linux", "xen", "qemu") keeps only its entries."""
+    """Read the packaged table; ``project`` ("linux", "xen", "qemu") keeps only its entries.
+
+    Cached: the table is immutable (frozen dataclasses, read-only mappings), so every
+    caller shares one parse of the packaged TOML.
+    """
     try:
         raw = resources.files("threadscan.extract").joinpath("data", TABLE_FILE).read_bytes()
         data = tomllib.loads(raw.decode("utf-8"))
@@ -142,6 +151,7 @@ def normalize_lock(expr: str) -> str:
     text = _SPACE.sub("", expr.strip())
     for _ in range(8):
         before = text
+        text = _PAREN_NAME.sub(r"\1", text)
         text = _CAST.sub("", text)
         if text.startswith("&"):
             text = text[1:]

@@ -20,7 +20,12 @@ __all__ = [
 ]
 
 _MAX_LEN = 200
-_ON_WROTE = re.compile(r"^On\s(?P<body>.{3,200}?)\s*(?:wrote|writes|said|a écrit)\s*:\s*$")
+_ON_WROTE = re.compile(
+    r"^(?:On|Le|El|Em|Op|Il giorno|W dniu|在)\s(?P<body>.{3,200}?)\s*(?:wrote|writes|said|"
+    r"a écrit|escribió|escreveu|schreef|ha scritto|napisał|写道)\s*[:：]\s*$"
+)
+_AM_SCHRIEB = re.compile(r"^Am\s(?P<date>.{3,100}?)\s+schrieb\s+(?P<body>.{1,120}?)\s*:\s*$")
+_EXCERPTS = re.compile(r"^Excerpts from (?P<body>.{1,80}?)'s message of (?P<date>.{1,80}?):\s*$")
 _ON_START = re.compile(r"^On\s+\S.{2,150}$")
 _WROTE_END = re.compile(r"^(?P<body>\S.{0,160}?)\s+(?:wrote|writes|said)\s*:\s*$")
 _QUOTING = re.compile(
@@ -68,12 +73,12 @@ def parse_attribution(line: str) -> Attribution | None:
     m = _ON_WROTE.match(text)
     if m:
         return _from_on(m.group("body"), text)
-    for pattern in (_QUOTING, _MUTT):
+    for pattern in (_QUOTING, _MUTT, _AM_SCHRIEB, _EXCERPTS):
         m = pattern.match(text)
         if m:
             return _from_person(m.group("body"), m.group("date") or "", text)
     m = _WROTE_END.match(text)
-    if m and not text.lower().startswith("on "):
+    if m and not _ON_WROTE.match(text) and not text.lower().startswith("on "):
         return _from_person(m.group("body"), "", text)
     return None
 
@@ -166,13 +171,14 @@ _ISO_AT = re.compile(
     r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})\s+at\s+(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?"
     r"\s*(?P<tz>[+-]\d{4})?"
 )
+_ZONE = re.compile(r"[+-]\d{4}\b|\b(?:UTC|GMT|[A-Z]{1,4}[SD]T|CET|CEST|EET|IST|JST|KST)\b")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def parse_loose_date(text: str) -> dt.datetime | None:
     """Dates as attribution lines write them; aware, or None (naive dates are not guessed)."""
-    if not text:
-        return None
+    if not text or not _ZONE.search(text):
+        return None  # a date without a zone is not guessed
     from threadscan.mail.headers import parse_date
 
     when = parse_date(text)

@@ -31,6 +31,7 @@ _TRAILER = re.compile(
 _SIG_DELIM = re.compile(r"^--[ \t]?$")
 _SIG_MAX = 12
 _FOOTER_MAX = 400
+_STRONG = re.compile(r"^(?:On|Le|El|Em|Op|Il giorno|W dniu|在|Am|Excerpts from)\s")
 _OUTLOOK_RULE = re.compile(r"^(?:-{2,}\s*Original Message\s*-{2,}|_{20,})\s*$", re.I)
 _OUTLOOK_FIELD = re.compile(r"^(From|Sent|Date|To|Cc|Subject)\s*:\s*(.{0,300})$")
 _OUTLOOK_KEYS = re.compile(r"(?:^|\s)(From|Sent|Date|To|Subject):")
@@ -213,24 +214,38 @@ def _mark_signature(split: Sequence[tuple[int, str]], kinds: list[SegmentKind], 
 def _mark_attributions(
     split: Sequence[tuple[int, str]], kinds: list[SegmentKind], names: list[str | None]
 ) -> None:
-    """'On <date>, X wrote:' (one or two lines) followed by deeper quoted lines."""
+    """'On <date>, X wrote:' (one or two lines); weaker forms need deeper lines after them."""
     for i, (depth, text) in enumerate(split):
         if kinds[i] != "text" or not text.strip() or len(text) > 200:
             continue
-        j = _next_nonblank(split, i)
-        if j is None:
-            continue
         found = parse_attribution(text)
         span = [i]
-        if found is None and split[j][0] == depth and j == i + 1:
-            found = parse_attribution_pair(text, split[j][1])
-            span = [i, j]
-            j = _next_nonblank(split, j) if found else None
-        if found is None or j is None or split[j][0] <= depth:
+        if found is None and i + 1 < len(split) and split[i + 1][0] == depth:
+            found = parse_attribution_pair(text, split[i + 1][1])
+            span = [i, i + 1]
+        if found is None or not (_strong(found.raw) or _deeper_soon(split, span[-1], depth)):
             continue
         for k in span:
             kinds[k] = "attribution"
         names[i] = found.name
+
+
+def _strong(raw: str) -> bool:
+    """'On <date>, X wrote:' with a date: an attribution even when the quote was cut away."""
+    return bool(_STRONG.match(raw)) and bool(re.search(r"\d", raw))
+
+
+def _deeper_soon(split: Sequence[tuple[int, str]], i: int, depth: int) -> bool:
+    """Is one of the next three non-empty lines (a bare '>' counts) quoted deeper?"""
+    seen = 0
+    for j in range(i + 1, min(len(split), i + 12)):
+        if split[j][0] > depth:
+            return True
+        if split[j][1].strip():
+            seen += 1
+            if seen >= 3:
+                return False
+    return False
 
 
 def _mark_diffs(split: Sequence[tuple[int, str]], kinds: list[SegmentKind]) -> None:

@@ -30,13 +30,15 @@ _SURROGATE = re.compile("[\udc80-\udcff]")
 
 _ANGLE_ADDR = re.compile(r"^(?P<name>.*?)<(?P<addr>[^<>]*)>\s*$", re.S)
 _PAREN_NAME = re.compile(r"^(?P<addr>\S+(?:\s+at\s+\S+)?)\s*\((?P<name>.*)\)\s*$", re.S)
-_TRAILING_AT = re.compile(r"^(?P<name>.*?)\s*(?P<user>[^\s<>()\"]+)\s+at\s+(?P<host>[\w.-]+\.\w+)$")
+# Token regexes start only at a token boundary (the lookbehind), so a long run of
+# token characters without a match costs linear, not quadratic, time.
+_TRAILING_AT = re.compile(r"(?<![^\s<>()\"])(?P<user>[^\s<>()\"]+)\s+at\s+(?P<host>[\w.-]+\.\w+)$")
 _AT_WORD = re.compile(r"^\s*(?P<user>[^\s@<>()]+)\s+at\s+(?P<host>[\w.-]+\.\w+)\s*$")
-_BARE_ADDR = re.compile(r"[^\s<>()\",;]+@[^\s<>()\",;]+")
+_BARE_ADDR = re.compile(r"(?<![^\s<>()\",;])[^\s<>()\",;]+@[^\s<>()\",;]+")
 _OBFUSCATED = re.compile(r"@x{3,}|\.\.\.@|domain\.hidden|@\.\.\.|\[at\]", re.I)
 
 _MSGID = re.compile(r"<([^<>]+)>")
-_MSGID_BARE = re.compile(r"[^\s<>,;\"()]+@[^\s<>,;\"()]+")
+_MSGID_BARE = re.compile(r"(?<![^\s<>,;\"()])[^\s<>,;\"()]+@[^\s<>,;\"()]+")
 
 _ARCHIVE_DATE = re.compile(
     r"^\w{3},?\s+(?P<mon>\w{3})\s+(?P<day>\d{1,2})\s+(?P<time>\d{1,2}:\d\d(?::\d\d)?)\s+"
@@ -152,16 +154,18 @@ def parse_person(value: str | None) -> Person:
 
 
 def _split_person(text: str) -> tuple[str, str]:
-    for pattern in (_ANGLE_ADDR, _PAREN_NAME):
-        m = pattern.match(text)
-        if m:
-            return m.group("name"), m.group("addr").strip()
+    m = _ANGLE_ADDR.match(text)
+    if m:
+        return m.group("name"), m.group("addr").strip()
+    m = _PAREN_NAME.match(text) if text.endswith(")") else None  # guard: else quadratic
+    if m:
+        return m.group("name"), m.group("addr").strip()
     m = _AT_WORD.match(text)
     if m:
         return "", f"{m.group('user')}@{m.group('host')}"
-    m = _TRAILING_AT.match(text)
+    m = _TRAILING_AT.search(text)
     if m:
-        return m.group("name"), f"{m.group('user')}@{m.group('host')}"
+        return text[: m.start()], f"{m.group('user')}@{m.group('host')}"
     m = _BARE_ADDR.search(text)
     if m:
         rest = (text[: m.start()] + text[m.end() :]).strip(" \"'<>(),")

@@ -206,12 +206,15 @@ def _attributed_people(texts: Iterable[str]) -> list[Person]:
 # ---------------------------------------------------------------- plain text (no header)
 
 
-def _parse_plain(text: str, provenance: Provenance) -> Message:
+def _parse_plain(text: str, provenance: Provenance) -> Message | Skip:
     """Header-less text (Google Groups rendering): quote markers may be lost."""
     from threadscan.mail.unquoted import recover_quotes
 
     lines = text.split("\n")
     recovered = recover_quotes(lines)
+    kinds = {s.kind for s in recovered.segments}
+    if recovered.author is None and not kinds & {"quote", "attribution", "diff", "trailer"}:
+        return Skip(provenance, "page text shows no mail: no author, quote, diff or trailer")
     defects = ["parsed from header-less page text", *recovered.defects, "no date on page"]
     author = recovered.author or Person(name="", email="")
     return build_message(PageHead(), author, recovered.segments, text, provenance, defects, "text")

@@ -14,9 +14,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from threadscan.mail.attribution import sign_off_name
+from threadscan.mail.unquoted import Recovered, recover_quotes
 from threadscan.model import SegmentKind
 
-__all__ = ["BodyLine", "assign_speakers", "depth_names", "full_name"]
+__all__ = [
+    "BodyLine",
+    "Recovered",
+    "assign_speakers",
+    "depth_names",
+    "full_name",
+    "recover_quotes",
+]
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ _CODE_START = re.compile(
     r"bool|const|enum)\b[^.]*[;{(,)]$)"
 )
 _LABEL = re.compile(r"^[a-z_][a-z0-9_]*:$")
+_NOTE = re.compile(r"^\s*\[[^\]]*\]\s*$")  # "[ with similar loops ... ]": an editorial note
+_ELLIPSIS = re.compile(r"^\s*(?:\.\.\.|…|\[\.\.\.\]|<snip>|\[snip\])\s*$", re.IGNORECASE)
 _LOG = re.compile(  # kernel log / splat / register dump lines
     r"^(?:\[\s*\d+\.\d+\]|<[0-9a-f]+>|RIP:|RSP:|RAX:|RBX:|RCX:|RDX:|RBP:|R\d+:|CR\d:|"
     r"Call Trace:|Code:|Oops:|BUG:|WARNING:.*\bat\b|Modules linked in:|Hardware name:|"
@@ -64,12 +66,12 @@ def is_code_line(line: str) -> bool:
 
 
 def _starts_chunk(line: str) -> bool:
-    return bool(_BULLET.match(line))
+    return bool(_BULLET.match(line) or _NOTE.match(line))
 
 
 def _ends_chunk(line: str) -> bool:
     stripped = line.strip()
-    return bool(_SALUTATION.match(stripped))
+    return bool(_SALUTATION.match(stripped) or _NOTE.match(stripped))
 
 
 def paragraphs(text: str) -> list[str]:
@@ -84,6 +86,9 @@ def paragraphs(text: str) -> list[str]:
 
     for line in text[:MAX_TEXT].splitlines():
         if not line.strip() or is_code_line(line):
+            flush()
+            continue
+        if _ELLIPSIS.match(line):
             flush()
             continue
         if _starts_chunk(line):

@@ -14,7 +14,8 @@ How rules and model combine (recorded in ``Objection.fired``):
   a dismissal ("not a real issue", "is fine") after the last live cue drops the
   sentence; trailers and one-word lines are never objections.
 * Stricter for the patch author (``strict=True``): a defence or explanation is
-  not review, so an author's sentence needs a stance frame as well as a cue.
+  not review, so an author's sentence needs a stance frame as well as a cue, and
+  the model must rate it more likely review than not (``author_min``).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class Thresholds:
     none_veto: float = 0.97  # model P(none) that vetoes a rule-only candidate
     framed_cat: float = 0.4  # model category when a stance frame fired but no category cue
     framed_stance: float = 0.3  # P(not none) needed then
+    author_min: float = 0.5  # P(not none) a patch author's sentence needs (and a frame)
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,8 @@ def decide(
 ) -> Decision | None:
     """The objection decision for one analysed sentence, or None (not review)."""
     if _TRAILER.match(a.text) or len(a.text.split()) < 3 or _vetoed(a.hits):
+        return None
+    if strict and model and 1.0 - a.stance_score("none") < th.author_min:
         return None
     live = _in_context(a, _live(a.hits, CATEGORIES), required)
     rstance = rule_stance(a)

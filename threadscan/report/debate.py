@@ -20,7 +20,6 @@ from threadscan.report.summary import (
     RoleName,
 )
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^a-z0-9\s])")
 MAX_LINES = 8
 MAX_REFS = 3
 MAX_REPLY = 300
@@ -148,11 +147,12 @@ def hunk_ref(hunk: Hunk, locks: Sequence[str], ctx: Context) -> CodeRef:
 
 
 def first_sentence(text: str) -> str:
-    """The first real sentence of some prose (at least two words; a lone "..." or
-    "Hi," is skipped), whitespace collapsed, at most 300 chars."""
-    flat = " ".join(text.split())
-    parts = SENTENCE_END.split(flat)
-    head = next((p for p in parts if len(re.findall(r"[A-Za-z]{2,}", p)) >= 2), flat)
+    """The first real sentence of some prose (mail-aware splitting: wrapped lines, bullets,
+    salutations, pasted code; a lone "..." or "Hi," is skipped), at most 300 chars."""
+    from threadscan.nlp.sentences import split_sentences
+
+    parts = split_sentences(text) or [" ".join(text.split())]
+    head = next((p for p in parts if len(re.findall(r"[A-Za-z]{2,}", p)) >= 2), parts[0])
     return head if len(head) <= MAX_REPLY else head[: MAX_REPLY - 1] + "…"
 
 
@@ -215,11 +215,12 @@ def author_reply(ctx: Context, obj: Objection) -> tuple[str, Message] | None:
 
 def outcome(ctx: Context, obj: Objection, later: Sequence[ThreadAnalysis]) -> Outcome:
     changed, detail = code_change(ctx, obj, later)
+    suffix = f"; {detail}" if detail else ""
     if ctx.is_author(obj.speaker):
-        return Outcome(None, None, None, changed, f"raised by the patch author; {detail}")
+        return Outcome(None, None, None, changed, f"raised by the patch author{suffix}")
     found = author_reply(ctx, obj)
     if found is None:
-        return Outcome(None, None, None, changed, f"no reply from the patch author; {detail}")
+        return Outcome(None, None, None, changed, f"no reply from the patch author{suffix}")
     text, msg = found
     return Outcome(text, msg.author.display, ctx.cite(msg.msgid), changed, detail)
 
@@ -246,7 +247,7 @@ def code_change(
     funcs = {r.function for r in code_refs(ctx, obj) if r.function} | set(obj.functions)
     locks = set(obj.locks)
     if not later:
-        return None, "no later version given"
+        return None, ""  # nothing to compare with: no claim
     if not funcs and not locks:
         return None, "no linked lock code"
     before = lock_signature(ctx.analysis, funcs, locks)

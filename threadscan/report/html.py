@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from html import escape
 from importlib import resources
@@ -31,6 +32,12 @@ def href(url: str | None) -> str | None:
     return None
 
 
+def token(value: str) -> str:
+    """A class-name-safe token (categories/stances are a closed set, but stored data is
+    not trusted)."""
+    return "".join(c if c.isalnum() or c == "-" else "_" for c in value)
+
+
 def msg_anchor(msgid: str) -> str:
     return "m-" + anchor(msgid)[2:]
 
@@ -48,7 +55,7 @@ def cite_html(cite: Citation | None) -> str:
 
 def person_html(p: Participant) -> str:
     return (
-        f'<li class="person {p.role}"><span class="role">{p.role}</span> '
+        f'<li class="person {token(p.role)}"><span class="role">{escape(p.role)}</span> '
         f"<b>{escape(who(p.name, p.email))}</b> "
         f'<span class="muted">{p.messages} msg · {escape(p.why)}</span></li>'
     )
@@ -71,26 +78,47 @@ def header_html(s: Summary) -> str:
     )
 
 
-def segment_html(msg: Message) -> str:
+def highlight(text: str, items: Sequence[tuple[int, str]]) -> str:
+    """Escaped ``text`` with each objection sentence found in it marked and linked."""
+    spans = []
+    for num, sentence in items:
+        words = sentence.split()
+        found = re.search(r"\s+".join(map(re.escape, words)), text) if words else None
+        if found:
+            spans.append((found.start(), found.end(), num))
+    out, pos = [], 0
+    for start, end, num in sorted(spans):
+        if start >= pos:  # overlapping sentences: the first one wins
+            out += [escape(text[pos:start]), f'<mark><a href="#obj-{num}">#{num}</a> '
+                    f"{escape(text[start:end])}</mark>"]
+            pos = end
+    return "".join(out) + escape(text[pos:])
+
+
+def segment_html(msg: Message, items: Sequence[tuple[int, str]] = ()) -> str:
     out = []
     for seg in msg.segments:
         if seg.kind in ("footer",):
             continue
         who_ = f'<span class="speaker">{escape(seg.speaker)}</span>' if seg.speaker and (
             seg.depth or seg.kind == "quote") else ""
-        out.append(
-            f'<div class="seg {seg.kind} d{min(seg.depth, 4)}">{who_}'
-            f"<pre>{escape(seg.text)}</pre></div>"
-        )
+        cls = f"seg {token(seg.kind)} d{min(seg.depth, 4)}"
+        if seg.kind == "diff":  # shown in full under Patches; folded here
+            lines = seg.text.count("\n") + 1
+            out.append(f'<details class="{cls}"><summary>{who_}diff, {lines} lines</summary>'
+                       f"<pre>{escape(seg.text)}</pre></details>")
+            continue
+        body = highlight(seg.text, items) if seg.kind in ("text", "quote") else escape(seg.text)
+        out.append(f'<div class="{cls}">{who_}<pre>{body}</pre></div>')
     return "".join(out)
 
 
 def timeline_html(analysis: ThreadAnalysis, s: Summary) -> str:
     """The thread as a timeline (thread order), each message expandable to its body."""
     by_id = {m.msgid: m for m in analysis.messages}
-    counts: dict[str, int] = {}
+    counts: dict[str, list[tuple[int, str]]] = {}
     for d in s.debate:
-        counts[d.cite.msgid] = counts.get(d.cite.msgid, 0) + 1
+        counts.setdefault(d.cite.msgid, []).append((d.number, d.sentence))
     roles = {p.name or p.email: p.role for p in s.participants}
     parent = {n.msgid: n.parent for n in analysis.thread.nodes}
     items = []
@@ -108,21 +136,22 @@ def timeline_html(analysis: ThreadAnalysis, s: Summary) -> str:
 
 
 def timeline_item(
-    m: Message, depth: int, counts: dict[str, int], roles: Mapping[str, str]
+    m: Message, depth: int, counts: Mapping[str, list[tuple[int, str]]], roles: Mapping[str, str]
 ) -> str:
-    n = counts.get(m.msgid, 0)
+    n = len(counts.get(m.msgid, []))
     badge = f'<span class="count">{n} objection{"s" if n != 1 else ""}</span>' if n else ""
     role = roles.get(m.author.display, "participant")
     url = href(m.provenance.url)
     link = f' <a class="ext" href="{escape(url)}" rel="noreferrer">archive</a>' if url else ""
     defects = "".join(f'<li>{escape(d)}</li>' for d in m.defects)
     return (
-        f'<li class="tl {role}" id="{msg_anchor(m.msgid)}" style="--d:{depth}"><details>'
+        f'<li class="tl {token(role)}" id="{msg_anchor(m.msgid)}" style="--d:{depth}"><details>'
         f'<summary><span class="date">{day(m.date)}</span> '
         f'<b>{escape(m.author.display)}</b> {badge}<br><span class="subj">'
         f"{escape(m.subject.raw)}</span></summary>"
         f'<div class="msg"><p class="muted"><code>{escape(m.msgid)}</code>{link}</p>'
-        f'{f"<ul class=defects>{defects}</ul>" if defects else ""}{segment_html(m)}</div>'
+        f'{f"<ul class=defects>{defects}</ul>" if defects else ""}'
+        f"{segment_html(m, counts.get(m.msgid, []))}</div>"
         f"</details></li>"
     )
 
@@ -138,15 +167,15 @@ def debate_html(items: Sequence[DebateItem], alias: dict[str, str]) -> str:
     if not items:
         return '<p class="muted">No objections found in this thread.</p>'
     cats = sorted({c for d in items for c in d.categories})
-    buttons = "".join(f'<button type="button" class="chip {c}" data-cat="{c}">{c}</button>'
-                      for c in cats)
+    buttons = "".join(f'<button type="button" class="chip {token(c)}" data-cat="{token(c)}">'
+                      f"{escape(c)}</button>" for c in cats)
     cards = "".join(card_html(d, alias) for d in items)
     return (f'<div class="filters"><button type="button" class="chip all on" data-cat="">all'
             f"</button>{buttons}</div><div class=\"cards\">{cards}</div>")
 
 
 def card_html(d: DebateItem, alias: dict[str, str]) -> str:
-    chips = "".join(f'<span class="chip {c}">{c}</span>' for c in d.categories)
+    chips = "".join(f'<span class="chip {token(c)}">{escape(c)}</span>' for c in d.categories)
     code = "".join(
         f'<li><a href="#{alias.get(r.hunk, anchor(r.hunk))}"><code>{escape(r.file or "?")}'
         f": {escape(r.function or '?')}()</code></a> <span class=\"muted\">"
@@ -161,15 +190,17 @@ def card_html(d: DebateItem, alias: dict[str, str]) -> str:
     reply = (f"<p class=\"reply\"><b>{escape(o.replier or '')}</b>: “{escape(o.reply)}” "
              f"{cite_html(o.reply_cite)}</p>" if o.reply else "")
     changed = {True: "changed", False: "unchanged", None: "unknown"}[o.code_changed]
+    detail = f'<p class="muted">{escape(o.detail)}</p>' if o.detail else ""
     return (
-        f'<article class="card {d.stance}" id="obj-{d.number}" '
-        f'data-cats="{" ".join(d.categories)}"><div class="cardhead">'
-        f'<span class="num">#{d.number}</span><span class="stance">{d.stance}</span>{chips}'
+        f'<article class="card {token(d.stance)}" id="obj-{d.number}" '
+        f'data-cats="{" ".join(token(c) for c in d.categories)}"><div class="cardhead">'
+        f'<span class="num">#{d.number}</span><span class="stance">{escape(d.stance)}</span>'
+        f"{chips}"
         f'<span class="who">{escape(d.speaker or "unknown")} <span class="role">{d.role}'
         f'</span>{" · quoted" if d.quoted else ""}</span></div>'
         f"<blockquote>{escape(d.sentence)}</blockquote>{locks}"
         f'{f"<ul class=code>{code}</ul>" if code else ""}'
-        f'<div class="outcome {changed}">{reply}<p class="muted">{escape(o.detail)}</p></div>'
+        f'<div class="outcome {changed}">{reply}{detail}</div>'
         f'<div class="src">{cite_html(d.cite)}</div></article>'
     )
 

@@ -95,7 +95,7 @@ def line_html(hunk: Hunk, i: int, op: LockOp | None, marks: list[int]) -> str:
 
 def note_html(item: DebateItem) -> str:
     return (
-        f'<li class="note {item.stance}"><a href="#obj-{item.number}">#{item.number}</a> '
+        f'<li class="note {escape(item.stance)}"><a href="#obj-{item.number}">#{item.number}</a> '
         f'<b>{escape(item.speaker or "unknown")}</b>: {escape(item.sentence)}</li>'
     )
 

@@ -40,10 +40,10 @@ def fence(lines: list[str]) -> list[str]:
 
 
 def debate_md(d: DebateItem, notes: Footnotes) -> list[str]:
-    cats = ", ".join(d.categories)
+    cats = esc(", ".join(d.categories))
     quoted = " · quoted" if d.quoted else ""
     out = [
-        f"### {d.number}. {d.stance} — {cats}",
+        f"### {d.number}. {esc(d.stance)} — {cats}",
         "",
         f"**{esc(d.speaker or 'unknown')}** ({d.role}){quoted} {notes.ref(d.cite)}",
         "",
@@ -65,7 +65,7 @@ def debate_md(d: DebateItem, notes: Footnotes) -> list[str]:
     o = d.outcome
     if o.reply:
         out.append(f"Outcome: {esc(o.replier or '')} replied: “{esc(o.reply)}” "
-                   f"{notes.ref(o.reply_cite)}; {esc(o.detail)}")
+                   f"{notes.ref(o.reply_cite)}" + (f"; {esc(o.detail)}" if o.detail else ""))
     else:
         out.append(f"Outcome: {esc(o.detail)}")
     return [*out, ""]

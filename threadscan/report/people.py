@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from threadscan.mail.headers import parse_person
 from threadscan.model import Message, Person, ThreadAnalysis
 from threadscan.report.summary import (
     ApprovalItem,
@@ -26,7 +27,6 @@ APPLIED = re.compile(
     r"(applied|queued|pushed|picked up)\b",
     re.IGNORECASE | re.MULTILINE,
 )
-NAME_ADDR = re.compile(r"^\s*\"?(?P<name>[^<\"]*?)\"?\s*<(?P<email>[^>]*)>")
 REVIEW_KINDS = ("Reviewed-by", "Acked-by", "looks-good")
 ROLE_RANK: dict[RoleName, int] = {"author": 0, "maintainer": 1, "reviewer": 2, "participant": 3}
 
@@ -34,15 +34,6 @@ ROLE_RANK: dict[RoleName, int] = {"author": 0, "maintainer": 1, "reviewer": 2, "
 def person_key(name: str, email: str) -> str:
     """A stable key for a person: the e-mail when fully known, else the name."""
     return email.lower() if email and "xxx" not in email and "..." not in email else name.lower()
-
-
-def parse_person_str(text: str) -> Person:
-    """``"Name <email>"`` (as written in a trailer) -> Person."""
-    found = NAME_ADDR.match(text)
-    if found:
-        return Person(found["name"].strip(), found["email"].strip().lower())
-    text = text.strip()
-    return Person("", text.lower()) if "@" in text and " " not in text else Person(text, "")
 
 
 def same_person(speaker: str, person: Person) -> bool:
@@ -196,7 +187,7 @@ def participants(ctx: Context) -> tuple[Participant, ...]:
 
 def _add_reviewers(ctx: Context, accs: dict[str, _Acc]) -> None:
     for appr in ctx.analysis.approvals:
-        acc = _find(accs, parse_person_str(appr.person))
+        acc = _find(accs, parse_person(appr.person))
         acc.msgids += (appr.msgid,)
         if appr.kind in REVIEW_KINDS:
             acc.promote("reviewer", f"{appr.kind} given")
@@ -264,6 +255,6 @@ def committers(ctx: Context) -> Iterable[tuple[Person, str]]:
             if line.lower().startswith("signed-off-by:")
         ]
         if signers:
-            last = parse_person_str(signers[-1])
+            last = parse_person(signers[-1])
             if last.email != msg.author.email and not same_person(last.name, msg.author):
                 yield last, mid

@@ -18,6 +18,7 @@ from threadscan.model import Category, Stance, ThreadAnalysis
 
 Format = Literal["text", "md", "json", "html"]
 FORMATS: tuple[Format, ...] = ("text", "md", "json", "html")
+ALIASES = {"txt": "text", "markdown": "md"}
 RoleName = Literal["author", "maintainer", "reviewer", "participant"]
 
 
@@ -200,6 +201,7 @@ def render_summary(analysis: ThreadAnalysis, fmt: str = "text", **kw: Any) -> st
     Keyword ``later_versions`` (a sequence of ``ThreadAnalysis``) is passed to
     ``build_summary``; ``width`` sets the text width.
     """
+    fmt = ALIASES.get(fmt, fmt)
     if fmt not in FORMATS:
         raise UsageError(f"unknown summary format {fmt!r}; use one of {', '.join(FORMATS)}")
     summary = build_summary(analysis, later_versions=kw.get("later_versions", ()))

@@ -60,13 +60,16 @@ def header_facts(s: Summary) -> str:
     ghosts = f", {s.ghosts} not archived" if s.ghosts else ""
     return (
         f"Series: {s.series or '(none)'} | versions {versions} | "
-        f"{s.message_count} messages{ghosts} | {span(s.first, s.last)}"
+        f"{s.message_count} message{'' if s.message_count == 1 else 's'}{ghosts} | "
+        f"{span(s.first, s.last)}"
     )
 
 
 def participant_line(p: Participant, notes: Footnotes) -> str:
     count = f"{p.messages} msg" + ("s" if p.messages != 1 else "")
-    return f"{p.role:<11} {who(p.name, p.email)} — {count}, {p.why} {notes.ref(*p.cites[:3])}"
+    when = f" ({span(p.first, p.last)})" if p.first else ""
+    return (f"{p.role:<11} {who(p.name, p.email)} — {count}{when}, {p.why} "
+            f"{notes.ref(*p.cites[:3])}")
 
 
 def version_line(v: VersionInfo, notes: Footnotes) -> str:
@@ -113,7 +116,8 @@ def debate_lines(d: DebateItem, notes: Footnotes, width: int) -> list[str]:
         out.append(f"    locks: {', '.join(d.locks)}")
     o = d.outcome
     reply = f'{o.replier} replied: "{o.reply}" {notes.ref(o.reply_cite)}' if o.reply else ""
-    out += textwrap.wrap(f"outcome: {reply + '; ' if reply else ''}{o.detail}", width - 2,
+    said = "; ".join(x for x in (reply, o.detail) if x)
+    out += textwrap.wrap(f"outcome: {said}", width - 2,
                          initial_indent="    ", subsequent_indent="      ")
     return out
 

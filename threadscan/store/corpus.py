@@ -14,11 +14,11 @@ The database runs in WAL mode so searches proceed while an ingest writes.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from threadscan.errors import StoreError, UsageError
 from threadscan.model import Message, Skip, Thread, ThreadAnalysis
@@ -154,6 +154,32 @@ class Corpus:
         first: all ``build_threads`` needs, at a fraction of the cost of ``thread_inputs``."""
         return read.iter_headers(self.conn)
 
+    def unthreaded_msgids(self) -> set[str]:
+        """Messages stored but not yet placed in a thread (new, or an interrupted run)."""
+        with guard("read messages", self.path):
+            rows = self.conn.execute("SELECT msgid FROM messages WHERE thread_id IS NULL")
+            return {r[0] for r in rows}
+
+    def thread_ids_of(self, msgids: Sequence[str]) -> list[str]:
+        """The distinct threads holding these messages, in first-seen order."""
+        with guard("read messages", self.path):
+            found: dict[str, None] = {}
+            for i in range(0, len(msgids), 500):
+                part = list(msgids[i:i + 500])
+                marks = ", ".join("?" * len(part))
+                rows = self.conn.execute(
+                    f"SELECT DISTINCT thread_id FROM messages WHERE msgid IN ({marks}) "
+                    "AND thread_id IS NOT NULL ORDER BY epoch", part)
+                found.update((r[0], None) for r in rows)
+            return list(found)
+
+    def unanalyzed_threads(self) -> set[str]:
+        """Threads without a stored analysis (changed, or an interrupted run)."""
+        with guard("list threads", self.path):
+            rows = self.conn.execute(
+                "SELECT id FROM threads WHERE id NOT IN (SELECT thread_id FROM analyses)")
+            return {r[0] for r in rows}
+
     def iter_thread_keys(self) -> Iterator[ThreadKey]:
         return read.iter_thread_keys(self.conn)
 
@@ -176,12 +202,14 @@ class Corpus:
             ids = read.later_version_threads(self.conn, analysis.thread.id)
             return [read.load_analysis(self.conn, tid) for tid in ids]
 
-    def lock_graph(self, lock: str | None = None) -> list[GraphEdge]:
+    def lock_graph(
+        self, lock: str | None = None, *, by: Literal["expr", "member"] = "expr"
+    ) -> list[GraphEdge]:
         """Lock-order edges across the corpus, inversions first (see ``store.graph``)."""
         from threadscan.store.graph import lock_graph
 
         with guard("build the lock graph", self.path):
-            return lock_graph(self, lock)
+            return lock_graph(self, lock, by=by)
 
     def stats(self) -> Stats:
         from threadscan.store.stats import corpus_stats

@@ -12,7 +12,7 @@ Order of the result: inversions, then shared edges, then the rest.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from threadscan.store.analysis_codec import lock_tail, normalize_lock
 
@@ -58,11 +58,19 @@ def _matches(lock: str, expr: str) -> bool:
     return norm == want or norm.endswith(("->" + want, "." + want))
 
 
-def lock_graph(corpus: Corpus, lock: str | None = None) -> list[GraphEdge]:
-    """Order edges across the corpus (touching ``lock`` if given), inversions first."""
+def lock_graph(
+    corpus: Corpus, lock: str | None = None, *, by: Literal["expr", "member"] = "expr"
+) -> list[GraphEdge]:
+    """Order edges across the corpus (touching ``lock`` if given), inversions first.
+
+    ``by="member"`` groups locks by their last member, like lockdep classes:
+    ``set->tag_list_lock`` and ``q->tag_set->tag_list_lock`` are both ``tag_list_lock``.
+    """
     evidence: dict[tuple[str, str], list[EdgeEvidence]] = {}
     for row in corpus.conn.execute(_EDGES_SQL):
         outer, inner = row[0], row[1]
+        if by == "member":
+            outer, inner = lock_tail(outer), lock_tail(inner)
         if lock and not (_matches(lock, outer) or _matches(lock, inner)):
             continue
         ev = EdgeEvidence(row[2], row[3], row[4], row[5], row[6], bool(row[7]), row[8], row[9])

@@ -50,7 +50,13 @@ def migrate(conn: sqlite3.Connection, upto: str | None = None) -> tuple[str, ...
     applied: list[str] = []
     for mig in load_migrations():
         if mig.name not in done:
-            _apply(conn, mig)
+            try:
+                _apply(conn, mig)
+            except StoreError:
+                # another process opening the same new corpus may have applied it first
+                if mig.name not in applied_migrations(conn):
+                    raise
+                continue
             applied.append(mig.name)
         if mig.name == upto:
             break

@@ -82,7 +82,11 @@ def phase_one(q: Query, what: What) -> Clause:
         return _objections_sql(q, clauses)
     if what == "lock_changes":
         if q.terms:
-            clauses.append(_mentions("c.msgid", fts_all(q.terms), q.kinds))
+            ksql, kparams = _kinds_sql("sx.kind", q.kinds)
+            clauses.append((  # patch mails only: the match is computed once, not per change
+                "c.msgid IN (SELECT sx.msgid FROM segments sx WHERE sx.msgid IN (SELECT msgid "
+                f"FROM lock_changes){ksql} AND +sx.id IN ({SEG_ROWIDS}))",
+                (*kparams, fts_all(q.terms))))
         clauses.extend(_excluding("c.msgid", q))
         where, params = _where(clauses)
         return (f"SELECT c.id, 0.0, NULL FROM lock_changes c {_msg_join(q)} messages m ON "
@@ -132,7 +136,8 @@ def _messages_sql(q: Query, clauses: list[Clause]) -> Clause:
     clauses.extend(_excluding("m.msgid", q))
     if not q.terms:
         where, params = _where(clauses)
-        return f"SELECT m.msgid, 0.0, NULL FROM messages m{where} ORDER BY m.epoch DESC", params
+        return (f"SELECT m.msgid, 0.0, NULL FROM messages m{where} "
+                "ORDER BY m.epoch DESC, m.msgid", params)
     where, params = _where(clauses)
     hits = "SELECT msgid, MIN(score) AS score, seg FROM x GROUP BY msgid"
     cte, cte_params = _seg_cte(q)

@@ -67,12 +67,15 @@ def record_skips(conn: sqlite3.Connection, skips: Iterable[Skip]) -> int:
 
 
 def replace_threads(conn: sqlite3.Connection, threads: Iterable[Thread]) -> None:
-    """Store threads; threads they supersede (same messages, other root) are dropped."""
+    """Store threads; threads they supersede (same messages, other root) are dropped.
+
+    The stored analyses of these threads are deleted too: a changed thread has none
+    until it is analysed again, so an interrupted run leaves work visibly pending.
+    """
     batch = list(threads)
     new_ids = {t.id for t in batch}
     old_ids = _threads_of(conn, [n.msgid for t in batch for n in t.nodes]) | new_ids
-    stale = sorted(old_ids - new_ids)
-    for tid in stale:
+    for tid in sorted(old_ids):  # superseded or changed: analysed again by the pipeline
         delete_analysis(conn, tid)
     ids = [(i,) for i in sorted(old_ids)]
     conn.executemany("UPDATE messages SET thread_id = NULL WHERE thread_id = ?", ids)
