@@ -23,14 +23,14 @@ app = typer.Typer(
 def ingest(
     sources: Annotated[list[str], typer.Argument(help="mbox/Maildir/.eml/text files, URLs, or -")],
     corpus: CorpusOpt = None,
-    thread: Annotated[bool, typer.Option("--thread", help="Follow archive thread links")] = False,
-    offline: Annotated[bool, typer.Option("--offline", help="Use the HTTP cache only")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 if anything was skipped")] = False,
+    thread: Annotated[bool, typer.Option(help="Follow archive thread links")] = False,
+    offline: Annotated[bool, typer.Option(help="Use the HTTP cache only")] = False,
+    strict: Annotated[bool, typer.Option(help="Exit 1 if anything was skipped")] = False,
     json_out: JsonOpt = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0 = all cores)")] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0 = all)")] = 0,
     summary: Annotated[bool | None, typer.Option(
         "--summary/--no-summary", help="Print review summaries (default: when one thread)")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="Summary format: text|md|json|html")] = "text",
+    fmt: Annotated[str, typer.Option("--format", help="Summary: text|md|json|html")] = "text",
 ) -> None:
     """Ingest archive sources into the corpus.
 
@@ -42,8 +42,9 @@ def ingest(
 
     opts = IngestOptions(source=SourceOptions(follow_thread=thread, offline=offline), jobs=jobs)
     with guard(), open_corpus(corpus) as db:
-        report = run_ingest(sources, db, opts, progress=render.progress_callback(json_out))
-        render.ingest_report(report, json_out)
+        bar = render.progress_callback(json_out)
+        report = run_ingest(sources, db, opts, progress=bar)
+        render.ingest_report(report, json_out, bar)
         if summary or (summary is None and len(report.threads) == 1 and not json_out):
             render.summaries(db, report.threads, fmt)
     raise typer.Exit(render.ingest_exit_code(report, strict))
@@ -78,7 +79,7 @@ def locks(
     thread_or_msgid: Annotated[str | None, typer.Argument(help="Thread id or Message-ID")] = None,
     corpus: CorpusOpt = None,
     graph: Annotated[bool, typer.Option("--graph", help="Order edges across the corpus")] = False,
-    lock: Annotated[str | None, typer.Option("--lock", help="Only edges touching this lock")] = None,
+    lock: Annotated[str | None, typer.Option(help="Only edges touching this lock")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Lock changes of a thread, or the corpus-wide lock-order graph with --graph.
@@ -95,7 +96,7 @@ def locks(
 @app.command()
 def tag(
     text: Annotated[str | None, typer.Argument(help="Text to tag, or - for stdin")] = None,
-    jsonl: Annotated[bool, typer.Option("--jsonl", help="Read JSON lines with a text field")] = False,
+    jsonl: Annotated[bool, typer.Option(help="Read JSON lines with a text field")] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Tag free text (a draft review, a pasted paragraph) for locking objections.
@@ -128,11 +129,11 @@ def summary(
 
 @app.command()
 def query(
-    terms: Annotated[list[str] | None, typer.Argument(help="Words and prefixes (cat:, lock:, f:, d:...)")] = None,
+    terms: Annotated[list[str] | None, typer.Argument(help="Words, prefixes (cat:, d:)")] = None,
     corpus: CorpusOpt = None,
     category: Annotated[str | None, typer.Option("--category")] = None,
     stance: Annotated[str | None, typer.Option("--stance")] = None,
-    lock: Annotated[str | None, typer.Option("--lock", help="Expression or suffix like ->lock")] = None,
+    lock: Annotated[str | None, typer.Option(help="Expression or suffix like ->lock")] = None,
     function: Annotated[str | None, typer.Option("--function")] = None,
     file: Annotated[str | None, typer.Option("--file")] = None,
     author: Annotated[str | None, typer.Option("--author", "--speaker")] = None,
@@ -141,7 +142,7 @@ def query(
     until: Annotated[str | None, typer.Option("--until")] = None,
     has_lock_change: Annotated[bool, typer.Option("--has-lock-change")] = False,
     unresolved: Annotated[bool, typer.Option("--unresolved")] = False,
-    what: Annotated[str, typer.Option("--what", help="objections|lock_changes|threads|messages")] = "objections",
+    what: Annotated[str, typer.Option(help="objections|lock_changes|threads|messages")] = "",
     limit: Annotated[int, typer.Option("--limit")] = 20,
     json_out: JsonOpt = False,
     jsonl: Annotated[bool, typer.Option("--jsonl")] = False,
@@ -157,7 +158,8 @@ def query(
                    has_lock_change=has_lock_change, unresolved=unresolved)
     with guard(), open_corpus(corpus, default=True) as db:
         q = build_query(" ".join(terms or []), filters)
-        render.hits(db.search(q, what=what, limit=limit), json_out, jsonl)
+        found = db.search(q, what=what or "objections", limit=limit)  # type: ignore[arg-type]
+        render.hits(found, json_out, jsonl)
 
 
 @app.command()

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 CorpusOpt = Annotated[
     Path | None,
-    typer.Option("--corpus", help="Corpus file (default: per-user corpus)", envvar="THREADSCAN_CORPUS"),
+    typer.Option("--corpus", help="Corpus file (default: per-user corpus)",
+                 envvar="THREADSCAN_CORPUS"),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON")]
 
@@ -43,7 +44,11 @@ def open_corpus(path: Path | None, *, default: bool = False) -> Iterator[Corpus]
         if default and path is None:
             from threadscan.cli.render import progress_callback
 
-            ensure_sample_corpus(db, progress=progress_callback(False))
+            bar = progress_callback(False)
+            if ensure_sample_corpus(db, progress=bar):
+                typer.echo("built the default corpus from the shipped sample (corpus/)", err=True)
+            if bar is not None:
+                bar.close()
         yield db
 
 

@@ -19,7 +19,6 @@ from threadscan.errors import UsageError
 from threadscan.model import IngestReport, Objection, ThreadAnalysis
 
 if TYPE_CHECKING:
-    from threadscan.pipeline import Progress
     from threadscan.store import Corpus
 
 SUMMARY_FORMATS = ("text", "md", "json", "html")
@@ -59,19 +58,43 @@ def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]])
     _console().print(table)
 
 
-def progress_callback(quiet: bool) -> Progress | None:
-    """A stderr progress line for long runs (none for JSON output or non-tty)."""
+class ProgressBar:
+    """A rich progress display on stderr, started on the first update (lazy import)."""
+
+    def __init__(self) -> None:
+        self._progress: Any = None
+        self._tasks: dict[str, Any] = {}
+
+    def __call__(self, stage: str, count: int) -> None:
+        if self._progress is None:
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                                      TextColumn("{task.completed} done"), TimeElapsedColumn(),
+                                      console=Console(stderr=True), transient=True)
+            self._progress.start()
+        if stage not in self._tasks:
+            label = {"parse": "reading and parsing messages",
+                     "analyze": "analysing threads"}.get(stage, stage)
+            self._tasks[stage] = self._progress.add_task(label, total=None)
+        self._progress.update(self._tasks[stage], completed=count)
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def progress_callback(quiet: bool) -> ProgressBar | None:
+    """A progress bar for long runs on a terminal (none for JSON output or pipes)."""
     if quiet or not sys.stderr.isatty():
         return None
-
-    def report(stage: str, count: int) -> None:
-        if count % 200 == 0 or stage == "analyze":
-            print(f"\r{stage}: {count}", end="", file=sys.stderr, flush=True)
-
-    return report
+    return ProgressBar()
 
 
-def ingest_report(report: IngestReport, as_json: bool) -> None:
+def ingest_report(report: IngestReport, as_json: bool, bar: ProgressBar | None = None) -> None:
+    if bar is not None:
+        bar.close()
     doc = {
         "seen": report.seen, "stored": report.stored, "duplicates": report.duplicates,
         "skipped": [{"source": s.provenance.source, "locator": s.provenance.locator,
