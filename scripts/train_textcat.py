@@ -2,15 +2,19 @@
 
     python scripts/train_textcat.py [--labels training/labels] [--out threadscan/nlp/model]
                                     [--epochs 30] [--seed 0] [--include-heldout]
+                                    [--features text+cues+ctx] [--cv K]
 
-Reproducible: fixed seeds, CPU only, a bag-of-words model (a minute or so).
-Two components on one spacy.blank("en") pipeline with threadscan's code
-tokenizer: ``textcat_multilabel`` (labels "cat:<category>", trained on every
-sentence, non-objections all-zero) and ``textcat_stance`` (a second
-multilabel head trained one-hot on "stance:objection|question|suggestion|none";
-two exclusive heads cannot share ``doc.cats`` in spaCy 3). Training data: the
-``split == "train"`` thread labels plus the shared dev file; the ``heldout``
-split is never trained on unless --include-heldout is given.
+Reproducible: fixed seeds, CPU only, bag-of-words models (about 15 s; byte-identical
+weights on re-run). Two components on one spacy.blank("en") pipeline with threadscan's
+code tokenizer: ``textcat_stance`` (one-hot "stance:objection|question|suggestion|none",
+trained on every sentence: the objection-bearing gate) and ``textcat_multilabel``
+("cat:<category>", trained on objection-bearing sentences only). The classifier reads the
+sentence plus cue and context pseudo-words (``pipeline.model_input``, ``context.py``); the
+thread labels get their context by alignment with the fixture mboxes in ../shared/fixtures.
+Training data: the ``split == "train"`` thread labels plus the shared dev file; the
+``heldout`` split is never trained on unless --include-heldout is given. ``--cv K`` prints
+grouped K-fold cross-validation over the train threads (model selection; see
+docs/EVALUATION.md) instead of training.
 """
 
 from __future__ import annotations
@@ -19,14 +23,17 @@ import argparse
 import hashlib
 import json
 import random
+import re
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from threadscan.model import CATEGORIES  # noqa: E402
+from threadscan.nlp.context import context_words, neighbour_words, text_words  # noqa: E402
 from threadscan.nlp.labels import Labeled, load_dir  # noqa: E402
 from threadscan.nlp.pipeline import (  # noqa: E402
     CAT_PREFIX,
@@ -34,11 +41,18 @@ from threadscan.nlp.pipeline import (  # noqa: E402
     MODEL_DIR,
     MODEL_NAME,
     STANCE_PREFIX,
+    Pipeline,
     analyse,
     blank_nlp,
+    is_cued,
     load_pipeline,
     model_input,
 )
+from threadscan.nlp.stance import Decision  # noqa: E402
+from threadscan.nlp.tag import Unit  # noqa: E402
+
+FIXTURES = ROOT.parent / "shared" / "fixtures"
+ROLE_WORDS = ("zzctxauthor", "zzctxreviewer")
 
 STANCE_LABELS = ("objection", "question", "suggestion", "none")
 BOW_LENGTH = 2**15
@@ -68,22 +82,80 @@ def _bow(exclusive: bool) -> dict[str, object]:
 
 
 def cats_of(lab: Labeled) -> dict[str, float]:
-    cats = {f"{CAT_PREFIX}{c}": float(c in lab.categories) for c in CATEGORIES}
+    """Gold cats; the category head learns from objection-bearing sentences only (its labels
+    are missing, not zero, on ``none`` sentences: it answers "which category, if any")."""
+    cats: dict[str, float] = {}
+    if lab.stance != "none":
+        cats = {f"{CAT_PREFIX}{c}": float(c in lab.categories) for c in CATEGORIES}
     cats.update({f"{STANCE_PREFIX}{s}": float(s == lab.stance) for s in STANCE_LABELS})
     return cats
 
 
-def inputs(labels: list[Labeled], features: str) -> list[str]:
-    """The classifier's input texts (sentence, or sentence + cue pseudo-words)."""
+def inputs(labels: list[Labeled], features: str,
+           contexts: Sequence[Sequence[str]] | None = None) -> list[str]:
+    """The classifier's input texts (sentence, or sentence + cue / context pseudo-words)."""
     if features == "text":
         return [lab.text for lab in labels]
     rules = load_pipeline(None)
-    return [model_input(a.text, a.hits, a.entities, features)
-            for a in analyse(rules, [lab.text for lab in labels])]
+    ctx = contexts if contexts is not None else [()] * len(labels)
+    return [model_input(a.text, a.hits, a.entities, features, c)
+            for a, c in zip(analyse(rules, [lab.text for lab in labels]), ctx, strict=True)]
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def _thread_units(path: Path) -> list[Unit]:
+    """The own-text units ``tag_thread`` would make of a fixture mbox."""
+    from threadscan.extract import analyze_patches
+    from threadscan.mail import parse_item
+    from threadscan.model import Message, RawItem
+    from threadscan.nlp.tag import message_units, patch_authors
+    from threadscan.sources import iter_items
+    from threadscan.sources.base import SourceOptions
+
+    msgs = [m for it in iter_items(str(path), SourceOptions(offline=True))
+            if isinstance(it, RawItem) for m in parse_item(it) if isinstance(m, Message)]
+    pa = analyze_patches(msgs)
+    authors = patch_authors(msgs, (p.msgid for p in pa.patches if not p.quoted))
+    return [u for mi, m in enumerate(msgs) for u in message_units(mi, m, authors)
+            if not u.quoted]
+
+
+def label_contexts(labels: Sequence[Labeled], fixtures: Path) -> list[tuple[str, ...]]:
+    """Context pseudo-words per label: thread labels are aligned (same words) with the units
+    of their fixture mbox (speaker role, diff above); others get text-only words."""
+    units: dict[str, list[Unit]] = {}
+    for thread in sorted({lab.thread for lab in labels if lab.thread}):
+        paths = sorted(fixtures.glob(f"*/{thread}"))
+        units[thread] = _thread_units(paths[0]) if paths else []
+    near = _neighbours(units)
+    out = []
+    for lab in labels:
+        key = _key(lab.text)
+        cands = units.get(lab.thread, [])
+        u = next((u for u in cands if _key(u.text) == key), None) or next(
+            (u for u in cands if key and (key in _key(u.text) or _key(u.text) in key)), None)
+        out.append((*context_words(lab.text, u.strict, bool(u.diff_above)), *near[id(u)])
+                   if u else text_words(lab.text))
+    return out
+
+
+def _neighbours(units: dict[str, list[Unit]]) -> dict[int, tuple[str, ...]]:
+    """Paragraph-neighbour cue words per unit (by object id), as ``analyse`` adds them."""
+    rules = load_pipeline(None)
+    out: dict[int, tuple[str, ...]] = {}
+    for us in units.values():
+        hits = [a.hits for a in analyse(rules, [u.text for u in us])]
+        words = neighbour_words([is_cued(h) for h in hits], [u.para for u in us])
+        out.update((id(u), w) for u, w in zip(us, words, strict=True))
+    return out
 
 
 def build(labels: list[Labeled], arch: str = "bow",  # type: ignore[no-untyped-def]
-          features: str = "text"):
+          features: str = "text", contexts: Sequence[Sequence[str]] | None = None,
+          pos_weight: int = 1):
     from spacy.training import Example
 
     nlp = blank_nlp()
@@ -102,16 +174,18 @@ def build(labels: list[Labeled], arch: str = "bow",  # type: ignore[no-untyped-d
         "textcat_stance": {"labels": stance_labels},
     }
     examples = [Example.from_dict(nlp.make_doc(text), {"cats": cats_of(lab)})
-                for text, lab in zip(inputs(labels, features), labels, strict=True)]
+                for text, lab in zip(inputs(labels, features, contexts), labels, strict=True)
+                for _ in range(pos_weight if lab.stance != "none" else 1)]
     return nlp, examples
 
 
 def train(labels: list[Labeled], epochs: int, seed: int,  # type: ignore[no-untyped-def]
-          arch: str = "bow", features: str = "text"):
+          arch: str = "bow", features: str = "text",
+          contexts: Sequence[Sequence[str]] | None = None, pos_weight: int = 1):
     from spacy.util import compounding, fix_random_seed, minibatch
 
     fix_random_seed(seed)
-    nlp, examples = build(labels, arch, features)
+    nlp, examples = build(labels, arch, features, contexts, pos_weight)
     optimizer = nlp.initialize(lambda: examples)
     rng = random.Random(seed)
     for epoch in range(epochs):
@@ -132,11 +206,57 @@ def write_manifest(args: argparse.Namespace, labels: list[Labeled]) -> None:
         "model": MODEL_NAME, "arch": args.arch, "features": args.features,
         "epochs": args.epochs, "seed": args.seed,
         "bow_length": BOW_LENGTH, "ngrams": NGRAMS, "sentences": len(labels),
-        "include_heldout": args.include_heldout,
+        "include_heldout": args.include_heldout, "pos_weight": args.pos_weight,
         "label_files": {f.name: hashlib.sha1(f.read_bytes()).hexdigest()
                         for f in files if f.exists()},
     }
     (args.out / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
+
+
+def folds(labels: Sequence[Labeled], k: int) -> dict[str, int]:
+    """Train threads -> fold (grouped by thread, fixed by a hash of the thread name)."""
+    names = sorted({lab.thread for lab in labels if lab.split == "train"},
+                   key=lambda t: hashlib.md5(t.encode()).hexdigest())
+    return {t: i % k for i, t in enumerate(names)}
+
+
+def _oof(labels: list[Labeled], ctx: list[tuple[str, ...]], args: argparse.Namespace
+         ) -> list[tuple[Labeled, Decision | None]]:
+    """Out-of-fold decisions on the train threads (model trained on the other folds + dev)."""
+    from threadscan.nlp.rules import build_rules
+    from threadscan.nlp.stance import decide
+    from threadscan.nlp.tokenizer import customize_tokenizer
+
+    fold, cues = folds(labels, args.cv), load_pipeline(None).cues
+    out = []
+    for k in range(args.cv):
+        tr = [i for i, lab in enumerate(labels) if fold.get(lab.thread, -1) != k]
+        te = [i for i, lab in enumerate(labels) if fold.get(lab.thread, -1) == k]
+        nlp = train([labels[i] for i in tr], args.epochs, args.seed, args.arch, args.features,
+                    [ctx[i] for i in tr], args.pos_weight)
+        customize_tokenizer(nlp)
+        pipe = Pipeline(nlp, build_rules(nlp, cues), cues, MODEL_NAME, args.features)
+        for i, a in zip(te, analyse(pipe, [labels[i].text for i in te], (),
+                                    [ctx[i] for i in te]), strict=True):
+            out.append((labels[i], decide(a, MODEL_NAME, strict="zzctxauthor" in ctx[i],
+                                          required=cues.context_required)))
+    return out
+
+
+def cv_report(pairs: list[tuple[Labeled, Decision | None]]) -> str:
+    """Macro-F1 over categories and objection detection P/R of out-of-fold decisions."""
+    f1s = []
+    for c in CATEGORIES:
+        tp = sum(c in g.categories and d is not None and c in d.categories for g, d in pairs)
+        fp = sum(c not in g.categories and d is not None and c in d.categories for g, d in pairs)
+        fn = sum(c in g.categories and (d is None or c not in d.categories) for g, d in pairs)
+        if tp + fn:
+            f1s.append(2 * tp / (2 * tp + fp + fn))
+    tp = sum(g.stance != "none" and d is not None for g, d in pairs)
+    p = tp / max(sum(d is not None for _, d in pairs), 1)
+    r = tp / max(sum(g.stance != "none" for g, _ in pairs), 1)
+    return (f"cv: {len(pairs)} train sentences, macro-F1 {sum(f1s) / len(f1s):.3f}, "
+            f"detection P {p:.2f} R {r:.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,14 +267,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--include-heldout", action="store_true")
     ap.add_argument("--arch", choices=("bow", "ensemble"), default="bow")
-    ap.add_argument("--features", choices=("text", "text+cues"), default="text")
+    ap.add_argument("--features", choices=("text", "text+cues", "text+cues+ctx", "cues+ctx"),
+                    default="text+cues+ctx")
+    ap.add_argument("--pos-weight", type=int, default=1, help="copies of each positive")
+    ap.add_argument("--fixtures", type=Path, default=FIXTURES, help="mboxes for contexts")
+    ap.add_argument("--cv", type=int, default=0, help="K: grouped K-fold CV on train only")
     args = ap.parse_args(argv)
     labels = [lab for lab in load_dir(args.labels)
               if lab.split in ("train", "dev") or args.include_heldout]
+    ctx = label_contexts(labels, args.fixtures)
     print(f"training on {len(labels)} sentences "
-          f"({sum(lab.stance != 'none' for lab in labels)} objection-bearing)")
+          f"({sum(lab.stance != 'none' for lab in labels)} objection-bearing, "
+          f"{sum(w[0] in ROLE_WORDS for w in ctx if w)} with thread context)")
+    if args.cv:
+        keep = [i for i, lab in enumerate(labels) if lab.split != "heldout"]
+        print(cv_report(_oof([labels[i] for i in keep], [ctx[i] for i in keep], args)))
+        return 0
     started = time.monotonic()
-    nlp = train(labels, args.epochs, args.seed, args.arch, args.features)
+    nlp = train(labels, args.epochs, args.seed, args.arch, args.features, ctx, args.pos_weight)
     nlp.tokenizer.token_match = None  # re-installed by customize_tokenizer() at load time
     args.out.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(args.out)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from threadscan.extract.memo import identity_cache
 from threadscan.model import DiffLine
 
 CALL_RE = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
@@ -78,6 +79,17 @@ def _literal_end(code: str, i: int) -> int:
 
 def code_texts(lines: Sequence[DiffLine]) -> tuple[str, ...]:
     """Per line: the code with comments and literals blanked (same length as the text)."""
+    if type(lines) is tuple:  # a hunk's lines: immutable, asked for by every stage
+        return _code_texts_of(lines)
+    return _code_texts(lines)
+
+
+@identity_cache(maxsize=512)
+def _code_texts_of(lines: tuple[DiffLine, ...]) -> tuple[str, ...]:
+    return _code_texts(lines)
+
+
+def _code_texts(lines: Sequence[DiffLine]) -> tuple[str, ...]:
     old_state = new_state = False
     out: list[str] = []
     for ln in lines:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from threadscan.extract.memo import identity_cache
 from threadscan.model import DiffLine
 
 KEYWORDS = frozenset(
@@ -26,12 +27,14 @@ STRUCT_OPEN_RE = re.compile(
 )
 AGGREGATE_RE = re.compile(r"^[A-Za-z_][^(]*=\s*\{")
 FLAT_RE = re.compile(r"^(?:return|break|continue|goto|if|for|while|else|switch|case)\b")
+FLAT_FIRST = frozenset("rbcgifwes")  # first letters of the FLAT_RE keywords
 
 
 def definition_name(text: str) -> str | None:
     """The function defined (or starting to be defined) by a column-0 line, else None."""
-    if not text or text[0] in " \t#{}/*" or text.rstrip().endswith((";", "\\")):
-        return None
+    if not text or text[0] in " \t#{}/*" or "(" not in text \
+            or text.rstrip().endswith((";", "\\")):
+        return None  # DEF_RE needs a "(": without one there is no definition
     m = DEF_RE.match(text)
     if m is None or m.group(2) in KEYWORDS:
         return None
@@ -55,22 +58,24 @@ def section_struct(section: str) -> str | None:
 
 def is_flat(lines: Sequence[DiffLine]) -> bool:
     """Indentation lost (a rebuilt flattened diff): statements start at column 0."""
-    return any(FLAT_RE.match(ln.text) for ln in lines)
+    return any(ln.text[:1] in FLAT_FIRST and FLAT_RE.match(ln.text) for ln in lines)
 
 
-def _walk(lines: Sequence[DiffLine], start: str | None, signs: str) -> list[str | None]:
+def _walk(
+    lines: Sequence[DiffLine], names: Sequence[str | None], start: str | None, signs: str,
+    closes: bool,
+) -> list[str | None]:
+    """One image's walk; ``names`` = definition_name per line; ``closes``: not is_flat."""
     out: list[str | None] = [None] * len(lines)
     cur = start
-    closes = not is_flat(lines)  # without indentation a "}" may close any block
     for i, ln in enumerate(lines):
         if ln.sign not in signs:
             continue
         text = ln.text
-        name = definition_name(text)
+        name = names[i]
         if name is not None:
             cur = name
-        elif (closes and text.startswith("}")) or STRUCT_OPEN_RE.match(text) \
-                or AGGREGATE_RE.match(text):
+        elif (closes and text.startswith("}")) or _opens_aggregate(text):
             out[i] = cur if text.startswith("}") else None
             cur = None
             continue
@@ -78,11 +83,29 @@ def _walk(lines: Sequence[DiffLine], start: str | None, signs: str) -> list[str 
     return out
 
 
+def _opens_aggregate(text: str) -> bool:
+    """``struct x {`` or ``... = {`` (both patterns need a ``{``)."""
+    return "{" in text and bool(STRUCT_OPEN_RE.match(text) or AGGREGATE_RE.match(text))
+
+
 def line_functions(lines: Sequence[DiffLine], section: str) -> tuple[str | None, ...]:
     """Enclosing function per line: ``-`` lines from the pre-image, others from the post-image."""
+    if type(lines) is tuple:  # a hunk's lines: immutable, asked for by every stage
+        return _line_functions_of(lines, section)
+    return _line_functions(lines, section)
+
+
+@identity_cache(maxsize=512)
+def _line_functions_of(lines: tuple[DiffLine, ...], section: str) -> tuple[str | None, ...]:
+    return _line_functions(lines, section)
+
+
+def _line_functions(lines: Sequence[DiffLine], section: str) -> tuple[str | None, ...]:
     start = section_function(section)
-    new = _walk(lines, start, " +")
-    old = _walk(lines, start, " -")
+    names = [definition_name(ln.text) for ln in lines]
+    closes = not is_flat(lines)  # without indentation a "}" may close any block
+    new = _walk(lines, names, start, " +", closes)
+    old = _walk(lines, names, start, " -", closes)
     return tuple(old[i] if ln.sign == "-" else new[i] for i, ln in enumerate(lines))
 
 
@@ -99,7 +122,7 @@ def line_structs(lines: Sequence[DiffLine], section: str) -> tuple[str | None, .
     cur = section_struct(section)
     out: list[str | None] = []
     for ln in lines:
-        m = STRUCT_OPEN_RE.match(ln.text)
+        m = STRUCT_OPEN_RE.match(ln.text) if "{" in ln.text else None
         if m:
             cur = m.group(1)
         elif ln.text.startswith("}") or definition_name(ln.text):

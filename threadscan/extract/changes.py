@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from threadscan.extract.ccode import code_texts
 from threadscan.extract.changes_sections import section_kind
 from threadscan.extract.image import FuncKey, Image, function_images
-from threadscan.extract.locks import called_names, decl_match, find_wrappers
+from threadscan.extract.locks import called_names, decl_match, wrapper_map
 from threadscan.extract.primitives import ACQUIRING, Primitive, PrimitiveTable
 from threadscan.model import LockChange, LockOp, Patch
 
@@ -50,7 +50,7 @@ def lock_changes(patch: Patch, ops: Sequence[LockOp], table: PrimitiveTable) -> 
     for op in ops:
         if op.role not in ("declare", "define"):
             groups.setdefault((op.file, op.function), []).append(op)
-    env = _Env(function_images(patch), table, find_wrappers(patch, table), called_names(patch))
+    env = _Env(function_images(patch), table, wrapper_map(patch, table), called_names(patch))
     out: list[LockChange] = []
     for key, group in groups.items():
         out.extend(_function_changes(env, key, group))

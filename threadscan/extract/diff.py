@@ -12,6 +12,7 @@ Hunk ids are ``"<msgid>:<file index>:<hunk index>"``.
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from threadscan.errors import ParseError
@@ -22,6 +23,9 @@ from threadscan.model import DiffLine, FileDiff, Hunk, Message, Patch, Sign
 
 PATCH_TYPES = ("text/x-patch", "text/x-diff", "text/x-diff-patch", "application/x-patch")
 PATCH_SUFFIXES = (".patch", ".diff")
+_SIGNS = frozenset({"+", "-", " "})
+# unidiff's RE_HUNK_HEADER: the canonical fast path reads headers exactly as unidiff does
+_HUNK_HEADER = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))?\ @@[ ]?(.*)")
 
 
 def parse_patch_text(
@@ -49,6 +53,81 @@ def parse_patch_text(
 
 
 def _parse_canonical(text: str, msgid: str, first_file: int) -> tuple[FileDiff, ...]:
+    simple = _parse_simple(text, msgid, first_file)
+    return simple if simple is not None else _parse_unidiff(text, msgid, first_file)
+
+
+def _parse_simple(text: str, msgid: str, first_file: int) -> tuple[FileDiff, ...] | None:
+    """``repair_diff`` output in its plain shape (``---``/``+++`` pairs, then hunks whose
+    lines all carry a sign and match their counts), read as unidiff reads it, without
+    unidiff's per-line objects. None when anything is unusual: unidiff decides then."""
+    lines = text.split("\n")
+    if lines[-1] != "" or "\n\\" in text:
+        return None  # no final newline, or "\ No newline" markers
+    lines.pop()
+    files: list[FileDiff] = []
+    i = 0
+    while i < len(lines):
+        if i + 1 >= len(lines) or not _plain_pair(lines[i], lines[i + 1]):
+            return None
+        source, target, i = lines[i][4:], lines[i + 1][4:], i + 2
+        path = _strip_prefix(target if target != "/dev/null" else source)
+        hunks: list[Hunk] = []
+        fid = f"{msgid}:{first_file + len(files)}"
+        while i < len(lines) and lines[i].startswith("@@"):
+            hunk, i = _simple_hunk(lines, i, f"{fid}:{len(hunks)}", path)
+            if hunk is None:
+                return None
+            hunks.append(hunk)
+        if not hunks:
+            return None
+        old_path = _strip_prefix(source if source != "/dev/null" else target)
+        files.append(FileDiff(path=path, old_path=old_path, hunks=tuple(hunks)))
+    return tuple(files)
+
+
+def _plain_pair(old: str, new: str) -> bool:
+    """A ``--- a`` / ``+++ b`` header pair without tabs or quotes in the names."""
+    return old.startswith("--- ") and new.startswith("+++ ") \
+        and not any(c in old or c in new for c in ('"', "\t"))
+
+
+def _simple_hunk(lines: list[str], i: int, hid: str, path: str) -> tuple[Hunk | None, int]:
+    """One hunk from its header at ``i``: (Hunk, next index), or (None, i) when unusual."""
+    m = _HUNK_HEADER.match(lines[i])
+    if m is None:
+        return None, i
+    old_start, new_start = int(m.group(1)), int(m.group(3))
+    old_len = int(m.group(2)) if m.group(2) is not None else 1
+    new_len = int(m.group(4)) if m.group(4) is not None else 1
+    old_no, new_no = old_start, new_start
+    old_end, new_end = old_start + old_len, new_start + new_len
+    out: list[DiffLine] = []
+    j = i + 1
+    while (old_no < old_end or new_no < new_end) and j < len(lines):
+        line, sign = lines[j], lines[j][:1]
+        if sign == "+":
+            out.append(DiffLine(sign="+", text=line[1:], old_no=None, new_no=new_no))
+            new_no += 1
+        elif sign == "-":
+            out.append(DiffLine(sign="-", text=line[1:], old_no=old_no, new_no=None))
+            old_no += 1
+        elif sign == " ":
+            out.append(DiffLine(sign=" ", text=line[1:], old_no=old_no, new_no=new_no))
+            old_no, new_no = old_no + 1, new_no + 1
+        else:
+            return None, i
+        j += 1
+    if (old_no, new_no) != (old_end, new_end) or not out:
+        return None, i  # short, long or empty: unidiff reports it
+    section = (m.group(5) or "").strip()
+    lines_t = tuple(out)
+    return Hunk(id=hid, file=path, old_start=old_start, old_len=old_len, new_start=new_start,
+                new_len=new_len, section=section, function=hunk_function(lines_t, section),
+                lines=lines_t), j
+
+
+def _parse_unidiff(text: str, msgid: str, first_file: int) -> tuple[FileDiff, ...]:
     from unidiff.errors import UnidiffParseError  # lazy: only the diff stage needs unidiff
     from unidiff.patch import PatchSet
 
@@ -76,9 +155,9 @@ def _strip_prefix(name: str) -> str:
 
 def _hunk(h: Any, msgid: str, fidx: int, hidx: int, path: str) -> Hunk:
     lines = tuple(
-        DiffLine(sign=_sign(ln.line_type), text=ln.value.rstrip("\n"),
+        DiffLine(sign=ln.line_type, text=ln.value.rstrip("\n"),  # one of "+", "-", " "
                  old_no=ln.source_line_no, new_no=ln.target_line_no)
-        for ln in h if ln.line_type in ("+", "-", " ")
+        for ln in h if ln.line_type in _SIGNS
     )
     section = (h.section_header or "").strip()
     return Hunk(

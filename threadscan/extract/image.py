@@ -9,11 +9,13 @@ unknown; simulations over an image approximate them as absent.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from threadscan.extract.ccode import code_texts
 from threadscan.extract.cfunc import line_functions
+from threadscan.extract.memo import identity_cache
 from threadscan.extract.repair import UNKNOWN_FILE
-from threadscan.model import DiffLine, Patch
+from threadscan.model import DiffLine, Hunk, Patch
 
 FuncKey = tuple[str, str | None]  # (file, function)
 CODE_SUFFIXES = (".c", ".h", ".cc", ".cpp", ".cxx", ".hh", ".hpp", ".inc", ".S")
@@ -24,12 +26,14 @@ def is_code_file(path: str) -> bool:
     return path == UNKNOWN_FILE or path.endswith(CODE_SUFFIXES)
 
 
-@dataclass(frozen=True)
-class ImageLine:
+class ImageLine(NamedTuple):
+    """One line of an image (a NamedTuple: hundreds of thousands are built per archive)."""
+
     key: tuple[str, int]  # (hunk id, line index in the hunk): shared by both images for context
     line: DiffLine
     code: str  # comments and literals blanked
-    more: tuple[str, ...]  # following code lines of the same image (multi-line calls)
+    more: tuple[str, ...]  # following code lines of the same image (multi-line calls);
+    # only kept for a line with a call (a "("): the lock stage reads it for nothing else
 
 
 @dataclass(frozen=True)
@@ -42,20 +46,31 @@ class Image:
 
 def function_images(patch: Patch) -> dict[FuncKey, Image]:
     """Images of every function a patch's hunks touch (quoted or not)."""
+    return dict(_images_of(patch))
+
+
+@identity_cache(maxsize=16)
+def _images_of(patch: Patch) -> tuple[tuple[FuncKey, Image], ...]:
     old: dict[FuncKey, list[ImageLine]] = {}
     new: dict[FuncKey, list[ImageLine]] = {}
     for hunk in patch.hunks:
-        if not is_code_file(hunk.file):
-            continue
-        funcs = line_functions(hunk.lines, hunk.section)
-        codes = code_texts(hunk.lines)
-        for i, ln in enumerate(hunk.lines):
-            key: FuncKey = (hunk.file, funcs[i])
-            for sign, images in (("-", old), ("+", new)):
-                if ln.sign in (sign, " "):
-                    more = tuple(codes[j] for j in range(i + 1, min(i + 5, len(codes)))
-                                 if hunk.lines[j].sign in (sign, " "))
-                    images.setdefault(key, []).append(
-                        ImageLine(key=(hunk.id, i), line=ln, code=codes[i], more=more))
+        if is_code_file(hunk.file):
+            _add_hunk(hunk, "-", old)
+            _add_hunk(hunk, "+", new)
     keys = list(dict.fromkeys([*old, *new]))
-    return {k: Image(k[0], k[1], tuple(old.get(k, ())), tuple(new.get(k, ()))) for k in keys}
+    return tuple((k, Image(k[0], k[1], tuple(old.get(k, ())), tuple(new.get(k, ()))))
+                 for k in keys)
+
+
+def _add_hunk(hunk: Hunk, sign: str, images: dict[FuncKey, list[ImageLine]]) -> None:
+    """Append the lines of one image (context + ``sign`` lines) to their functions."""
+    lines = hunk.lines
+    funcs = line_functions(lines, hunk.section)
+    codes = code_texts(lines)
+    idxs = [i for i, ln in enumerate(lines) if ln.sign == sign or ln.sign == " "]
+    hid, path = hunk.id, hunk.file
+    for p, i in enumerate(idxs):
+        code = codes[i]
+        more = tuple([codes[j] for j in idxs[p + 1 : p + 5] if j < i + 5]) \
+            if "(" in code else ()  # same-image lines after a call
+        images.setdefault((path, funcs[i]), []).append(ImageLine((hid, i), lines[i], code, more))

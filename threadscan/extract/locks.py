@@ -26,10 +26,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from threadscan.extract.ccode import Call, code_texts, iter_calls, split_args
 from threadscan.extract.cfunc import definition_name, line_functions, line_structs
 from threadscan.extract.image import is_code_file
+from threadscan.extract.memo import identity_cache
 from threadscan.extract.primitives import (
     ACQUIRING,
     GuardClass,
@@ -45,6 +47,16 @@ CALL_NAME_RE = re.compile(r"\b(\w+)\s*\(")
 HEURISTIC_HINT = re.compile(r"lock|acquire|release", re.I)
 MACRO_RE = re.compile(r"^\s*#\s*define\s+(\w+)\(([^)]*)\)")
 DEFINE_RE = re.compile(r"^\s*#\s*define\s+(\w+)")
+DECL_RE = re.compile(
+    r"^\s*(?:(?:static|extern|volatile|const|__cacheline_aligned\w*)\s+)*"
+    r"((?:struct|union)\s+\w+|\w+)\s+(\w+)\s*(?:\[[^\]]*\])?\s*(?:=[^;]*)?(?:;|,|$)"
+)
+SPACES_RE = re.compile(r"\s+")
+CLOSE_NAMED_RE = re.compile(r"^\s+}\s*(\w+)\s*;")
+PARAM_START_RE = re.compile(r"\w+\s*\(")
+WORD_RE = re.compile(r"\w+")
+PAREN_PARAM_RE = re.compile(r"^\((\w+)\)")
+LEADING_WORD_RE = re.compile(r"^(\w+)")
 GUARD_CALLS = frozenset({"guard", "scoped_guard", "scoped_cond_guard"})
 FALSE_FRIENDS = frozenset(
     {"block", "blocked", "unblock", "clock", "deadlock", "deadlocks", "flock", "lockup",
@@ -74,7 +86,7 @@ class Found:
 def lock_ops(patch: Patch, table: PrimitiveTable) -> list[LockOp]:
     """Every lock operation on the ``+``/``-`` lines of ``patch``."""
     called = called_names(patch)
-    wrappers = find_wrappers(patch, table)
+    wrappers = wrapper_map(patch, table)
     ops: list[LockOp] = []
     for hunk in patch.hunks:
         if is_code_file(hunk.file):
@@ -101,8 +113,9 @@ def _hunk_ops(
     for i, ln in enumerate(hunk.lines):
         if ln.sign == " " or not codes[i].strip():
             continue
-        found = line_found(codes[i], _more(hunk.lines, codes, i), table, wrappers, called)
-        decl = declaration(codes[i], table, _qualifier(hunk.lines, codes, structs, i))
+        found = line_found(codes[i], _more(hunk.lines, codes, i), table, wrappers, called) \
+            if "(" in codes[i] else []  # line_found needs a call: skip building ``more``
+        decl = _declared(hunk.lines, codes, structs, i, table)
         for f in (*found, *((decl,) if decl else ())):
             func = None if f.role == "declare" else funcs[i]
             out.append(LockOp(
@@ -119,6 +132,7 @@ def _more(lines: Sequence[DiffLine], codes: Sequence[str], i: int) -> list[str]:
     return [codes[j] for j in nxt]
 
 
+@identity_cache(maxsize=16)
 def called_names(patch: Patch) -> frozenset[str]:
     """Every identifier called anywhere in the patch (pairing evidence)."""
     names: set[str] = set()
@@ -137,7 +151,7 @@ def line_found(
     if "(" not in code:
         return []
     out = guard_found(code, more, table) if "guard" in code else []
-    macro = DEFINE_RE.match(code)
+    macro = DEFINE_RE.match(code) if "define" in code else None
     defined = macro.group(1) if macro else definition_name(code)
 
     def wanted(name: str) -> bool:
@@ -236,6 +250,16 @@ def heuristic_found(call: Call, called: frozenset[str]) -> Found | None:
     return None
 
 
+def _declared(
+    lines: Sequence[DiffLine], codes: Sequence[str], structs: Sequence[str | None], i: int,
+    table: PrimitiveTable,
+) -> Found | None:
+    """``declaration`` of line ``i``; its qualifier is only looked for on a declaration."""
+    if decl_match(codes[i], table.types) is None:
+        return None
+    return declaration(codes[i], table, _qualifier(lines, codes, structs, i))
+
+
 def declaration(code: str, table: PrimitiveTable, qualifier: str | None) -> Found | None:
     """``spinlock_t reset_lock;`` / ``struct mutex lock;`` -> a ``declare`` Found."""
     m = decl_match(code, table.types)
@@ -250,14 +274,10 @@ def declaration(code: str, table: PrimitiveTable, qualifier: str | None) -> Foun
 
 def decl_match(code: str, types: Mapping[str, str]) -> tuple[str, str] | None:
     """(type, name) when a code line declares a variable/field of one of ``types``."""
-    m = re.match(
-        r"^\s*(?:(?:static|extern|volatile|const|__cacheline_aligned\w*)\s+)*"
-        r"((?:struct|union)\s+\w+|\w+)\s+(\w+)\s*(?:\[[^\]]*\])?\s*(?:=[^;]*)?(?:;|,|$)",
-        code,
-    )
+    m = DECL_RE.match(code)
     if m is None:
         return None
-    typ = re.sub(r"\s+", " ", m.group(1))
+    typ = SPACES_RE.sub(" ", m.group(1))
     if typ not in types or m.group(2) in ("const", "volatile"):
         return None
     return typ, m.group(2)
@@ -274,7 +294,7 @@ def _qualifier(
             continue
         if "{" in codes[j]:
             break
-        m = re.match(r"^\s+}\s*(\w+)\s*;", codes[j])
+        m = CLOSE_NAMED_RE.match(codes[j])
         if m:
             return f"{base}.{m.group(1)}" if base else m.group(1)
         if codes[j].startswith("}"):
@@ -285,15 +305,28 @@ def _qualifier(
 def find_wrappers(patch: Patch, table: PrimitiveTable) -> dict[str, Primitive]:
     """Functions defined in the patch's ``+``/``-`` lines whose body only releases or only
     acquires a lock: callers of them release/acquire that lock."""
+    return dict(wrapper_map(patch, table))
+
+
+@identity_cache(maxsize=16)
+def wrapper_map(patch: Patch, table: PrimitiveTable) -> Mapping[str, Primitive]:
+    """``find_wrappers`` as a shared read-only mapping (one object per patch and table)."""
+    return MappingProxyType(dict(_wrappers_of(patch, table)))
+
+
+@identity_cache(maxsize=16)
+def _wrappers_of(patch: Patch, table: PrimitiveTable) -> tuple[tuple[str, Primitive], ...]:
     defs = [*_definitions(patch, table), *_macro_definitions(patch, table)]
     out: dict[str, Primitive] = {}
     for _ in range(2):  # second pass: wrappers calling wrappers
+        if _ and not out:
+            break  # nothing known after the first pass: the second would repeat it
         known = dict(out)
         for name, body, params in defs:
             prim = _wrapper(name, body, params, table, known)
             if prim is not None:
                 out[name] = prim
-    return out
+    return tuple(out.items())
 
 
 def _definitions(
@@ -333,12 +366,12 @@ def _macro_definitions(
 
 
 def _params(codes: Sequence[str], i: int, body: Sequence[int]) -> tuple[str, ...]:
-    m = re.search(r"\w+\s*\(", codes[i])
+    m = PARAM_START_RE.search(codes[i])
     if m is None:
         return ()
     text = codes[i] + " " + " ".join(codes[k] for k in body[:3])
     args, _ = split_args(text, m.end() - 1)
-    names = [re.findall(r"\w+", a) for a in args]
+    names = [WORD_RE.findall(a) for a in args]
     return tuple(n[-1] if n else "" for n in names)
 
 
@@ -364,8 +397,8 @@ def _wrapper(
 
 
 def _template(lock: str, params: tuple[str, ...]) -> tuple[int, str]:
-    lock = re.sub(r"^\((\w+)\)", r"\1", lock)  # macro bodies parenthesize: (f)->lock
-    m = re.match(r"^(\w+)", lock)
+    lock = PAREN_PARAM_RE.sub(r"\1", lock)  # macro bodies parenthesize: (f)->lock
+    m = LEADING_WORD_RE.match(lock)
     if m and m.group(1) in params:
         return params.index(m.group(1)), "{0}" + lock[m.end():]
     return -1, lock

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from threadscan.extract.image import ImageLine, function_images
-from threadscan.extract.locks import Found, called_names, find_wrappers, line_found
+from threadscan.extract.locks import Found, called_names, line_found, wrapper_map
 from threadscan.extract.primitives import ACQUIRING, Primitive, PrimitiveTable
 from threadscan.model import OrderEdge, Patch
 
@@ -55,7 +55,7 @@ class Simulation:
 def order_edges(patch: Patch, table: PrimitiveTable) -> list[OrderEdge]:
     """Nesting edges per function, compared between the pre- and post-image."""
     called = called_names(patch)
-    wrappers = find_wrappers(patch, table)
+    wrappers = wrapper_map(patch, table)
     out: list[OrderEdge] = []
     for (_file, func), image in function_images(patch).items():
         old = _first_edges(simulate(image.old, table, wrappers, called).edges)
@@ -89,10 +89,10 @@ def simulate(
             continue
         for f in line_found(il.code, il.more, table, wrappers, called):
             _apply(sim, f, idx, il.line.text.strip())
-        if EXIT_RE.match(il.code) and not braceless and sim.saved:
+        if sim.saved and not braceless and EXIT_RE.match(il.code):
             sim.saved[-1] = (sim.saved[-1][0], True)
         _braces(sim, il.code)
-        braceless = bool(BRACELESS_RE.match(il.code))
+        braceless = il.code.rstrip().endswith((")", "else")) and bool(BRACELESS_RE.match(il.code))
     for h in sim.held:
         sim.sections.setdefault(h.lock, []).append((h.index, len(lines)))
     return sim
@@ -114,6 +114,8 @@ def _apply(sim: Simulation, f: Found, idx: int, text: str) -> None:
 
 
 def _braces(sim: Simulation, code: str) -> None:
+    if "{" not in code and "}" not in code:
+        return
     for ch in code:
         if ch == "{":
             sim.saved.append((list(sim.held), False))

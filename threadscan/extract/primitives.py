@@ -35,6 +35,7 @@ _CAST = re.compile(
 )
 _PAREN_NAME = re.compile(r"^\((\w+)\)(?=->|\.|\[)")  # (f)->lock: macro-style parens
 _SPACE = re.compile(r"\s+")
+_PLAIN_LOCK = re.compile(r"[\w.\->\[\]]+")
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,6 @@ def lock_expr(template: str, args: tuple[str, ...], index: int) -> str:
     base = normalize_lock(args[index])
     if template == "{0}":
         return base
-    if not re.fullmatch(r"[\w.\->\[\]]+", base):
+    if not _PLAIN_LOCK.fullmatch(base):
         base = f"({base})"
     return template.replace("{0}", base)

@@ -31,6 +31,8 @@ HG_RE = re.compile(r"^diff(?: -[a-zA-Z]+(?: [0-9a-f]+)?)* (?:-r [0-9a-f]+ )+(\S+
 INDEX_RE = re.compile(r"^Index: (\S+)")
 OLD_RE = re.compile(r"^--- (\S+)")
 NEW_RE = re.compile(r"^\+\+\+ (\S+)")
+_OLD_PAIR = re.compile(r"^--- (a/|/dev/null|\S+/)")
+_NEW_PAIR = re.compile(r"^\+\+\+ (b/|\S+/)")
 GIT_META = (
     "index ", "new file mode", "deleted file mode", "old mode", "new mode", "similarity index",
     "dissimilarity index", "rename from", "rename to", "copy from", "copy to", "====",
@@ -110,7 +112,7 @@ def _step(scan: _Scan, lines: list[str], i: int) -> int:
         return 2 if line.startswith("--- ") else 1
     if scan.skipping_binary:
         return 1
-    m = HUNK_RE.match(line)
+    m = HUNK_RE.match(line) if line.startswith("@@") else None
     if m:
         _open_hunk(scan, m)
         return 1
@@ -141,7 +143,7 @@ def _file_header(scan: _Scan, line: str, nxt: str) -> bool:
 
 
 def _next_is_header_pair(line: str, nxt: str) -> bool:
-    return bool(re.match(r"^--- (a/|/dev/null|\S+/)", line) and re.match(r"^\+\+\+ (b/|\S+/)", nxt))
+    return bool(_OLD_PAIR.match(line) and _NEW_PAIR.match(nxt))
 
 
 def _other_header(scan: _Scan, line: str) -> bool:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+_LABEL = re.compile(r"\w+:")
 HUNK_TOKENS = re.compile(r"^-(\d+)(?:,(\d+))?$"), re.compile(r"^\+(\d+)(?:,(\d+))?$")
 STATEMENT_AT_COL0 = re.compile(r"^ (?:return\b|break;|goto |if \(|else\b|continue;)")
 BOUNDARY_END = (";", "{", "}", ",", "*/")
@@ -117,7 +118,7 @@ def _at_boundary(hunk: _Hunk) -> bool:
         return False
     if text.endswith(")") and toks[0] != "return" and "=" not in toks:
         return True  # if (...) / a function signature: the next line starts here
-    return text.endswith(BOUNDARY_END) or bool(re.fullmatch(r"\w+:", toks[-1]))
+    return text.endswith(BOUNDARY_END) or bool(_LABEL.fullmatch(toks[-1]))
 
 
 def _token(hunk: _Hunk, tokens: list[str], i: int) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import email.parser
 import html
 import re
 from dataclasses import dataclass
@@ -33,6 +34,9 @@ _CORE_HEADERS = ("from", "date", "subject", "message-id")
 _TAG = re.compile(r"<[^>]*>")
 _MAX_BYTES = 32 * 1024 * 1024
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_LIST_ID_ANGLE = re.compile(r"<([^<>\s]+)>")
+_LIST_ID_BARE = re.compile(r"\s*([\w.+-]+\.[\w.-]+)\s*")
+_LIST_ADDR = re.compile(r"([\w.+-]+)@([\w.-]+\.\w+)")
 
 
 @dataclass(frozen=True)
@@ -64,11 +68,17 @@ def parse_mail(data: bytes, provenance: Provenance) -> Message | Skip:
     """RFC 822 bytes to a Message; a Skip when the bytes hold no mail headers at all."""
     if len(data) > _MAX_BYTES:
         return Skip(provenance, f"message of {len(data)} bytes exceeds {_MAX_BYTES}")
-    msg = email.message_from_bytes(data, policy=compat32)
+    defects = _nul_defects(data)
+    try:
+        msg = email.message_from_bytes(data, policy=compat32)
+    except RecursionError:  # hostile MIME nesting: keep the headers, record the loss
+        msg = email.parser.BytesParser(policy=compat32).parsebytes(data, headersonly=True)
+        msg.set_payload("")
+        defects += ("MIME nesting too deep: body not parsed",)
     table = _header_table(msg)
     if not any(name in table for name in _CORE_HEADERS):
         return Skip(provenance, "no mail headers (From/Date/Subject/Message-ID) found")
-    return _build_message(msg, table, provenance, _nul_defects(data))
+    return _build_message(msg, table, provenance, defects)
 
 
 def _printable(text: str) -> str:
@@ -151,12 +161,12 @@ def _date(table: dict[str, list[str]], found: list[str]) -> dt.datetime | None:
 
 def _list_id(table: dict[str, list[str]]) -> str | None:
     value, _ = decode_header(_first(table, "list-id"))
-    m = re.search(r"<([^<>\s]+)>", value) or re.fullmatch(r"\s*([\w.+-]+\.[\w.-]+)\s*", value)
+    m = _LIST_ID_ANGLE.search(value) or _LIST_ID_BARE.fullmatch(value)
     if m:
         return m.group(1).lower()
     for name in ("x-mailing-list", "mailing-list"):
         value, _ = decode_header(_first(table, name))
-        m = re.search(r"([\w.+-]+)@([\w.-]+\.\w+)", value)
+        m = _LIST_ADDR.search(value)
         if m:
             return f"{m.group(1)}.{m.group(2)}".lower()
     return None

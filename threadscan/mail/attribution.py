@@ -20,6 +20,8 @@ __all__ = [
 ]
 
 _MAX_LEN = 200
+_DIGIT = re.compile(r"\d")
+_ENDINGS = frozenset(":：")  # the last character of every attribution form
 _ON_WROTE = re.compile(
     r"^(?:On|Le|El|Em|Op|Il giorno|W dniu|在)\s(?P<body>.{3,200}?)\s*(?:wrote|writes|said|"
     r"a écrit|escribió|escreveu|schreef|ha scritto|napisał|写道)\s*[:：]\s*$"
@@ -67,6 +69,8 @@ class Attribution:
 
 def parse_attribution(line: str) -> Attribution | None:
     """The attribution on one line, or None when the line is not one."""
+    if line.rstrip()[-1:] not in _ENDINGS:
+        return None  # every attribution form ends with a colon
     text = " ".join(line.split())
     if not text or len(text) > _MAX_LEN:
         return None
@@ -87,6 +91,8 @@ def parse_attribution_pair(first: str, second: str) -> Attribution | None:
     """An attribution wrapped over two lines ("On Thu, 21 Oct 2021 11:23:26 -0400" / "X wrote:")."""
     if len(first) > _MAX_LEN or len(second) > _MAX_LEN:
         return None
+    if not first.lstrip().startswith("On") or not second.rstrip().endswith(":"):
+        return None  # cheap pre-check of _ON_START / _WROTE_END below
     one, two = " ".join(first.split()), " ".join(second.split())
     if not _ON_START.match(one) or parse_attribution(one) is not None:
         return None
@@ -99,7 +105,7 @@ def _from_on(body: str, raw: str) -> Attribution | None:
     """'Tue, Feb 08, 2022 at 05:08:01PM -0700, Alex Williamson' -> name, email, date."""
     addr, rest = _take_address(body)
     head, _, last = rest.rpartition(",")
-    if head and last.strip() and not re.search(r"\d", last):
+    if head and last.strip() and not _DIGIT.search(last):
         return _checked(last.strip(" \"'"), addr, head.strip(), raw)
     tokens = rest.replace(",", ", ").split()
     cut = 0

@@ -17,23 +17,30 @@ from functools import lru_cache
 from importlib import resources
 
 from threadscan.mail.attribution import parse_attribution, parse_attribution_pair
-from threadscan.mail.diffline import DiffState, diff_step
+from threadscan.mail.diffline import OPENERS, DiffState, diff_step
 from threadscan.mail.quote import BodyLine, assign_speakers
 from threadscan.model import Segment, SegmentKind
 
 __all__ = ["footer_rules", "parse_body", "segment_lines", "split_marker"]
 
 _MARKER = re.compile(r"^(?:[ \t]{0,3}(?:>|&gt;))+")
+_IDLE = DiffState()
+_MARKER_FIRST = frozenset(" \t>&")  # a quote marker starts with one of these
+_LEAD_FLAGS = re.compile(r"\(\?([aiLmsux]+)\)")
+_BACKREF = re.compile(r"\\[1-9]|\(\?P=")
 _TRAILER = re.compile(
     r"^(?:[A-Z][A-Za-z]{1,20}(?:-[A-Za-z]{1,20}){0,3}-by|Cc|CC|Fixes|Link|Closes|BugLink|Bug|"
     r"Change-Id|Message-Id|Suggested-by|Cc-stable):[ \t]*\S"
 )
+_DIGIT = re.compile(r"\d")
 _SIG_DELIM = re.compile(r"^--[ \t]?$")
 _SIG_MAX = 12
 _FOOTER_MAX = 400
 _STRONG = re.compile(r"^(?:On|Le|El|Em|Op|Il giorno|W dniu|在|Am|Excerpts from)\s")
 _OUTLOOK_RULE = re.compile(r"^(?:-{2,}\s*Original Message\s*-{2,}|_{20,})\s*$", re.I)
 _OUTLOOK_FIELD = re.compile(r"^(From|Sent|Date|To|Cc|Subject)\s*:\s*(.{0,300})$")
+_ATTR_ENDINGS = frozenset(":：")
+_OUTLOOK_FIRST = frozenset("-_FSDTC")  # first characters of _OUTLOOK_RULE / _OUTLOOK_FIELD
 _OUTLOOK_KEYS = re.compile(r"(?:^|\s)(From|Sent|Date|To|Subject):")
 
 
@@ -63,8 +70,41 @@ def footer_rules() -> tuple[FooterRule, ...]:
     return tuple(rules)
 
 
+@lru_cache(maxsize=1)
+def _footer_any() -> tuple[re.Pattern[str] | None, bool]:
+    """One alternation of every footer pattern, and whether all are anchored at ``^``.
+
+    A line the alternation does not match cannot match any rule. The pattern is None
+    (no pre-check) when the rules cannot be joined safely (back-references).
+    """
+    parts, anchored = [], True
+    for rule in footer_rules():
+        src = rule.pattern.pattern
+        if _BACKREF.search(src):
+            return None, False
+        flags = _LEAD_FLAGS.match(src)
+        letters = flags.group(1) if flags else ""
+        body = src[flags.end() :] if flags else src
+        anchored = anchored and body.startswith("^") and "m" not in letters
+        parts.append(f"(?{letters}:{body})")
+    try:
+        return re.compile("|".join(parts)), anchored
+    except re.error:
+        return None, False
+
+
+def _may_be_footer(text: str) -> bool:
+    combined, anchored = _footer_any()
+    if combined is None:
+        return True
+    found = combined.match(text) if anchored else combined.search(text)
+    return found is not None
+
+
 def split_marker(line: str) -> tuple[int, str]:
     """('>> foo') -> (2, 'foo'): quote depth and the line without its markers and one space."""
+    if line[:1] not in _MARKER_FIRST:
+        return 0, line
     m = _MARKER.match(line)
     if not m:
         return 0, line
@@ -95,7 +135,8 @@ def segment_lines(
 
 def classify_lines(lines: Sequence[str]) -> list[BodyLine]:
     """Every line with its depth, kind and marker-free text (blank lines kept, kind "text")."""
-    split = [split_marker(line) for line in lines]
+    first = _MARKER_FIRST
+    split = [split_marker(line) if line[:1] in first else (0, line) for line in lines]
     kinds: list[SegmentKind] = ["text"] * len(split)
     names: list[str | None] = [None] * len(split)
     split = _top_posted(split, kinds, names)
@@ -139,7 +180,7 @@ def _outlook_header(split: Sequence[tuple[int, str]]) -> int | None:
     for i, (depth, text) in enumerate(split):
         if depth:
             return None
-        if _OUTLOOK_RULE.match(text) or _OUTLOOK_FIELD.match(text):
+        if text[:1] in _OUTLOOK_FIRST and (_OUTLOOK_RULE.match(text) or _OUTLOOK_FIELD.match(text)):
             window = " ".join(t for _, t in split[i : i + 7])
             fields = {m.lower() for m in _OUTLOOK_KEYS.findall(window)}
             if (
@@ -183,7 +224,7 @@ def _footer_rule(
     rules: Sequence[FooterRule], split: Sequence[tuple[int, str]], i: int
 ) -> FooterRule | None:
     text = split[i][1].replace("\xa0", " ").strip()
-    if len(text) > _FOOTER_MAX:
+    if len(text) > _FOOTER_MAX or not _may_be_footer(text):
         return None
     for rule in rules:
         if not rule.pattern.search(text):
@@ -216,8 +257,11 @@ def _mark_attributions(
 ) -> None:
     """'On <date>, X wrote:' (one or two lines); weaker forms need deeper lines after them."""
     for i, (depth, text) in enumerate(split):
-        if kinds[i] != "text" or not text.strip() or len(text) > 200:
+        if kinds[i] != "text" or len(text) > 200:
             continue
+        stripped = text.strip()
+        if not stripped or (stripped[-1] not in _ATTR_ENDINGS and not stripped.startswith("On")):
+            continue  # a one-line form ends with a colon; a two-line form starts with "On"
         found = parse_attribution(text)
         span = [i]
         if found is None and i + 1 < len(split) and split[i + 1][0] == depth:
@@ -232,7 +276,7 @@ def _mark_attributions(
 
 def _strong(raw: str) -> bool:
     """'On <date>, X wrote:' with a date: an attribution even when the quote was cut away."""
-    return bool(_STRONG.match(raw)) and bool(re.search(r"\d", raw))
+    return bool(_STRONG.match(raw)) and bool(_DIGIT.search(raw))
 
 
 def _deeper_soon(split: Sequence[tuple[int, str]], i: int, depth: int) -> bool:
@@ -251,23 +295,24 @@ def _deeper_soon(split: Sequence[tuple[int, str]], i: int, depth: int) -> bool:
 def _mark_diffs(split: Sequence[tuple[int, str]], kinds: list[SegmentKind]) -> None:
     """Diff lines, own (depth 0) and quoted, with one hunk state per depth."""
     states: dict[int, DiffState] = {}
+    top = -1  # the deepest depth with a state
+    last = len(split) - 1
     for i, (depth, text) in enumerate(split):
-        if kinds[i] not in ("text",):
+        if kinds[i] != "text":
             continue
-        if text.strip():
-            for deeper in [d for d in states if d > depth]:
-                states[deeper] = states[deeper].closed()
-        nxt = _same_depth_next(split, i)
-        state = states.get(depth, DiffState())
+        if top > depth and text.strip():
+            for deeper, other in states.items():
+                if deeper > depth:
+                    states[deeper] = other.closed()
+        state = states.get(depth, _IDLE)
+        if state.idle and text[:1] not in OPENERS:
+            continue  # diff_step would say "no" and leave the state as it is
+        nxt = split[i + 1][1] if i < last and split[i + 1][0] == depth else None
         is_diff, states[depth] = diff_step(state, text, nxt)
+        if depth > top:
+            top = depth
         if is_diff:
             kinds[i] = "diff"
-
-
-def _same_depth_next(split: Sequence[tuple[int, str]], i: int) -> str | None:
-    if i + 1 < len(split) and split[i + 1][0] == split[i][0]:
-        return split[i + 1][1]
-    return None
 
 
 def _mark_rest(split: Sequence[tuple[int, str]], kinds: list[SegmentKind]) -> None:

@@ -46,6 +46,16 @@ _ARCHIVE_DATE = re.compile(
 )
 _TZ_NAME_IN_PARENS = re.compile(r"\(([A-Za-z]{1,5})\)\s*$")
 _TRAILING_TZ_NAME = re.compile(r"\s([A-Za-z]{2,5})\s*$")
+_CLOCK_12 = re.compile(
+    r"(?<![\d:])(?P<h>\d{1,2})(?::(?P<m>\d\d))?(?::(?P<s>\d\d))?\s*(?P<ap>[ap])\.?\s?m\b\.?", re.I
+)
+_NOON = re.compile(r"\b(?P<word>noon|midnight)\b", re.I)
+_MONTH_DOT = re.compile(
+    r"\b(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?(?=\s\d)", re.I
+)
+_NUMERIC_ZONE = re.compile(r"[+-]\d\d:?\d\d(?=\s|\(|$)|\dZ$")
+_ZONE_WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]{1,5}(?![A-Za-z])")
+DATE_NO_ZONE = "date has no time zone; UTC assumed"
 
 
 # ---------------------------------------------------------------- RFC 2047
@@ -200,19 +210,54 @@ def tz_offsets() -> dict[str, int]:
 
 
 def parse_date(value: str | None) -> dt.datetime | None:
-    """An aware datetime from an RFC 2822 or archive-style date; None when unreadable."""
+    """An aware datetime from an RFC 2822 or archive-style date; None when unreadable.
+
+    A date that states no zone comes back in UTC; ``parse_date_zone`` says when
+    that happened so the caller can record ``DATE_NO_ZONE`` as a defect.
+    """
+    return parse_date_zone(value)[0]
+
+
+def parse_date_zone(value: str | None) -> tuple[dt.datetime | None, bool]:
+    """(aware datetime or None, whether the text stated its time zone).
+
+    Besides RFC 2822, ctime-style archive dates and ISO 8601, reads 12-hour
+    clocks as web archives print them: "July 8, 2020 1:33 pm",
+    "Dec. 1, 2025, 9:47 a.m. UTC", "Jan. 7, 2026, noon UTC".
+    """
     text, _ = decode_header(value)
-    text = " ".join(text.split())
+    text = _twenty_four_hour(" ".join(text.split()))
     if not text:
-        return None
+        return None, False
     for parse in (_parse_archive, _parse_rfc2822, _parse_iso):
         try:
             when = parse(text)
         except (ValueError, OverflowError, TypeError, IndexError):
             when = None
         if when is not None:
-            return when
-    return None
+            return when, states_zone(text)
+    return None, False
+
+
+def states_zone(text: str) -> bool:
+    """Does a date text name its zone (numeric offset, 'Z', or a known abbreviation)?"""
+    if _NUMERIC_ZONE.search(text):
+        return True
+    names = tz_offsets()
+    return any(word.upper() in names for word in _ZONE_WORD.findall(text))
+
+
+def _twenty_four_hour(text: str) -> str:
+    """'1:33 pm' -> '13:33', 'noon' -> '12:00', 'Dec.' -> 'Dec' (other text unchanged)."""
+    text = _NOON.sub(lambda m: "12:00" if m.group("word").lower() == "noon" else "00:00", text)
+    text = _CLOCK_12.sub(_clock, text)
+    return _MONTH_DOT.sub(r"\g<mon>", text)
+
+
+def _clock(m: re.Match[str]) -> str:
+    hour = int(m.group("h")) % 12 + (12 if m.group("ap").lower() == "p" else 0)
+    seconds = f":{m.group('s')}" if m.group("s") else ""
+    return f"{hour:02d}:{m.group('m') or '00'}{seconds}"
 
 
 def _zone(name: str | None) -> dt.timezone | None:

@@ -39,6 +39,7 @@ class PageHead:
     author: Person | None = None
     date: dt.datetime | None = None
     date_text: str = ""
+    zone_known: bool = True  # False: the page's date named no zone (UTC assumed)
     msgid: str = ""
     in_reply_to: str | None = None
     body_start: int = 0  # first body line
@@ -99,20 +100,19 @@ def _parse_archive(text: str, kind: str, provenance: Provenance) -> Message:
 
 def _pipermail_head(lines: Sequence[str]) -> PageHead:
     """Subject line, 'Name name at host' line, ctime date line (Mailman 2 pipermail)."""
-    from threadscan.mail.headers import parse_date, parse_person
+    from threadscan.mail.headers import parse_date_zone, parse_person
 
     filled = [(i, ln.strip()) for i, ln in enumerate(lines[: _HEAD_LINES * 2]) if ln.strip()]
     for pos, (i, value) in enumerate(filled):
-        when = parse_date(value) if len(value) < 60 else None
+        when, zoned = parse_date_zone(value) if len(value) < 60 else (None, False)
         if when is None or pos < 1:
             continue
         subject = filled[0][1] if pos >= 2 else ""
         author = parse_person(filled[pos - 1][1])
         if not author.name and pos >= 3:  # name and address on separate lines
             author = parse_person(f"{filled[pos - 2][1]} {filled[pos - 1][1]}")
-        return PageHead(
-            subject=subject, author=author, date=when, date_text=value, body_start=i + 1
-        )
+        return PageHead(subject=subject, author=author, date=when, date_text=value,
+                        zone_known=zoned, body_start=i + 1)
     return PageHead(subject=filled[0][1] if filled else "", body_start=0)
 
 
@@ -130,7 +130,7 @@ def _mhonarc_head(lines: Sequence[str]) -> PageHead:
 
 def _header_fields(lines: Sequence[str], head: PageHead) -> PageHead:
     """'From: / Date: / Subject: / Message-ID:' lines after the head, when the page has them."""
-    from threadscan.mail.headers import normalize_msgid, parse_date, parse_person
+    from threadscan.mail.headers import normalize_msgid, parse_date_zone, parse_person
 
     i = head.body_start
     while i < len(lines) and _skippable(lines[i], head.subject):
@@ -141,12 +141,14 @@ def _header_fields(lines: Sequence[str], head: PageHead) -> PageHead:
         i += 1
     if not found:
         return head
+    when, zoned = parse_date_zone(found.get("date"))
     return replace(
         head,
         subject=found.get("subject", head.subject),
         author=parse_person(found["from"]) if "from" in found else head.author,
-        date=parse_date(found.get("date")) or head.date,
+        date=when or head.date,
         date_text=found.get("date", head.date_text),
+        zone_known=zoned if when else head.zone_known,
         msgid=normalize_msgid(found.get("message-id")),
         in_reply_to=normalize_msgid(found.get("in-reply-to")) or head.in_reply_to,
         body_start=i,
@@ -212,12 +214,20 @@ def _parse_plain(text: str, provenance: Provenance) -> Message | Skip:
 
     lines = text.split("\n")
     recovered = recover_quotes(lines)
-    kinds = {s.kind for s in recovered.segments}
-    if recovered.author is None and not kinds & {"quote", "attribution", "diff", "trailer"}:
-        return Skip(provenance, "page text shows no mail: no author, quote, diff or trailer")
-    defects = ["parsed from header-less page text", *recovered.defects, "no date on page"]
+    segments, found = recovered.segments, list(recovered.defects)
+    if recovered.author is None and not _mail_shaped(segments):
+        from threadscan.mail.body import segment_lines
+
+        segments, found = segment_lines(lines, None), []  # markers intact, no cue found
+        if not _mail_shaped(segments):
+            return Skip(provenance, "page text shows no mail: no author, quote, diff or trailer")
+    defects = ["parsed from header-less page text", *found, "no date on page"]
     author = recovered.author or Person(name="", email="")
-    return build_message(PageHead(), author, recovered.segments, text, provenance, defects, "text")
+    return build_message(PageHead(), author, segments, text, provenance, defects, "text")
+
+
+def _mail_shaped(segments: Sequence[Segment]) -> bool:
+    return bool({s.kind for s in segments} & {"quote", "attribution", "diff", "trailer"})
 
 
 # ---------------------------------------------------------------- building
@@ -234,12 +244,14 @@ def build_message(
     in_reply_to: str | None = None,
 ) -> Message:
     """A Message from what a page said; synthetic Message-ID when the page shows none."""
-    from threadscan.mail.headers import synth_msgid
+    from threadscan.mail.headers import DATE_NO_ZONE, synth_msgid
     from threadscan.mail.subject import parse_subject
 
     found = list(defects)
     if head.date is None and not any("date" in d for d in found):
         found.append("no date on page")
+    if head.date is not None and not head.zone_known:
+        found.append(DATE_NO_ZONE)
     msgid = head.msgid
     if not msgid:
         found.append("no Message-ID on page: synthesized")

@@ -11,7 +11,7 @@ whole exchange) pin depths. Recovery of lost quote markers is in ``unquoted``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from threadscan.mail.attribution import sign_off_name
 from threadscan.mail.unquoted import Recovered, recover_quotes
@@ -27,9 +27,8 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class BodyLine:
-    """One classified body line (markers removed)."""
+class BodyLine(NamedTuple):
+    """One classified body line (markers removed); a NamedTuple: one is built per line."""
 
     idx: int
     depth: int

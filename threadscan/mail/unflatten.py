@@ -60,13 +60,22 @@ def split_flat(text: str) -> list[_Chunk]:
 
 
 def parse_patchwork(text: str, provenance: Provenance) -> list[Message | Skip]:
-    """Every message of a Patchwork page, replies linked to what they quote."""
+    """Every message of a Patchwork page, replies linked to what they quote.
+
+    A page rendered line by line (each message under a "Name Dec. 1, 2025,
+    9:47 a.m. UTC" line) is read by ``threadscan.mail.pwpage``; a page whose
+    messages were each flattened onto one line is rebuilt here.
+    """
     lines = text.split("\n")
     fields = {
         m.group("key").strip().lower(): m.group("value")
         for ln in lines
         if len(ln) <= _FIELD_MAX and (m := _FIELD.match(ln))
     }
+    from threadscan.mail.pwpage import has_meta_lines, parse_lines
+
+    if has_meta_lines(lines):
+        return parse_lines(lines, fields, provenance)
     flats = [_flat(i, ln) for i, ln in enumerate(lines) if ln.strip() and not _is_head(ln)]
     if not flats:
         return [Skip(provenance, "patchwork page without messages")]
@@ -226,6 +235,14 @@ def _head(flat: FlatMessage, who: Attribution | None, fields: dict[str, str]) ->
 
 def _quoted_views(
     pos: int, flats: Sequence[FlatMessage], targets: dict[int, int | None]
-) -> list[str]:
-    """Texts of the replies that quote the patch directly (their '>' runs keep line breaks)."""
-    return [flats[i].rest for i, t in targets.items() if t == pos and flats[i].attribution]
+) -> list[list[str]]:
+    """The patch as each direct reply quotes it: its depth-1 lines, blank ones included."""
+    from threadscan.mail.rebuild import rebuild_lines
+
+    views = []
+    for i, target in targets.items():
+        if target != pos or flats[i].attribution is None:
+            continue
+        lines = rebuild_lines(flats[i].attribution, flats[i].rest, {1: flats[pos].text}, 1)
+        views.append([ln[1:].removeprefix(" ") for ln in lines if ln.startswith(">")])
+    return views

@@ -22,7 +22,15 @@ from threadscan.nlp.link import thread_code
 from threadscan.nlp.pipeline import Pipeline, default_pipeline, load_pipeline
 from threadscan.nlp.prose_order import dedup_edges
 from threadscan.nlp.sentences import paragraphs, split_paragraph
-from threadscan.nlp.tag import Unit, merge_duplicates, message_units, patch_authors, tag_units
+from threadscan.nlp.tag import (
+    Unit,
+    description_keys,
+    is_review,
+    merge_duplicates,
+    message_units,
+    patch_authors,
+    tag_units,
+)
 
 __all__ = ["Pipeline", "load_pipeline", "tag_text", "tag_thread"]
 
@@ -30,7 +38,7 @@ __all__ = ["Pipeline", "load_pipeline", "tag_text", "tag_thread"]
 def tag_text(text: str, pipe: Pipeline | None = None) -> list[Objection]:
     """Objections in free text (msgid "", speaker None); no thread context."""
     units = [
-        Unit("", None, sentence, False, 0, (0, 0, pi), "", (text,))
+        Unit("", None, sentence, False, 0, (0, 0, pi), "", (text,), in_thread=False)
         for pi, par in enumerate(paragraphs(text))
         for sentence in split_paragraph(par)
     ]
@@ -47,7 +55,9 @@ def tag_thread(
     """Objections (deduplicated across quotes), approvals and prose order edges of a thread."""
     code = thread_code(patches, lock_changes)
     authors = patch_authors(messages, (p.msgid for p in patches if not p.quoted))
-    units = [u for mi, m in enumerate(messages) for u in message_units(mi, m, authors)]
+    described = description_keys(messages)
+    units = [u for mi, m in enumerate(messages) for u in message_units(mi, m, authors)
+             if is_review(u, described)]
     objections, edges = tag_units(pipe or default_pipeline(), units, code)
     return NlpResult(
         objections=merge_duplicates(objections),

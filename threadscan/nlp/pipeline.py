@@ -13,12 +13,14 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from threadscan.errors import ModelError
+from threadscan.model import CATEGORIES
+from threadscan.nlp.context import neighbour_words, text_words
 from threadscan.nlp.cues import CueSet, load_cues
 from threadscan.nlp.entities import Entity, find_entities
 from threadscan.nlp.rules import Hit, RuleSet, build_rules
@@ -145,20 +147,36 @@ def _scores(doc: Doc, prefix: str) -> tuple[tuple[str, float], ...]:
     )
 
 
-def model_input(text: str, hits: Sequence[Hit], ents: Sequence[Entity], features: str) -> str:
+def model_input(text: str, hits: Sequence[Hit], ents: Sequence[Entity], features: str,
+                context: Sequence[str] = ()) -> str:
     """What the classifier reads: the sentence, plus (features "text+cues") one pseudo-word
     per cue group that fired ("zzcuerace", "zznegdeadlock") and per entity label, so the
-    linear model can weigh cue *groups* learned on one thread in another thread's words."""
-    if features != "text+cues":
+    linear model can weigh cue *groups* learned on one thread in another thread's words;
+    plus (features "text+cues+ctx") the context pseudo-words of ``context.py``
+    ("zzctxauthor", "zzctxdiff", ...)."""
+    if features not in ("text+cues", "text+cues+ctx", "cues+ctx"):
         return text
     tags = {("zzneg" if h.negated else "zzcue") + re.sub(r"\W", "", h.group) for h in hits}
     tags |= {"zzent" + e.label.lower() for e in ents}
+    if features.endswith("+ctx"):
+        tags |= set(context)
+    if features == "cues+ctx":
+        return " ".join(sorted(tags)) or "zznothing"
     return f"{text} {' '.join(sorted(tags))}" if tags else text
 
 
-def analyse(pipe: Pipeline, sentences: Sequence[str], known: Iterable[str] = ()) -> list[Analysed]:
+def is_cued(hits: Iterable[Hit]) -> bool:
+    """A live (non-negated) category cue fired."""
+    return any(h.group in CATEGORIES and not h.negated for h in hits)
+
+
+def analyse(pipe: Pipeline, sentences: Sequence[str], known: Iterable[str] = (),
+            contexts: Sequence[Sequence[str]] | None = None,
+            paras: Sequence[Hashable] | None = None) -> list[Analysed]:
     """Run the pipeline over sentences (batched ``nlp.pipe``): rules on the sentence docs,
-    then the classifier on ``model_input`` texts."""
+    then the classifier on ``model_input`` texts (``contexts``: per sentence, the context
+    pseudo-words of ``context.py``, by default those read off the sentence alone; ``paras``:
+    per sentence, its paragraph id, which adds the paragraph-neighbour cue word)."""
     known_set = frozenset(known)
     rows = []
     for text, doc in zip(sentences, pipe.nlp.pipe(sentences, batch_size=BATCH,
@@ -168,7 +186,13 @@ def analyse(pipe: Pipeline, sentences: Sequence[str], known: Iterable[str] = ())
         rows.append((text, pipe.rules.apply(doc), ents))
     if not pipe.model:
         return [Analysed(t, h, e) for t, h, e in rows]
-    inputs = [model_input(t, h, e, pipe.features) for t, h, e in rows]
+    ctx = [tuple(c) for c in contexts] if contexts is not None else [
+        text_words(t) for t, _, _ in rows]
+    if paras is not None:
+        near = neighbour_words([is_cued(h) for _, h, _ in rows], paras)
+        ctx = [(*c, *n) for c, n in zip(ctx, near, strict=True)]
+    inputs = [model_input(t, h, e, pipe.features, c) for (t, h, e), c in zip(rows, ctx,
+                                                                             strict=True)]
     docs = pipe.nlp.pipe(inputs, batch_size=BATCH, disable=[ENTITY_COMPONENT])
     return [
         Analysed(t, h, e, _scores(doc, CAT_PREFIX), _scores(doc, STANCE_PREFIX))

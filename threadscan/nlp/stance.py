@@ -41,13 +41,17 @@ _STRONG_SUGGESTION = re.compile(
 
 @dataclass(frozen=True)
 class Thresholds:
-    model_add: float = 0.5  # model category joins rule categories
+    """Chosen by grouped 5-fold cross-validation over the train threads (never heldout):
+    ``python scripts/train_textcat.py --cv 5``; see docs/EVALUATION.md."""
+
+    model_add: float = 0.9  # model category joins rule categories
     model_alone: float = 0.75  # model category without any rule cue
     stance_alone: float = 0.7  # P(not none) needed when no rule cue fired
-    none_veto: float = 0.97  # model P(none) that vetoes a rule-only candidate
-    framed_cat: float = 0.4  # model category when a stance frame fired but no category cue
-    framed_stance: float = 0.3  # P(not none) needed then
-    author_min: float = 0.5  # P(not none) a patch author's sentence needs (and a frame)
+    none_veto: float = 0.95  # model P(none) that vetoes a rule-only (frameless) candidate
+    framed_cat: float = 0.5  # model category when a stance frame fired but no category cue
+    framed_stance: float = 0.4  # P(not none) needed then
+    author_min: float = 0.35  # P(not none) a patch author's sentence needs (and a frame)
+    gate: float = 0.02  # P(not none) every other candidate needs (the objection gate)
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,7 @@ def _ordered(cats: Sequence[str]) -> tuple[Category, ...]:
     seen: list[Category] = []
     for c in cats:
         if c in CATEGORIES and c not in seen:
-            seen.append(c)  # type: ignore[arg-type]
+            seen.append(c)
     return tuple(seen)
 
 
@@ -119,7 +123,7 @@ def decide(
     """The objection decision for one analysed sentence, or None (not review)."""
     if _TRAILER.match(a.text) or len(a.text.split()) < 3 or _vetoed(a.hits):
         return None
-    if strict and model and 1.0 - a.stance_score("none") < th.author_min:
+    if model and 1.0 - a.stance_score("none") < (th.author_min if strict else th.gate):
         return None
     live = _in_context(a, _live(a.hits, CATEGORIES), required)
     rstance = rule_stance(a)

@@ -17,10 +17,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from threadscan.model import Message, Objection, OrderEdge, Segment
+from threadscan.nlp.context import context_words
 from threadscan.nlp.link import ThreadCode, link_sentence
 from threadscan.nlp.pipeline import Analysed, Pipeline, analyse
 from threadscan.nlp.prose_order import stated_edges
-from threadscan.nlp.sentences import paragraphs, split_paragraph
+from threadscan.nlp.sentences import paragraphs, split_paragraph, split_sentences
 from threadscan.nlp.stance import Decision, decide, stance_only
 
 _DIFFISH = re.compile(r"^@@ -\d+(?:,\d+)? \+\d+", re.MULTILINE)
@@ -39,6 +40,13 @@ class Unit:
     diff_above: str = ""
     contexts: tuple[str, ...] = ()  # nearest first: segment + diff above, whole message
     strict: bool = False  # spoken by the patch author
+    in_thread: bool = True  # False for free text: the speaker's role is unknown
+
+    @property
+    def pseudo_words(self) -> tuple[str, ...]:
+        """The classifier's context pseudo-words (``context.py``)."""
+        return context_words(self.text, self.strict if self.in_thread else None,
+                             bool(self.diff_above))
 
 
 def is_posting(msg: Message) -> bool:
@@ -98,6 +106,19 @@ def patch_authors(messages: Sequence[Message], patch_msgids: Iterable[str]) -> f
     return frozenset(n for n in posted if n)
 
 
+def description_keys(messages: Sequence[Message]) -> frozenset[str]:
+    """Normalized sentences of the patch postings' own text (commit messages, cover letters)."""
+    return frozenset(_key(sentence) for m in messages if is_posting(m)
+                     for seg in m.segments_of("text") for sentence in split_sentences(seg.text))
+
+
+def is_review(u: Unit, described: frozenset[str]) -> bool:
+    """Whether a unit can carry review: a quote of the patch author's words or of the patch
+    description is the change being discussed, not a concern about it (the author's own
+    reply is tagged where it was written)."""
+    return not (u.quoted and (u.strict or _key(u.text) in described))
+
+
 def _inherit(units: Sequence[Unit], analysed: Sequence[Analysed],
              decisions: list[Decision | None], need: tuple[tuple[str, str], ...] = ()
              ) -> list[Decision | None]:
@@ -148,7 +169,8 @@ def merge_duplicates(objections: Iterable[Objection]) -> tuple[Objection, ...]:
 def tag_units(pipe: Pipeline, units: Sequence[Unit], code: ThreadCode
               ) -> tuple[list[Objection], list[OrderEdge]]:
     """Objections and stated order edges of the units (one batched pipeline run)."""
-    analysed = analyse(pipe, [u.text for u in units], code.idents)
+    analysed = analyse(pipe, [u.text for u in units], code.idents,
+                       [u.pseudo_words for u in units], [u.para for u in units])
     need = pipe.cues.context_required
     decisions = _inherit(units, analysed, [
         decide(a, pipe.model, strict=u.strict, required=need)

@@ -31,6 +31,17 @@ FROM_LINE = re.compile(rb"^From [^\n]*\d\d:\d\d[^\n]*\n", re.MULTILINE)
 MBOXRD_QUOTED = re.compile(rb"^>(>*From )", re.MULTILINE)
 MSGID_HEADER = re.compile(rb"^message-id:[ \t]*([^\n]*)", re.I | re.M)
 MSGID = re.compile(r"<?([^<>\s]+@[^<>\s]+|[^<>\s]+)>?")
+_BLOCK_TAGS = (
+    "address", "article", "aside", "blockquote", "body", "caption", "dd", "div", "dl", "dt",
+    "fieldset", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
+    "html", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "tfoot", "thead",
+    "title", "tr", "ul",
+)
+_BLOCK, _BREAK = "\ue000", "\ue001"  # private-use marks: a block edge, a <br>
+_HIDDEN = re.compile(r"display\s*:\s*none", re.I)
+_PRE_STYLE = re.compile(r"white-space\s*:\s*pre", re.I)
+_PRE_CLASSES = ("email-body",)  # HyperKitty styles message bodies ``white-space: pre-wrap``
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
 
 
 @dataclass(frozen=True)
@@ -218,8 +229,85 @@ def links(doc: Any, base: str) -> list[tuple[str, str]]:
 
 
 def page_text(page: FetchResult) -> bytes:
-    """The visible text of a page (scripts and styles removed), UTF-8."""
+    """The visible text of a page (scripts, styles and hidden parts removed), UTF-8."""
     if "html" not in page.content_type.lower() and b"<html" not in page.body[:2000].lower():
         return page.text.encode("utf-8")
-    lines = [ln.rstrip() for ln in str(soup(page.text).get_text("\n")).splitlines()]
-    return "\n".join(ln for ln in lines if ln.strip()).encode("utf-8")
+    return render_text(soup(page.text)).encode("utf-8")
+
+
+def render_text(doc: Any) -> str:
+    """Text of a parsed page as a browser lays it out, block by block.
+
+    Block elements (``div``, ``p``, ``li``, ``h1`` ...) and ``<br>`` end lines;
+    inline elements (``a``, ``em``, ``span``) stay on their line, so a pipermail
+    ``&gt;`` keeps its quoted text and an MHonArc ``<em>From</em>: X`` stays one
+    field. Outside ``<pre>`` (and elements styled ``white-space: pre*``)
+    whitespace collapses; inside, lines are kept as they are, blank ones too.
+    Hidden parts are dropped; table cells end with `` | `` (Patchwork's
+    "Message ID | <id> |" rows).
+    """
+    from bs4.element import NavigableString, PreformattedString
+
+    in_pre = _mark_layout(doc)
+    lines = _Lines()
+    for node in doc.descendants:
+        if isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
+            lines.add(str(node), id(node) in in_pre)
+    return lines.text()
+
+
+def _mark_layout(doc: Any) -> set[int]:
+    """Put block and break marks into the tree; the ids of preformatted strings."""
+    for tag in doc.find_all(style=_HIDDEN):
+        tag.decompose()
+    for br in doc.find_all("br"):
+        br.replace_with(_BREAK)
+    for tag in doc.find_all(_BLOCK_TAGS):
+        tag.insert_before(_BLOCK)
+        tag.insert_after(_BLOCK)
+    for cell in doc.find_all(("td", "th")):
+        cell.append(" | ")
+    pres = [*doc.find_all("pre"), *doc.find_all(class_=_PRE_CLASSES),
+            *doc.find_all(style=_PRE_STYLE)]
+    return {id(s) for pre in pres for s in pre.find_all(string=True)}
+
+
+@dataclass
+class _Lines:
+    """Line builder for ``render_text``: block ends, breaks, preformatted runs."""
+
+    done: list[str] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    pre: bool = False  # the current line started inside preformatted text
+
+    def add(self, text: str, pre: bool) -> None:
+        if text in (_BLOCK, _BREAK):
+            self.end(blank_ok=text == _BREAK)
+        elif not pre:
+            text = _SPACES.sub(" ", text)
+            if self.parts and self.parts[-1].endswith(" ") and text.startswith(" "):
+                text = text[1:]
+            if text:
+                self.parts.append(text)
+        else:
+            first, *rest = text.split("\n")
+            self.pre = self.pre or not "".join(self.parts).strip()
+            self.parts.append(first)
+            for piece in rest:
+                self.end(blank_ok=True)
+                self.pre = True
+                self.parts.append(piece)
+
+    def end(self, blank_ok: bool) -> None:
+        """Close the current line: preformatted lines keep their spaces (" ", "-- ")."""
+        line = "".join(self.parts)
+        line = line.rstrip("\r") if self.pre else line.strip()
+        if line.strip() or (self.pre and blank_ok):
+            self.done.append(line)
+        elif blank_ok and self.done and self.done[-1].strip():
+            self.done.append("")
+        self.parts, self.pre = [], False
+
+    def text(self) -> str:
+        self.end(blank_ok=False)
+        return "\n".join(self.done).strip("\n") + "\n"

@@ -43,6 +43,7 @@ _HTML_START = re.compile(
     rb"(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
 _BLANK_RUNS = re.compile(r"\n{3,}")
+_LINE_CAP = 1 << 20  # longest line read at once from an mbox stream
 
 
 # ---------------------------------------------------------------- sniffing
@@ -105,58 +106,100 @@ def _sniff_path(path: str) -> Sniffed | None:
 
 def split_mbox(lines: Iterable[bytes]) -> Iterator[bytes]:
     """Split mbox lines into message bytes (From_ line dropped, ``>From`` unescaped)."""
+    for data, _ in split_sized(lines, None):
+        yield data
+
+
+def split_sized(lines: Iterable[bytes], limit: int | None) -> Iterator[tuple[bytes, int]]:
+    """``(message bytes, size)``; a message over ``limit`` bytes is not kept (``b""``).
+
+    Memory stays bounded by ``limit`` whatever the size of one message.
+    """
     current: list[bytes] | None = None
+    size = 0
     escape = _MBOXO_ESCAPE
     previous_blank = True
     for line in lines:
         if line.startswith(b"From ") and (
             current is None or (previous_blank and _SEPARATOR.match(line))
         ):
-            if current is not None and any(ln.strip() for ln in current):
-                yield _finish(current)
+            if current is not None and _is_message(current, size, limit):
+                yield _finish(current, size, limit)
             escape = _MBOXRD_ESCAPE if line.startswith(b"From mboxrd@") else escape
-            current = []
+            current, size = [], 0
         else:
             if line[:1] == b">":
                 line = escape.sub(rb"\1", line)
             if current is None:
                 current = []
-            current.append(line)
+            size += len(line)
+            if limit is None or size <= limit:
+                current.append(line)
+            elif current:
+                current = []  # over the limit: drop what was kept, go on counting
         previous_blank = line in (b"\n", b"\r\n") or not line.strip()
-    if current is not None and any(ln.strip() for ln in current):
-        yield _finish(current)
+    if current is not None and _is_message(current, size, limit):
+        yield _finish(current, size, limit)
 
 
-def _finish(lines: list[bytes]) -> bytes:
+def _is_message(lines: list[bytes], size: int, limit: int | None) -> bool:
+    return (limit is not None and size > limit) or any(ln.strip() for ln in lines)
+
+
+def _finish(lines: list[bytes], size: int, limit: int | None) -> tuple[bytes, int]:
+    if limit is not None and size > limit:
+        return b"", size
     data = b"".join(lines)
     if data.endswith(b"\n\n"):
         data = data[:-1]
     elif data.endswith(b"\r\n\r\n"):
         data = data[:-2]
-    return data
+    return data, size
+
+
+def _capped_lines(stream: Iterable[bytes]) -> Iterator[bytes]:
+    """Lines of a stream; a line longer than ``_LINE_CAP`` comes in pieces (bounded memory)."""
+    readline = getattr(stream, "readline", None)
+    if readline is None:
+        yield from stream
+        return
+    yield from iter(lambda: bytes(readline(_LINE_CAP)), b"")
 
 
 def _guarded_lines(stream: Iterable[bytes], errors: list[str]) -> Iterator[bytes]:
     try:
-        yield from stream
+        yield from _capped_lines(stream)
     except _READ_ERRORS as exc:
         errors.append(f"{type(exc).__name__}: {exc}")
 
 
-def iter_stream(stream: Iterable[bytes], source: str, kind: str) -> Iterator[Item]:
-    """Messages of an mbox stream as RawItems; a read error ends it with a Skip."""
+def iter_stream(stream: Iterable[bytes], source: str, kind: str,
+                limit: int | None = None) -> Iterator[Item]:
+    """Messages of an mbox stream as RawItems; a read error ends it with a Skip.
+
+    A message larger than ``limit`` bytes becomes a Skip (it is never held in memory).
+    """
     errors: list[str] = []
-    pending: tuple[int, bytes] | None = None
-    for index, data in enumerate(split_mbox(_guarded_lines(stream, errors))):
+    pending: tuple[int, bytes, int] | None = None
+    for index, (data, size) in enumerate(split_sized(_guarded_lines(stream, errors), limit)):
         if pending is not None:
-            yield _mail_item(pending[1], source, kind, str(pending[0]))
-        pending = (index, data)
+            yield _sized_item(pending, source, kind, limit)
+        pending = (index, data, size)
     if errors:
         where = f"after message {pending[0] - 1}" if pending else "before the first message"
         locator = str(pending[0]) if pending else "0"
         yield Skip(Provenance(source, kind, locator), f"truncated or corrupt {where}: {errors[0]}")
     elif pending is not None:
-        yield _mail_item(pending[1], source, kind, str(pending[0]))
+        yield _sized_item(pending, source, kind, limit)
+
+
+def _sized_item(pending: tuple[int, bytes, int], source: str, kind: str,
+                limit: int | None) -> Item:
+    index, data, size = pending
+    if limit is not None and size > limit:
+        return Skip(Provenance(source, kind, str(index)),
+                    f"message of {size} bytes is larger than {limit} bytes")
+    return _mail_item(data, source, kind, str(index))
 
 
 def _mail_item(data: bytes, source: str, kind: str, locator: str) -> RawItem:
@@ -192,7 +235,7 @@ def iter_mbox(arg: str, options: SourceOptions) -> Iterator[Item]:
     except OSError as exc:
         raise SourceError(f"cannot read mbox: {exc}", file=arg) from exc
     with stream:
-        yield from iter_stream(stream, arg, "mbox")
+        yield from iter_stream(stream, arg, "mbox", options.max_bytes)
 
 
 def iter_eml(arg: str, options: SourceOptions) -> Iterator[Item]:
@@ -229,7 +272,7 @@ def _is_json(data: bytes) -> bool:
 
     try:
         json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: hostile nesting like "[[[[..."
         return False
     return True
 
@@ -294,7 +337,7 @@ def iter_binary(raw: BinaryIO, source: str, options: SourceOptions) -> Iterator[
         return
     kind = sniff(head)
     if kind == "mbox":
-        yield from iter_stream(_relines(head, stream), source, "stdin")
+        yield from iter_stream(_relines(head, stream), source, "stdin", options.max_bytes)
         return
     rest = stream.read(options.max_bytes + 1 - len(head)) if len(head) == _HEAD_BYTES else b""
     data = head + rest
@@ -312,7 +355,7 @@ def _relines(head: bytes, stream: BinaryIO) -> Iterator[bytes]:
     if lines and not lines[-1].endswith(b"\n"):
         lines[-1] += stream.readline()
     yield from lines
-    yield from stream
+    yield from _capped_lines(stream)
 
 
 class _Prepend(io.RawIOBase):

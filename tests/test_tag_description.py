@@ -1,0 +1,46 @@
+"""Quotes of the patch description / the patch author are not review (tag.is_review)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from threadscan.extract import analyze_patches
+from threadscan.mail import parse_item
+from threadscan.model import Message, RawItem
+from threadscan.nlp import tag_thread
+from threadscan.nlp.context import PARAGRAPH_CUE, neighbour_words
+from threadscan.nlp.tag import description_keys, is_review, message_units, patch_authors
+from threadscan.sources import iter_items
+from threadscan.sources.base import SourceOptions
+
+CONTROL = (Path(__file__).parent / "data" / "nlp" /
+           "linux-block-noobj-009-null-blk-fix-null-ptr-dereference-while-configuring-power-an.mbox")
+
+
+@pytest.fixture(scope="module")
+def messages() -> list[Message]:
+    return [m for it in iter_items(str(CONTROL), SourceOptions(offline=True))
+            if isinstance(it, RawItem) for m in parse_item(it) if isinstance(m, Message)]
+
+
+def test_noobj009_quoted_commit_message_is_not_review(messages: list[Message]) -> None:
+    authors = patch_authors(messages, ())
+    assert "Yu Kuai" in authors
+    described = description_keys(messages)
+    units = [u for mi, m in enumerate(messages) for u in message_units(mi, m, authors)]
+    quoted = [u for u in units if u.quoted and "concurrently will trigger" in u.text]
+    assert quoted and all(not is_review(u, described) for u in quoted)
+    assert any(is_review(u, described) for u in units if not u.quoted)
+
+
+def test_noobj009_control_thread_has_no_objections(messages: list[Message]) -> None:
+    pa = analyze_patches(messages)
+    res = tag_thread(messages, pa.patches, pa.lock_changes)
+    assert [o.sentence for o in res.objections] == []
+
+
+def test_paragraph_neighbour_cue_marks_the_other_sentences_only() -> None:
+    words = neighbour_words([True, False, False], [(0, 1, 0), (0, 1, 0), (0, 1, 1)])
+    assert words == [(), (PARAGRAPH_CUE,), ()]

@@ -1,0 +1,74 @@
+"""Context pseudo-words: what the classifier knows about a sentence beyond its words.
+
+A sentence's words alone cannot tell an explanation from an objection: the same
+"this can deadlock" is review from a reviewer and an explanation from the patch
+author (labeled ``none`` by the taxonomy unless it raises a new concern). The
+model reads these pseudo-words appended to the sentence (``pipeline.model_input``,
+features "text+cues+ctx"), learned from the thread labels:
+
+    zzctxauthor / zzctxreviewer   the speaker wrote the patch / did not (thread only)
+    zzctxdiff                     the sentence answers a quoted diff right above it
+    zzctxquestion                 ends with "?"
+    zzctxhedge                    "I think", "IMHO", "maybe", "not sure" ...
+    zzctxyou                      second-person request: "you should", "please", "could you"
+    zzctxcolon                    ends with ":" (introduces code or a splat)
+    zzctxshort                    fewer than 6 words (greetings, sign-offs, fragments)
+    zzctxparcue                   another sentence of the same paragraph has a live category
+                                  cue (objections without cue words sit next to ones with)
+
+Pure functions, no spaCy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Sequence
+
+_QUESTION = re.compile(r"\?[\s\"')\]]*$")
+_HEDGE = re.compile(
+    r"\b(?:i think|i guess|i believe|imho|imo|maybe|perhaps|not sure|i suspect|i wonder|"
+    r"i'?m afraid|it seems|seems to|looks like|afaict|afaics|iiuc)\b",
+    re.IGNORECASE,
+)
+_YOU = re.compile(
+    r"\b(?:you should|you need|you must|you'?d want|you want|you can|please|could you|"
+    r"can you|would you|you might|you may|you have to)\b",
+    re.IGNORECASE,
+)
+
+
+def text_words(text: str) -> tuple[str, ...]:
+    """Pseudo-words read off the sentence itself (available without a thread)."""
+    out = []
+    stripped = text.strip()
+    if _QUESTION.search(stripped):
+        out.append("zzctxquestion")
+    if _HEDGE.search(stripped):
+        out.append("zzctxhedge")
+    if _YOU.search(stripped):
+        out.append("zzctxyou")
+    if stripped.endswith(":"):
+        out.append("zzctxcolon")
+    if len(stripped.split()) < 6:
+        out.append("zzctxshort")
+    return tuple(out)
+
+
+def context_words(text: str, author: bool | None, diff_above: bool) -> tuple[str, ...]:
+    """All pseudo-words of a sentence in a thread (``author`` None: speaker role unknown)."""
+    role: tuple[str, ...] = ()
+    if author is not None:
+        role = ("zzctxauthor",) if author else ("zzctxreviewer",)
+    return (*role, *(("zzctxdiff",) if diff_above else ()), *text_words(text))
+
+
+PARAGRAPH_CUE = "zzctxparcue"
+
+
+def neighbour_words(cued: Sequence[bool], paras: Sequence[Hashable]) -> list[tuple[str, ...]]:
+    """Per sentence: ``zzctxparcue`` when another sentence of its paragraph is cued."""
+    count: dict[Hashable, int] = {}
+    for flag, para in zip(cued, paras, strict=True):
+        count[para] = count.get(para, 0) + int(flag)
+    return [(PARAGRAPH_CUE,) if count[para] - int(flag) > 0 else ()
+            for flag, para in zip(cued, paras, strict=True)]
