@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.archive_server import DATA, ArchiveServer, run
-from threadscan.errors import UnsupportedSource
+from threadscan.errors import UnsupportedSource, UsageError
 from threadscan.model import RawItem
 from threadscan.sources import URL_ADAPTER, default_registry
 from threadscan.sources.base import SourceOptions
@@ -52,7 +52,9 @@ def test_url_adapter_is_asked_before_file_adapters() -> None:
     registry = default_registry()
     assert registry.adapters[0] is URL_ADAPTER
     assert registry.find("https://lore.kernel.org/linux-block/x/") is URL_ADAPTER
-    assert not URL_ADAPTER.claims("ftp://lore.kernel.org/x")
+    assert URL_ADAPTER.claims("ftp://lore.kernel.org/x")  # claimed, to be refused clearly:
+    with pytest.raises(UsageError, match="only http"):
+        list(registry.iter_items("ftp://lore.kernel.org/x", SourceOptions()))
 
 
 def test_mboxrd_from_lines_are_unescaped() -> None:

@@ -105,9 +105,6 @@ def test_non_http_urls_are_refused_not_read(url: str, tmp_path: Path) -> None:
         assert db.stats().messages == 0
 
 
-@pytest.mark.xfail(strict=True, reason="sources/__init__.py: a non-http URL falls through to "
-                   "the file adapters ('no source reads ...'); route every scheme:// argument "
-                   "to http.check_url so the error says only http(s) is fetched")
 def test_non_http_url_error_says_only_http_is_fetched(tmp_path: Path) -> None:
     result = ingest("file:///etc/passwd", corpus=tmp_path / "c.sqlite")
     assert "http" in result.output.replace("file:///etc/passwd", "")

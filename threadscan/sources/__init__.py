@@ -14,6 +14,7 @@ A page of no known archive is still read: an mbox as mail, HTML or plain text as
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,8 @@ ARCHIVE_KINDS = ("lore", "pipermail", "mhonarc", "patchwork", "hyperkitty")
 URL_PRIORITY = 100  # asked before every file adapter
 TEXT_TYPES = frozenset({"text/html", "text/plain", "application/xhtml+xml"})
 
+URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
 __all__ = [
     "ARCHIVE_KINDS",
     "URL_ADAPTER",
@@ -40,14 +43,16 @@ __all__ = [
 
 
 def is_url(arg: str) -> bool:
-    return arg.lower().startswith(("http://", "https://"))
+    """Any ``scheme://`` argument is a URL; only http(s) ones are fetched (``iter_url``)."""
+    return URL_SCHEME.match(arg) is not None
 
 
 def iter_url(arg: str, options: SourceOptions) -> Iterator[Item]:
     """Items of one archive URL: fetch, detect the archive kind, delegate."""
     from threadscan.sources.detect import Crawl, detect_kind
-    from threadscan.sources.http import Fetcher
+    from threadscan.sources.http import Fetcher, check_url
 
+    check_url(arg)
     with Fetcher(options) as fetcher:
         page = fetcher.fetch(arg)
         kind = detect_kind(page.final_url, page.body)
@@ -76,21 +81,13 @@ def iter_unknown(crawl: Crawl, page: FetchResult) -> Iterator[Item]:
 URL_ADAPTER = Adapter(name="url", claims=is_url, iter_items=iter_url, priority=URL_PRIORITY)
 
 
-def file_adapters() -> tuple[Adapter, ...]:
-    """Engineer A's file adapters; empty while that module is not there yet."""
-    try:
-        files = importlib.import_module("threadscan.sources.files")
-    except ModuleNotFoundError as exc:
-        if exc.name != "threadscan.sources.files":
-            raise
-        return ()
-    return tuple(getattr(files, "FILE_ADAPTERS", ()))
-
-
 def default_registry() -> SourceRegistry:
+    """The URL adapter and the file adapters, registered as a third party would."""
+    from threadscan.sources.files import FILE_ADAPTERS
+
     registry = SourceRegistry()
     registry.register(URL_ADAPTER)
-    for adapter in file_adapters():
+    for adapter in FILE_ADAPTERS:
         registry.register(adapter)
     return registry
 
