@@ -24,6 +24,7 @@ from threadscan.extract import (
 from threadscan.extract.ccode import code_texts
 from threadscan.extract.diff import _parse_simple, _parse_unidiff
 from threadscan.extract.memo import identity_cache
+from threadscan.extract.relevance import has_lock_calls, may_lock
 from threadscan.extract.repair import repair_diff
 from threadscan.mail import parse_item
 from threadscan.model import DiffLine, Message, RawItem
@@ -123,6 +124,26 @@ def test_lock_analysis_of_a_patch_does_not_depend_on_earlier_patches() -> None:
         assert set(lock_changes(patch, ops, table)) <= set(together.lock_changes)
         assert set(order_edges(patch, table)) <= set(together.lock_order)
     assert any(op.lock == "lo->lo_mutex" for op in together.lock_ops)
+
+
+def test_lock_free_patch_is_skipped_and_lock_patch_is_not() -> None:
+    table = load_table()
+    patches = [p for path in sorted(DATA.glob("*.mbox")) for m in _messages(path.read_bytes())
+               for p in find_patches(m) if not p.quoted]
+    flags = [has_lock_calls(p, table) for p in patches]
+    assert any(flags) and not all(flags)
+    for patch, flag in zip(patches, flags, strict=True):
+        if not flag:  # the pre-check may only skip patches that have no lock operation
+            assert order_edges(patch, table) == []
+            assert all(op.role in ("declare", "define") for op in lock_ops(patch, table))
+
+
+def test_may_lock_sees_primitives_guards_and_lock_like_names_only() -> None:
+    table = load_table()
+    assert may_lock(["\tmutex_lock(&lo->lo_mutex);"], table, {})
+    assert may_lock(["\tguard(spinlock_irqsave)(&q->lock);"], table, {})
+    assert may_lock(["\tfoo_unlock_all(q);"], table, {})
+    assert not may_lock(["\tkfree(lo);", "\treturn 0;", "mutex_lock"], table, {})
 
 
 @pytest.mark.shared

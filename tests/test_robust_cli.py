@@ -158,3 +158,40 @@ def test_whole_fuzz_and_perceval_corpora_ingest_in_one_run(tmp_path: Path) -> No
     doc = check_clean_exit(ingest(*map(str, paths), corpus=tmp_path / "c.sqlite"))
     assert doc is not None and doc["seen"] > 40  # type: ignore[operator]
     assert not doc["errors"]
+
+
+UNITS = (" ", ">", "@", "(", "-", "+", "@@ -1", "On ", "é\u202e\u00a0", "<", "[", "=?utf-8?q?",
+         " at ", "\\", "/*", '"', "{", "->", "a(", "&lt;", "<script>x()</script>")
+
+
+def _hostile_thread_mbox() -> str:
+    """Patch threads whose names, subjects, quotes, diffs and prose are hostile runs."""
+    out = []
+    for n, u in enumerate(UNITS):
+        for k, tail in enumerate([u * 2000 + "!", "\n".join([u * 40 + "x"] * 50),
+                                  "\n".join("+" + u * 20 for _ in range(50))]):
+            out.append(
+                f"From a@b Mon Jan  1 00:00:00 2024\nFrom: {u * 30} <a{n}@b.org>\n"
+                f"Subject: {'Re: ' if k else ''}[PATCH] hostile {u * 10}\n"
+                f"Message-ID: <h{n}.{k}@x>\nIn-Reply-To: <h{n}.0@x>\n"
+                f"Date: Mon, 1 Jan 2024 00:00:{k:02d} +0000\n\nOn Mon, Bob wrote:\n> {u * 50}\n\n"
+                "This can deadlock with the lock held.\n---\ndiff --git a/x.c b/x.c\n"
+                f"--- a/x.c\n+++ b/x.c\n@@ -1,3 +1,3 @@ f(void)\n {u * 30}\n-spin_lock(&a->b);\n"
+                f"+{u * 30}\n{tail}\n\n")
+    return "".join(out)
+
+
+def test_hostile_threads_ingest_and_render_in_every_format(tmp_path: Path) -> None:
+    src = tmp_path / "hostile.mbox"
+    src.write_text(_hostile_thread_mbox(), encoding="utf-8")
+    db = tmp_path / "c.sqlite"
+    doc = check_clean_exit(ingest(str(src), corpus=db))
+    assert doc is not None and doc["stored"] == 3 * len(UNITS)
+    assert len(doc["threads"]) == len(UNITS)  # type: ignore[arg-type]
+    runner = CliRunner()
+    for tid in doc["threads"][:: 4]:  # type: ignore[index]
+        for args in (["show", tid, "--json"], ["locks", tid, "--json"],
+                     *(["summary", tid, "--format", f] for f in ("text", "md", "html", "json"))):
+            result = runner.invoke(app, [*args, "--corpus", str(db)])
+            assert result.exit_code == 0, (args, result.output[-500:])
+            assert "<script>x()" not in result.stdout or args[-1] in ("--json", "json", "text")

@@ -129,3 +129,33 @@ def test_quoted_diff_is_a_view_of_the_same_hunks(chosen: list[int], marker: str)
     assert view.depth == marker.count(">")
     assert [h.lines for h in view.hunks] == [h.lines for h in own.hunks]
     assert [h.section for h in view.hunks] == [h.section for h in own.hunks]
+
+
+_PATCH_PARTS = st.sampled_from([
+    ">", "> ", "On Mon, 1 Jan 2024, Bob wrote:", "-- ", "---", "+", "-", " ", "@@ -1,2 +1,2 @@",
+    "@@ -0,0 +1 @@", "@@ -1 +1 @@ f(", "diff --git a/x.c b/x.c", "--- a/x.c", "+++ b/x.c",
+    "--- /dev/null", "Signed-off-by: A <a@b>", "Acked-by: B <b@c>", "spin_lock(&l);",
+    "spin_unlock(&l);", "mutex_lock(", "}", "{", "static int f(void)", "This can deadlock.",
+    "lock order", "guard(mutex)(&x->lock);", "rcu_read_lock()", "\\ No newline at end of file",
+    "(", ")", ";", "->", "/*", "*/", '"', "#define L(x) spin_lock(x)", "diff -r 1 -r 2 x.c",
+    "GIT binary patch", "rename from a", "new file mode 100644",
+])
+_PATCH_BODY = st.lists(st.lists(_PATCH_PARTS, max_size=4).map("".join), min_size=1, max_size=40)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PATCH_BODY, min_size=1, max_size=3))
+def test_whole_analysis_of_any_patch_thread_never_raises(bodies: list[list[str]]) -> None:
+    from threadscan.pipeline import analyze_thread
+    from threadscan.thread import build_threads
+
+    messages = []
+    for k, lines in enumerate(bodies):
+        head = (f"From: A{k} <a{k}@b.org>\nSubject: {'Re: ' if k else ''}[PATCH] t\n"
+                f"Message-ID: <t{k}@x>\nDate: Mon, 1 Jan 2024 00:00:0{k} +0000\n"
+                + (f"In-Reply-To: <t{k - 1}@x>\n" if k else "") + "\n")
+        messages.append(only(RawItem((head + "\n".join(lines)).encode(), "mail", PROV)))
+    [thread] = build_threads(messages)
+    analysis = analyze_thread(thread, messages)
+    assert {p.msgid for p in analysis.patches} <= {m.msgid for m in messages}
+    assert all(op.hunk_id.startswith(op.msgid + ":") for op in analysis.lock_ops)

@@ -40,9 +40,17 @@ def _dedupe(messages: Iterable[Message]) -> dict[str, Message]:
     by_id: dict[str, Message] = {}
     for message in sorted(messages, key=_key):
         kept = by_id.get(message.msgid)
-        if kept is None or (not kept.parent_ids and message.parent_ids):
+        if kept is None or (not _parent_ids(kept) and _parent_ids(message)):
             by_id[message.msgid] = message
     return by_id
+
+
+def _parent_ids(message: Message) -> tuple[str, ...]:
+    """``Message.parent_ids`` in linear time (a hostile References may hold 10^5 ids)."""
+    chain = dict.fromkeys((*message.references, message.in_reply_to or ""))
+    chain.pop("", None)
+    chain.pop(message.msgid, None)
+    return tuple(chain)
 
 
 def _is_ancestor(candidate: str, node: str, parent: Parents) -> bool:
@@ -57,17 +65,51 @@ def _is_ancestor(candidate: str, node: str, parent: Parents) -> bool:
     return False
 
 
+class _Forest:
+    """The parent map plus root hints, so loop checks on deep chains stay near-linear.
+
+    A hint points from a node to one of its ancestors; hanging a root under a node keeps
+    every hint true, moving a subtree (a message's own parent overriding a guess) does not,
+    so it drops them.
+    """
+
+    def __init__(self, parent: Parents) -> None:
+        self.parent = parent
+        self.hint: dict[str, str] = {}
+
+    def root(self, node: str) -> str:
+        path: list[str] = []
+        current = node
+        while (up := self.hint.get(current) or self.parent.get(current)) is not None:
+            path.append(current)
+            current = up
+        for seen in path:
+            self.hint[seen] = current
+        return current
+
+    def is_ancestor(self, candidate: str, node: str) -> bool:
+        if self.parent.get(candidate) is None:
+            return self.root(node) == candidate
+        return _is_ancestor(candidate, node, self.parent)
+
+    def hang(self, child: str, up: str) -> None:
+        if self.parent.get(child) not in (None, up):
+            self.hint.clear()
+        self.parent[child] = up
+
+
 def _link(by_id: dict[str, Message]) -> Parents:
-    parent: Parents = {mid: None for mid in by_id}
+    forest = _Forest({mid: None for mid in by_id})
+    parent = forest.parent
     for message in by_id.values():
-        chain = message.parent_ids
+        chain = _parent_ids(message)
         for mid in chain:
             parent.setdefault(mid, None)
         for up, down in pairwise(chain):
-            if parent[down] is None and not _is_ancestor(down, up, parent):
-                parent[down] = up
-        if chain and not _is_ancestor(message.msgid, chain[-1], parent):
-            parent[message.msgid] = chain[-1]
+            if parent[down] is None and not forest.is_ancestor(down, up):
+                forest.hang(down, up)
+        if chain and not forest.is_ancestor(message.msgid, chain[-1]):
+            forest.hang(message.msgid, chain[-1])
     return parent
 
 

@@ -88,6 +88,18 @@ def _opens_aggregate(text: str) -> bool:
     return "{" in text and bool(STRUCT_OPEN_RE.match(text) or AGGREGATE_RE.match(text))
 
 
+def line_definitions(lines: Sequence[DiffLine]) -> tuple[str | None, ...]:
+    """``definition_name`` of every line (shared by the function, struct and wrapper walks)."""
+    if type(lines) is tuple:
+        return _line_definitions_of(lines)
+    return tuple(definition_name(ln.text) for ln in lines)
+
+
+@identity_cache(maxsize=512)
+def _line_definitions_of(lines: tuple[DiffLine, ...]) -> tuple[str | None, ...]:
+    return tuple([definition_name(ln.text) for ln in lines])
+
+
 def line_functions(lines: Sequence[DiffLine], section: str) -> tuple[str | None, ...]:
     """Enclosing function per line: ``-`` lines from the pre-image, others from the post-image."""
     if type(lines) is tuple:  # a hunk's lines: immutable, asked for by every stage
@@ -102,7 +114,7 @@ def _line_functions_of(lines: tuple[DiffLine, ...], section: str) -> tuple[str |
 
 def _line_functions(lines: Sequence[DiffLine], section: str) -> tuple[str | None, ...]:
     start = section_function(section)
-    names = [definition_name(ln.text) for ln in lines]
+    names = line_definitions(lines)
     closes = not is_flat(lines)  # without indentation a "}" may close any block
     new = _walk(lines, names, start, " +", closes)
     old = _walk(lines, names, start, " -", closes)
@@ -121,11 +133,12 @@ def line_structs(lines: Sequence[DiffLine], section: str) -> tuple[str | None, .
     """Enclosing named struct per line (for qualifying field declarations)."""
     cur = section_struct(section)
     out: list[str | None] = []
-    for ln in lines:
+    names = line_definitions(lines)
+    for i, ln in enumerate(lines):
         m = STRUCT_OPEN_RE.match(ln.text) if "{" in ln.text else None
         if m:
             cur = m.group(1)
-        elif ln.text.startswith("}") or definition_name(ln.text):
+        elif ln.text.startswith("}") or names[i]:
             cur = None
         out.append(cur)
     return tuple(out)

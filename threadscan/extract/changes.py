@@ -50,10 +50,11 @@ def lock_changes(patch: Patch, ops: Sequence[LockOp], table: PrimitiveTable) -> 
     for op in ops:
         if op.role not in ("declare", "define"):
             groups.setdefault((op.file, op.function), []).append(op)
-    env = _Env(function_images(patch), table, wrapper_map(patch, table), called_names(patch))
     out: list[LockChange] = []
-    for key, group in groups.items():
-        out.extend(_function_changes(env, key, group))
+    if groups:  # the function images are only needed for lock operations in functions
+        env = _Env(function_images(patch), table, wrapper_map(patch, table), called_names(patch))
+        for key, group in groups.items():
+            out.extend(_function_changes(env, key, group))
     out.extend(_declaration_changes(patch, ops, table))
     return out
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from threadscan.extract.ccode import Call, code_texts, iter_calls, split_args
-from threadscan.extract.cfunc import definition_name, line_functions, line_structs
+from threadscan.extract.cfunc import definition_name, line_definitions, line_functions, line_structs
 from threadscan.extract.image import is_code_file
 from threadscan.extract.memo import identity_cache
 from threadscan.extract.primitives import (
@@ -85,14 +85,16 @@ class Found:
 
 def lock_ops(patch: Patch, table: PrimitiveTable) -> list[LockOp]:
     """Every lock operation on the ``+``/``-`` lines of ``patch``."""
+    from threadscan.extract.relevance import has_lock_calls  # relevance imports locks
+
     called = called_names(patch)
     wrappers = wrapper_map(patch, table)
+    calls = has_lock_calls(patch, table)  # False: only declarations can be found
     ops: list[LockOp] = []
     for hunk in patch.hunks:
         if is_code_file(hunk.file):
-            ops.extend(_hunk_ops(patch.msgid, hunk, table, wrappers, called))
+            ops.extend(_hunk_ops(patch.msgid, hunk, table, wrappers, called, calls))
     return ops
-
 
 
 def lock_changes(patch: Patch, ops: Sequence[LockOp], table: PrimitiveTable) -> list[LockChange]:
@@ -104,18 +106,21 @@ def lock_changes(patch: Patch, ops: Sequence[LockOp], table: PrimitiveTable) -> 
 
 def _hunk_ops(
     msgid: str, hunk: Hunk, table: PrimitiveTable,
-    wrappers: Mapping[str, Primitive], called: frozenset[str],
+    wrappers: Mapping[str, Primitive], called: frozenset[str], calls: bool,
 ) -> list[LockOp]:
     codes = code_texts(hunk.lines)
-    funcs = line_functions(hunk.lines, hunk.section)
-    structs = line_structs(hunk.lines, hunk.section)
+    funcs = line_functions(hunk.lines, hunk.section) if calls else ()  # for non-declare ops
+    structs: tuple[str | None, ...] | None = None  # for declarations, computed when needed
     out: list[LockOp] = []
     for i, ln in enumerate(hunk.lines):
         if ln.sign == " " or not codes[i].strip():
             continue
         found = line_found(codes[i], _more(hunk.lines, codes, i), table, wrappers, called) \
-            if "(" in codes[i] else []  # line_found needs a call: skip building ``more``
-        decl = _declared(hunk.lines, codes, structs, i, table)
+            if calls and "(" in codes[i] else []  # line_found needs a call
+        decl = None
+        if decl_match(codes[i], table.types):
+            structs = structs or line_structs(hunk.lines, hunk.section)
+            decl = declaration(codes[i], table, _qualifier(hunk.lines, codes, structs, i))
         for f in (*found, *((decl,) if decl else ())):
             func = None if f.role == "declare" else funcs[i]
             out.append(LockOp(
@@ -153,18 +158,20 @@ def line_found(
     out = guard_found(code, more, table) if "guard" in code else []
     macro = DEFINE_RE.match(code) if "define" in code else None
     defined = macro.group(1) if macro else definition_name(code)
-
-    def wanted(name: str) -> bool:
-        return (name in table.primitives or name in wrappers or name in table.guard_macros
-                or HEURISTIC_HINT.search(name) is not None)
-
-    for call in iter_calls(code, more, wanted):
+    for call in iter_calls(code, more, lambda name: is_wanted(name, table, wrappers)):
         if call.name in GUARD_CALLS or call.name == defined:
             continue
         f = call_found(call, table, wrappers, called)
         if f is not None:
             out.append(f)
     return out
+
+
+def is_wanted(name: str, table: PrimitiveTable, wrappers: Mapping[str, Primitive]) -> bool:
+    """Can a call of ``name`` be a lock operation (table, wrapper, guard macro, or a name
+    the pairing heuristic looks at)? Only such calls have their arguments split."""
+    return (name in table.primitives or name in wrappers or name in table.guard_macros
+            or HEURISTIC_HINT.search(name) is not None)
 
 
 def call_found(
@@ -250,16 +257,6 @@ def heuristic_found(call: Call, called: frozenset[str]) -> Found | None:
     return None
 
 
-def _declared(
-    lines: Sequence[DiffLine], codes: Sequence[str], structs: Sequence[str | None], i: int,
-    table: PrimitiveTable,
-) -> Found | None:
-    """``declaration`` of line ``i``; its qualifier is only looked for on a declaration."""
-    if decl_match(codes[i], table.types) is None:
-        return None
-    return declaration(codes[i], table, _qualifier(lines, codes, structs, i))
-
-
 def declaration(code: str, table: PrimitiveTable, qualifier: str | None) -> Found | None:
     """``spinlock_t reset_lock;`` / ``struct mutex lock;`` -> a ``declare`` Found."""
     m = decl_match(code, table.types)
@@ -311,11 +308,6 @@ def find_wrappers(patch: Patch, table: PrimitiveTable) -> dict[str, Primitive]:
 @identity_cache(maxsize=16)
 def wrapper_map(patch: Patch, table: PrimitiveTable) -> Mapping[str, Primitive]:
     """``find_wrappers`` as a shared read-only mapping (one object per patch and table)."""
-    return MappingProxyType(dict(_wrappers_of(patch, table)))
-
-
-@identity_cache(maxsize=16)
-def _wrappers_of(patch: Patch, table: PrimitiveTable) -> tuple[tuple[str, Primitive], ...]:
     defs = [*_definitions(patch, table), *_macro_definitions(patch, table)]
     out: dict[str, Primitive] = {}
     for _ in range(2):  # second pass: wrappers calling wrappers
@@ -326,7 +318,7 @@ def _wrappers_of(patch: Patch, table: PrimitiveTable) -> tuple[tuple[str, Primit
             prim = _wrapper(name, body, params, table, known)
             if prim is not None:
                 out[name] = prim
-    return tuple(out.items())
+    return MappingProxyType(out)
 
 
 def _definitions(
@@ -334,12 +326,13 @@ def _definitions(
 ) -> Iterator[tuple[str, list[str], tuple[str, ...]]]:
     """(name, body code lines, parameter names) of functions defined in +/- lines."""
     for hunk in patch.hunks:
-        if not any(ln.sign != " " and definition_name(ln.text) for ln in hunk.lines):
+        names = line_definitions(hunk.lines)
+        if not any(ln.sign != " " and names[i] for i, ln in enumerate(hunk.lines)):
             continue
         funcs = line_functions(hunk.lines, hunk.section)
         codes = code_texts(hunk.lines)
         for i, ln in enumerate(hunk.lines):
-            name = definition_name(ln.text) if ln.sign != " " else None
+            name = names[i] if ln.sign != " " else None
             if name is None or table.lookup(name) is not None:
                 continue
             body = [k for k in range(i + 1, len(hunk.lines))

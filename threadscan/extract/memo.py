@@ -45,7 +45,7 @@ def identity_cache(maxsize: int) -> Callable[[F], F]:
 
         @functools.wraps(func)
         def wrapper(*args: Any) -> Any:
-            return cached(*(Same(arg) for arg in args))
+            return cached(*map(Same, args))
 
         wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
         return cast(F, wrapper)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from threadscan.extract.image import ImageLine, function_images
 from threadscan.extract.locks import Found, called_names, line_found, wrapper_map
 from threadscan.extract.primitives import ACQUIRING, Primitive, PrimitiveTable
+from threadscan.extract.relevance import has_lock_calls, may_lock
 from threadscan.model import OrderEdge, Patch
 
 EXIT_RE = re.compile(r"^\s*(?:return\b|goto\b|break\s*;|continue\s*;)")
@@ -54,12 +55,14 @@ class Simulation:
 
 def order_edges(patch: Patch, table: PrimitiveTable) -> list[OrderEdge]:
     """Nesting edges per function, compared between the pre- and post-image."""
+    if not has_lock_calls(patch, table):
+        return []  # no line of the patch can take a lock: no image has an edge
     called = called_names(patch)
     wrappers = wrapper_map(patch, table)
     out: list[OrderEdge] = []
     for (_file, func), image in function_images(patch).items():
-        old = _first_edges(simulate(image.old, table, wrappers, called).edges)
-        new = _first_edges(simulate(image.new, table, wrappers, called).edges)
+        old = _image_edges(image.old, table, wrappers, called)
+        new = _image_edges(image.new, table, wrappers, called)
         for pair, edge in {**old, **new}.items():
             change = "kept" if pair in old and pair in new else "added" if pair in new \
                 else "removed"
@@ -68,6 +71,15 @@ def order_edges(patch: Patch, table: PrimitiveTable) -> list[OrderEdge]:
                 function=func, trylock=edge.trylock, change=change,  # type: ignore[arg-type]
                 evidence=edge.evidence))
     return out
+
+
+def _image_edges(
+    lines: Sequence[ImageLine], table: PrimitiveTable,
+    wrappers: Mapping[str, Primitive], called: frozenset[str],
+) -> dict[tuple[str, str], Edge]:
+    if not may_lock((il.code for il in lines), table, wrappers):
+        return {}  # no line can take a lock: the simulation would find no edge
+    return _first_edges(simulate(lines, table, wrappers, called).edges)
 
 
 def _first_edges(edges: Sequence[Edge]) -> dict[tuple[str, str], Edge]:

@@ -33,6 +33,7 @@ OLD_RE = re.compile(r"^--- (\S+)")
 NEW_RE = re.compile(r"^\+\+\+ (\S+)")
 _OLD_PAIR = re.compile(r"^--- (a/|/dev/null|\S+/)")
 _NEW_PAIR = re.compile(r"^\+\+\+ (b/|\S+/)")
+_BODY_SIGNS = frozenset("+- ")
 GIT_META = (
     "index ", "new file mode", "deleted file mode", "old mode", "new mode", "similarity index",
     "dissimilarity index", "rename from", "rename to", "copy from", "copy to", "====",
@@ -107,6 +108,11 @@ def repair_diff(text: str, *, quoted: bool = False) -> Repaired:
 def _step(scan: _Scan, lines: list[str], i: int) -> int:
     """Consume line ``i`` (and maybe followers); return how many lines were used."""
     line = lines[i]
+    hunk = scan.hunk
+    if hunk is not None and line[:1] in _BODY_SIGNS and not line.startswith("--- ") \
+            and (scan.quoted or not hunk.complete) and not scan.skipping_binary:
+        _hunk_line(scan, hunk, line)  # the common case: a body line of an open hunk
+        return 1
     nxt = lines[i + 1] if i + 1 < len(lines) else ""
     if _file_header(scan, line, nxt):
         return 2 if line.startswith("--- ") else 1

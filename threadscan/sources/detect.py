@@ -31,12 +31,12 @@ FROM_LINE = re.compile(rb"^From [^\n]*\d\d:\d\d[^\n]*\n", re.MULTILINE)
 MBOXRD_QUOTED = re.compile(rb"^>(>*From )", re.MULTILINE)
 MSGID_HEADER = re.compile(rb"^message-id:[ \t]*([^\n]*)", re.I | re.M)
 MSGID = re.compile(r"<?([^<>\s]+@[^<>\s]+|[^<>\s]+)>?")
-_BLOCK_TAGS = (
+_BLOCK_TAGS = frozenset((
     "address", "article", "aside", "blockquote", "body", "caption", "dd", "div", "dl", "dt",
     "fieldset", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
     "html", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "tfoot", "thead",
     "title", "tr", "ul",
-)
+))
 _BLOCK, _BREAK = "\ue000", "\ue001"  # private-use marks: a block edge, a <br>
 _HIDDEN = re.compile(r"display\s*:\s*none", re.I)
 _PRE_STYLE = re.compile(r"white-space\s*:\s*pre", re.I)
@@ -246,30 +246,42 @@ def render_text(doc: Any) -> str:
     Hidden parts are dropped; table cells end with `` | `` (Patchwork's
     "Message ID | <id> |" rows).
     """
-    from bs4.element import NavigableString, PreformattedString
+    from bs4.element import NavigableString, PreformattedString, Tag
 
-    in_pre = _mark_layout(doc)
     lines = _Lines()
-    for node in doc.descendants:
-        if isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
-            lines.add(str(node), id(node) in in_pre)
+    stack: list[tuple[Any, bool]] = [(doc, False)]  # explicit stack: deep pages are fine
+    while stack:
+        node, pre = stack.pop()
+        if type(node) is str:  # a mark pushed below: a block's end, a cell's end
+            lines.add(node, pre)
+        elif isinstance(node, NavigableString):
+            if not isinstance(node, PreformattedString):  # comments, doctypes
+                lines.add(str(node), pre)
+        elif isinstance(node, Tag) and not _hidden(node):
+            stack.extend(_enter(node, pre, lines))
     return lines.text()
 
 
-def _mark_layout(doc: Any) -> set[int]:
-    """Put block and break marks into the tree; the ids of preformatted strings."""
-    for tag in doc.find_all(style=_HIDDEN):
-        tag.decompose()
-    for br in doc.find_all("br"):
-        br.replace_with(_BREAK)
-    for tag in doc.find_all(_BLOCK_TAGS):
-        tag.insert_before(_BLOCK)
-        tag.insert_after(_BLOCK)
-    for cell in doc.find_all(("td", "th")):
-        cell.append(" | ")
-    pres = [*doc.find_all("pre"), *doc.find_all(class_=_PRE_CLASSES),
-            *doc.find_all(style=_PRE_STYLE)]
-    return {id(s) for pre in pres for s in pre.find_all(string=True)}
+def _hidden(tag: Any) -> bool:
+    """``style="display:none"``, the ``hidden`` attribute or Bootstrap's ``hidden`` class."""
+    return bool(_HIDDEN.search(str(tag.get("style") or ""))) or tag.has_attr("hidden") \
+        or "hidden" in (tag.get("class") or ())
+
+
+def _enter(tag: Any, pre: bool, lines: _Lines) -> list[tuple[Any, bool]]:
+    """What to push for an element (reversed): its children, then the marks after it."""
+    if tag.name == "br":
+        lines.add(_BREAK, pre)
+        return []
+    inner = pre or tag.name == "pre" or _PRE_STYLE.search(str(tag.get("style") or "")) \
+        is not None or any(c in _PRE_CLASSES for c in tag.get("class") or ())
+    after: list[tuple[Any, bool]] = []
+    if tag.name in _BLOCK_TAGS:
+        lines.add(_BLOCK, pre)
+        after.append((_BLOCK, pre))
+    if tag.name in ("td", "th"):
+        after.append((" | ", False))
+    return after + [(child, inner) for child in reversed(tag.contents)]
 
 
 @dataclass
