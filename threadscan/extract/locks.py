@@ -87,9 +87,9 @@ def lock_ops(patch: Patch, table: PrimitiveTable) -> list[LockOp]:
     """Every lock operation on the ``+``/``-`` lines of ``patch``."""
     from threadscan.extract.relevance import has_lock_calls  # relevance imports locks
 
-    called = called_names(patch)
     wrappers = wrapper_map(patch, table)
     calls = has_lock_calls(patch, table)  # False: only declarations can be found
+    called = called_names(patch) if calls else frozenset()  # read by line_found only
     ops: list[LockOp] = []
     for hunk in patch.hunks:
         if is_code_file(hunk.file):

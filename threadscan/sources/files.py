@@ -39,9 +39,7 @@ _MAIL_HEADERS = re.compile(
     re.I,
 )
 _READ_ERRORS = (EOFError, OSError, lzma.LZMAError, zlib.error)
-_HTML_START = re.compile(
-    rb"(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
-)
+_HTML_TAG = re.compile(rb"<(?:!doctype\s+html|html|head|body)\b", re.I)
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _LINE_CAP = 1 << 20  # longest line read at once from an mbox stream
 
@@ -111,10 +109,7 @@ def split_mbox(lines: Iterable[bytes]) -> Iterator[bytes]:
 
 
 def split_sized(lines: Iterable[bytes], limit: int | None) -> Iterator[tuple[bytes, int]]:
-    """``(message bytes, size)``; a message over ``limit`` bytes is not kept (``b""``).
-
-    Memory stays bounded by ``limit`` whatever the size of one message.
-    """
+    """``(bytes, size)`` per message; one over ``limit`` is never held in memory (``b""``)."""
     current: list[bytes] | None = None
     size = 0
     escape = _MBOXO_ESCAPE
@@ -143,7 +138,7 @@ def split_sized(lines: Iterable[bytes], limit: int | None) -> Iterator[tuple[byt
 
 
 def _is_message(lines: list[bytes], size: int, limit: int | None) -> bool:
-    return (limit is not None and size > limit) or any(ln.strip() for ln in lines)
+    return size > (limit if limit is not None else size) or any(ln.strip() for ln in lines)
 
 
 def _finish(lines: list[bytes], size: int, limit: int | None) -> tuple[bytes, int]:
@@ -260,11 +255,23 @@ def page_item(data: bytes, prov: Provenance) -> Item:
         return Skip(prov, "binary data: neither mail nor archive page text")
     if head[:1] in (b"{", b"[") and _is_json(data):
         return Skip(prov, "JSON data: not an archive page (use the archive URL)")
-    if _HTML_START.match(head):
+    if _looks_html(head):
         text = _html_to_text(data)
         prov = Provenance(prov.source, prov.kind, "html", prov.url, prov.list_id)
         return RawItem(data=text.encode("utf-8"), kind="page-text", provenance=prov)
     return RawItem(data=data, kind="page-text", provenance=prov)
+
+
+def _looks_html(head: bytes) -> bool:
+    """An HTML start tag after an optional XML declaration and comments (a scan: the
+    regex ``(?:<!--.*?-->)*`` backtracks exponentially on runs of ``<!-- -->``)."""
+    text = head.lstrip()
+    if text.startswith(b"<?xml"):
+        text = text[text.find(b">") + 1:].lstrip() if b">" in text else b""
+    while text.startswith(b"<!--"):
+        end = text.find(b"-->", 4)
+        text = text[end + 3:].lstrip() if end >= 0 else b""
+    return bool(_HTML_TAG.match(text))
 
 
 def _is_json(data: bytes) -> bool:
@@ -279,9 +286,13 @@ def _is_json(data: bytes) -> bool:
 
 def _html_to_text(data: bytes) -> str:
     """The visible text of a saved archive page (scripts and styles dropped)."""
-    from bs4 import BeautifulSoup
+    import warnings
 
-    soup = BeautifulSoup(data, "lxml")
+    from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
+
+    with warnings.catch_warnings():  # saved XHTML pages are read as HTML on purpose
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(data, "lxml")
     for tag in soup(["script", "style", "head"]):
         tag.decompose()
     lines = [line.rstrip() for line in soup.get_text().splitlines()]
