@@ -114,8 +114,5 @@ def test_saved_xhtml_page_is_read_as_html_without_a_warning() -> None:
     assert isinstance(item, RawItem) and item.data == b"hello\n"
 
 
-@pytest.mark.xfail(strict=True, reason="sources/detect.soup: a page starting <?xml ...?> makes "
-                   "bs4 emit XMLParsedAsHTMLWarning (an error under pytest); filter it as "
-                   "files._html_to_text does")
 def test_fetched_xhtml_page_is_read_without_a_warning() -> None:
     assert b"hello" in detect.page_text(_page(XHTML))

@@ -72,8 +72,14 @@ def parse_items(items: Sequence[RawItem]) -> list[Message | Skip]:
     return out
 
 
-def _analyze_job(job: tuple[Thread, tuple[Message, ...]]) -> ThreadAnalysis:
-    return analyze_thread(*job)
+def _analyze_job(job: tuple[Thread, tuple[Message, ...]]) -> tuple[ThreadAnalysis, str | None]:
+    """Analyse one thread; an unexpected failure keeps the messages and names the reason."""
+    thread, messages = job
+    try:
+        return analyze_thread(thread, messages), None
+    except Exception as err:  # one bad thread must not abort an archive-sized ingest
+        reason = f"analysis failed: {type(err).__name__}: {err}"
+        return ThreadAnalysis(thread=thread, messages=messages), reason
 
 
 SEEN_ID_CAP = 10_000
@@ -183,7 +189,7 @@ def ingest(sources: Sequence[str], corpus: Corpus, options: IngestOptions | None
         touched = rethread(corpus)
         start = tally.add_time("thread", start)
         if options.analyze:
-            analyze_threads(corpus, pending_threads(corpus), pool, progress)
+            skips.extend(analyze_threads(corpus, pending_threads(corpus), pool, progress))
             tally.add_time("analyze+store", start)
     return IngestReport(
         seen=tally.seen, stored=tally.stored, duplicates=tally.duplicates,
@@ -239,21 +245,35 @@ def pending_threads(corpus: Corpus) -> list[Thread]:
 
 
 def analyze_threads(corpus: Corpus, threads: Sequence[Thread], pool: object | None,
-                    progress: Progress | None = None, chunk: int = 64) -> None:
-    """Analyse threads in chunks; messages are read here (the pool's feeder is a thread)."""
+                    progress: Progress | None = None, chunk: int = 64) -> list[Skip]:
+    """Analyse threads in chunks; messages are read here (the pool's feeder is a thread).
+
+    A thread whose analysis fails is stored without analysis and returned as a Skip
+    (also recorded in the corpus), so it is reported and not retried on every run.
+    """
+    failed: list[Skip] = []
     done = 0
     for start in range(0, len(threads), chunk):
         jobs = [(t, tuple(corpus.messages(t.message_ids))) for t in threads[start:start + chunk]]
-        results: Iterable[ThreadAnalysis]
+        results: Iterable[tuple[ThreadAnalysis, str | None]]
         if pool is None:
             results = map(_analyze_job, jobs)
         else:
             results = pool.imap_unordered(_analyze_job, jobs)  # type: ignore[attr-defined]
-        for analysis in results:
+        for analysis, reason in results:
             corpus.save_analysis(analysis)
+            if reason is not None:
+                failed.append(_analysis_skip(analysis, reason))
             done += 1
             if progress:
                 progress("analyze", done)
+    corpus.record_skips(failed)
+    return failed
+
+
+def _analysis_skip(analysis: ThreadAnalysis, reason: str) -> Skip:
+    first = analysis.messages[0].provenance if analysis.messages else Provenance("", "thread")
+    return Skip(provenance=first, reason=reason, msgid=analysis.thread.id)
 
 
 class _pool:

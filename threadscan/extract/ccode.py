@@ -21,6 +21,8 @@ ASSERT_WRAPPERS = re.compile(
     r"VM_WARN_ON_ONCE|lockdep_assert|RCU_LOCKDEP_WARN|g_assert)\s*\("
 )
 SPECIAL_RE = re.compile(r"[/\"']")
+BRACKET_RE = re.compile(r"[()\[\]{},]")
+OPENERS = "([{"
 CONTROL = frozenset({"if", "for", "while", "switch", "return", "sizeof", "typeof", "__typeof__"})
 
 
@@ -106,11 +108,68 @@ def _code_texts(lines: Sequence[DiffLine]) -> tuple[str, ...]:
 
 def split_args(text: str, start: int) -> tuple[tuple[str, ...], bool]:
     """Split the arguments of the call whose ``(`` is at ``start``; (args, closed)."""
+    start = max(0, len(text) + start) if start < 0 else start  # as text[start:]
+    if start >= len(text) or text[start] not in OPENERS:
+        return _split_args_scan(text, start)
+    depth, commas = 0, []
+    for m in BRACKET_RE.finditer(text, start):
+        ch = m.group()
+        if ch in OPENERS:
+            depth += 1
+        elif ch != ",":
+            depth -= 1
+            if depth == 0:
+                return _slices(text, start, m.start(), commas), True
+        elif depth == 1:
+            commas.append(m.start())
+    return _slices(text, start, len(text), commas), False
+
+
+def bracket_map(text: str) -> dict[int, tuple[int, tuple[int, ...]]]:
+    """Per opening bracket of ``text``: (its matching closer or -1, its top-level commas).
+    One pass, so splitting every call of a line is linear in the line length."""
+    found: dict[int, tuple[int, tuple[int, ...]]] = {}
+    stack: list[tuple[int, list[int]]] = []
+    for m in BRACKET_RE.finditer(text):
+        ch, pos = m.group(), m.start()
+        if ch in OPENERS:
+            stack.append((pos, []))
+        elif ch == ",":
+            if stack:
+                stack[-1][1].append(pos)
+        elif stack:
+            opened, commas = stack.pop()
+            found[opened] = (pos, tuple(commas))
+    for opened, commas in stack:
+        found[opened] = (-1, tuple(commas))
+    return found
+
+
+def split_mapped(
+    text: str, brackets: dict[int, tuple[int, tuple[int, ...]]], start: int
+) -> tuple[tuple[str, ...], bool]:
+    """``split_args(text, start)`` for an opening bracket, read from ``bracket_map(text)``."""
+    close, commas = brackets[start]
+    if close < 0:
+        return _slices(text, start, len(text), commas), False
+    return _slices(text, start, close, commas), True
+
+
+def _slices(text: str, start: int, end: int, commas: Sequence[int]) -> tuple[str, ...]:
+    """The stripped, non-empty pieces of ``text[start + 1:end]`` cut at ``commas``."""
+    bounds = (start, *commas, end)
+    pieces = (text[a + 1:b].strip() for a, b in zip(bounds, bounds[1:]))
+    return tuple(p for p in pieces if p)
+
+
+def _split_args_scan(text: str, start: int) -> tuple[tuple[str, ...], bool]:
+    """The general scan, for a ``start`` that is not an opening bracket."""
     depth = 0
     args: list[str] = []
     cur: list[str] = []
-    for ch in text[start:]:
-        if ch in "([{":
+    for i in range(start, len(text)):
+        ch = text[i]
+        if ch in OPENERS:
             depth += 1
             if depth == 1:
                 continue
@@ -137,12 +196,31 @@ def iter_calls(
         return
     asserts = [m.end() for m in ASSERT_WRAPPERS.finditer(code)] if "SSERT" in code or \
         "assert" in code or "WARN" in code or "BUG" in code else []
+    line: _Mapped | None = None
+    joined: _Mapped | None = None
     for m in CALL_RE.finditer(code):
         name = m.group(1)
         if name in CONTROL or (wanted is not None and not wanted(name)):
             continue
-        args, closed = split_args(code, m.end() - 1)
+        line = line or _Mapped.of(code)
+        args, closed = line.split(m.end() - 1)
         if not closed and more:
-            args, _ = split_args(code + " " + " ".join(more), m.end() - 1)
-        in_assert = any(pos <= m.start() for pos in asserts)
+            joined = joined or _Mapped.of(code + " " + " ".join(more))
+            args, _ = joined.split(m.end() - 1)
+        in_assert = bool(asserts) and asserts[0] <= m.start()
         yield Call(name=name, args=args, start=m.start(), in_assert=in_assert)
+
+
+@dataclass(frozen=True)
+class _Mapped:
+    """A text with its bracket map, built once per line for all of its calls."""
+
+    text: str
+    brackets: dict[int, tuple[int, tuple[int, ...]]]
+
+    @classmethod
+    def of(cls, text: str) -> _Mapped:
+        return cls(text, bracket_map(text))
+
+    def split(self, start: int) -> tuple[tuple[str, ...], bool]:
+        return split_mapped(self.text, self.brackets, start)

@@ -21,6 +21,7 @@ line is indented (a lossy earlier rebuild; real C diffs indent their context).
 from __future__ import annotations
 
 import re
+from itertools import islice
 from dataclasses import dataclass, field
 
 _LABEL = re.compile(r"\w+:")
@@ -40,6 +41,21 @@ class _Hunk:
     new_len: int
     section: list[str]
     lines: list[tuple[str, list[str]]] = field(default_factory=list)  # (sign, tokens)
+    parens: int = 0  # of the last line: count("(") - count(")") so far
+    has_eq: bool = False  # of the last line: a "=" token so far
+
+    def new_line(self, sign: str, toks: list[str]) -> None:
+        self.lines.append((sign, []))
+        self.parens, self.has_eq = 0, False
+        for t in toks:
+            self.add(t)
+
+    def add(self, t: str) -> None:
+        """Append a token to the last line, keeping its running counts (linear, not
+        re-joining the line for every token)."""
+        self.lines[-1][1].append(t)
+        self.parens += t.count("(") - t.count(")")
+        self.has_eq = self.has_eq or t == "="
 
 
 def looks_flattened(text: str) -> bool:
@@ -98,7 +114,7 @@ def _open(header: str, tokens: list[str], i: int, used: int) -> _Hunk:
     new = HUNK_TOKENS[1].match(header.split()[2])
     assert old is not None and new is not None
     section: list[str] = []
-    for t in tokens[i + used:]:
+    for t in islice(tokens, i + used, None):
         if (t.startswith(("+", "-")) and section) or t == "@@":
             break
         section.append(t)
@@ -113,12 +129,12 @@ def _at_boundary(hunk: _Hunk) -> bool:
     toks = hunk.lines[-1][1]
     if not toks:
         return True
-    text = " ".join(toks)
-    if text.count("(") != text.count(")"):
+    if hunk.parens:
         return False
-    if text.endswith(")") and toks[0] != "return" and "=" not in toks:
+    last = toks[-1]  # the line's text ends with its last token
+    if last.endswith(")") and toks[0] != "return" and not hunk.has_eq:
         return True  # if (...) / a function signature: the next line starts here
-    return text.endswith(BOUNDARY_END) or bool(_LABEL.fullmatch(toks[-1]))
+    return last.endswith(BOUNDARY_END) or bool(_LABEL.fullmatch(last))
 
 
 def _token(hunk: _Hunk, tokens: list[str], i: int) -> None:
@@ -126,13 +142,13 @@ def _token(hunk: _Hunk, tokens: list[str], i: int) -> None:
     nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
     boundary = _at_boundary(hunk)
     if t in ("+", "-") and (boundary or nxt.startswith("*") or nxt in ("+", "-")):
-        hunk.lines.append((t, []))
+        hunk.new_line(t, [])
     elif t[0] in "+-" and len(t) > 1 and t[1] not in "+-=>0123456789" and boundary:
-        hunk.lines.append((t[0] + "|", [t[1:]]))  # glued: a column-0 line
+        hunk.new_line(t[0] + "|", [t[1:]])  # glued: a column-0 line
     elif not hunk.lines or (boundary and hunk.lines[-1][1] and not _opens_block(hunk, t)):
-        hunk.lines.append((" ", [t]))
+        hunk.new_line(" ", [t])
     else:
-        hunk.lines[-1][1].append(t)
+        hunk.add(t)
 
 
 def _split_empty_marker_lines(hunk: _Hunk) -> None:

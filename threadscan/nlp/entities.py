@@ -29,6 +29,8 @@ _LOCKISH = re.compile(
 )
 _NOT_LOCK = re.compile(r"^(?:lock|unlock|block|clock|deadlock|livelock|lockdep|spinlock|mutex|"
                        r"sem|seq|lockless|unlocked|locked)$", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+_PATHISH = re.compile(r"[_>.]")
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class Entity:
 
 def normalize_lock(expr: str) -> str:
     """Lock expression as TAXONOMY.md links want it: no &, no spaces, no outer parens."""
-    out = re.sub(r"\s+", "", expr).lstrip("&*")
+    out = _SPACES.sub("", expr).lstrip("&*")
     while out.startswith("(") and out.endswith(")"):
         out = out[1:-1].lstrip("&*")
     return out.strip("()")
@@ -50,7 +52,7 @@ def normalize_lock(expr: str) -> str:
 def is_lockish(expr: str) -> bool:
     """Whether an expression names a lock by its shape (x->lock, foo_mutex, bar_sem)."""
     norm = normalize_lock(expr)
-    if _NOT_LOCK.match(norm) or not re.search(r"[_>.]", norm):
+    if _NOT_LOCK.match(norm) or not _PATHISH.search(norm):
         return False
     return bool(_LOCKISH.search(norm))
 

@@ -14,6 +14,7 @@ Evidence, in order of strength:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ _KEYWORDS = frozenset({"if", "for", "while", "switch", "return", "sizeof", "else
 _LOCK_WORD = re.compile(
     r"\b(?:un)?lock(?:s|ed|ing)?\b|\bmutex|\bspinlock|\bsemaphore|\brwsem|critical section"
     r"|\bheld\b", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[a-z0-9]+")
 MIN_OVERLAP = 2
 
 
@@ -42,6 +45,7 @@ class ThreadCode:
     lock_changes: tuple[LockChange, ...]
     functions: frozenset[str]  # hunk functions and functions called in hunk lines
     locks: frozenset[str]  # lock expressions of lock changes and lock-ish diff identifiers
+    hunk_lines: tuple[frozenset[str], ...] = ()  # per hunk: its normalized line texts
 
     @property
     def idents(self) -> frozenset[str]:
@@ -54,8 +58,11 @@ def _hunk_functions(h: Hunk) -> set[str]:
     return names
 
 
-def _hunk_locks(h: Hunk) -> set[str]:
-    exprs = {normalize_lock(m) for ln in h.lines for m in _LOCK_EXPR.findall(ln.text)}
+def _hunk_locks(hunks: Iterable[Hunk]) -> set[str]:
+    """Lock-ish expressions on the lines of the hunks (each distinct line read once)."""
+    texts = {ln.text for h in hunks for ln in h.lines}
+    raw = {m for text in texts for m in _LOCK_EXPR.findall(text)}
+    exprs = {normalize_lock(m) for m in raw}
     return {e for e in exprs if is_lockish(e)}
 
 
@@ -63,15 +70,15 @@ def thread_code(patches: Sequence[Patch], lock_changes: Sequence[LockChange]) ->
     ordered = [p for p in patches if not p.quoted] + [p for p in patches if p.quoted]
     hunks = tuple(h for p in ordered for h in p.hunks)
     funcs: set[str] = set()
-    locks = {lc.lock for lc in lock_changes if lc.lock}
+    locks = {lc.lock for lc in lock_changes if lc.lock} | _hunk_locks(hunks)
     for h in hunks:
         funcs |= _hunk_functions(h)
-        locks |= _hunk_locks(h)
-    return ThreadCode(hunks, tuple(lock_changes), frozenset(funcs), frozenset(locks))
+    lines = tuple(frozenset(_norm_line(ln.text) for ln in h.lines) for h in hunks)
+    return ThreadCode(hunks, tuple(lock_changes), frozenset(funcs), frozenset(locks), lines)
 
 
 def _norm_line(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def _chunks(diff_text: str) -> list[tuple[str, set[str]]]:
@@ -93,12 +100,12 @@ def _chunks(diff_text: str) -> list[tuple[str, set[str]]]:
     return out
 
 
-def _best_hunk(section: str, body: set[str], hunks: Sequence[Hunk]) -> Hunk | None:
+def _best_hunk(section: str, body: set[str], code: ThreadCode) -> Hunk | None:
     best, score = None, 0
-    for h in hunks:
-        lines = {_norm_line(ln.text) for ln in h.lines}
+    head = _norm_line(section)[:30]
+    for h, lines in zip(code.hunks, _lines_of(code), strict=True):
         overlap = len(body & lines)
-        if section and h.section and _norm_line(section)[:30] == _norm_line(h.section)[:30]:
+        if section and h.section and head == _norm_line(h.section)[:30]:
             overlap += 1
         if overlap > score:
             best, score = h, overlap
@@ -109,14 +116,29 @@ def match_hunks(diff_text: str, code: ThreadCode) -> list[Hunk]:
     """The thread hunks a quoted diff shows, in the order they are quoted."""
     out: list[Hunk] = []
     for section, body in _chunks(diff_text):
-        h = _best_hunk(section, body, code.hunks)
+        h = _best_hunk(section, body, code)
         if h is not None and h not in out:
             out.append(h)
     return out
 
 
+def _lines_of(code: ThreadCode) -> tuple[frozenset[str], ...]:
+    if len(code.hunk_lines) == len(code.hunks):
+        return code.hunk_lines
+    return tuple(frozenset(_norm_line(ln.text) for ln in h.lines) for h in code.hunks)
+
+
 def _words(text: str) -> list[str]:
-    return [w.rstrip("s") for w in re.findall(r"[a-z0-9]+", text.lower())]
+    return [w.rstrip("s") for w in _WORD.findall(text.lower())]
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_tails(name: str) -> tuple[tuple[float, re.Pattern[str]], ...]:
+    """Word runs ending in the identifier's head, longest first, with their score
+    (a cache of compiled patterns keyed on the name, not shared state)."""
+    parts = [p.rstrip("s") for p in name.lower().split("_") if p]
+    return tuple((n / len(parts), re.compile(rf"\b{re.escape(' '.join(parts[-n:]))}\b"))
+                 for n in range(len(parts), 1, -1))
 
 
 def described_functions(sentence: str, candidates: Iterable[str]) -> list[str]:
@@ -124,11 +146,9 @@ def described_functions(sentence: str, candidates: Iterable[str]) -> list[str]:
     words = " ".join(_words(sentence))
     scored: list[tuple[float, str]] = []
     for name in candidates:
-        parts = [p.rstrip("s") for p in name.lower().split("_") if p]
-        for n in range(len(parts), 1, -1):  # word runs ending in the identifier's head
-            tail = " ".join(parts[-n:])
-            if re.search(rf"\b{re.escape(tail)}\b", words):
-                scored.append((n / len(parts), name))
+        for score, tail in _name_tails(name):
+            if tail.search(words):
+                scored.append((score, name))
                 break
     if not scored:
         return []

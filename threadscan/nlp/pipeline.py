@@ -37,6 +37,7 @@ CAT_PREFIX = "cat:"
 STANCE_PREFIX = "stance:"
 BATCH = 256
 MANIFEST = "threadscan-training.json"
+_NON_WORD = re.compile(r"\W")
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def model_input(text: str, hits: Sequence[Hit], ents: Sequence[Entity], features
     ("zzctxauthor", "zzctxdiff", ...)."""
     if features not in ("text+cues", "text+cues+ctx", "cues+ctx"):
         return text
-    tags = {("zzneg" if h.negated else "zzcue") + re.sub(r"\W", "", h.group) for h in hits}
+    tags = {("zzneg" if h.negated else "zzcue") + _NON_WORD.sub("", h.group) for h in hits}
     tags |= {"zzent" + e.label.lower() for e in ents}
     if features.endswith("+ctx"):
         tags |= set(context)
@@ -170,6 +171,30 @@ def is_cued(hits: Iterable[Hit]) -> bool:
     return any(h.group in CATEGORIES and not h.negated for h in hits)
 
 
+def _rule_rows(pipe: Pipeline, sentences: Sequence[str], known: frozenset[str]
+               ) -> list[tuple[str, tuple[Hit, ...], tuple[Entity, ...]]]:
+    """Entities and cue hits per sentence; each distinct text is tokenized and matched once
+    (quotes repeat sentences: the result depends only on the text and ``known``)."""
+    unique = list(dict.fromkeys(sentences))
+    done: dict[str, tuple[tuple[Hit, ...], tuple[Entity, ...]]] = {}
+    for text, doc in zip(unique, pipe.nlp.tokenizer.pipe(unique, batch_size=BATCH),
+                         strict=True):
+        ents = tuple(find_entities(text, pipe.cues, known))
+        _set_ents(doc, ents)  # the thread's identifiers are entities too
+        done[text] = (pipe.rules.apply(doc), ents)
+    return [(text, *done[text]) for text in sentences]
+
+
+def _classify(pipe: Pipeline, inputs: Sequence[str]
+              ) -> list[tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], ...]]]:
+    """Category and stance scores per model input (each distinct input classified once)."""
+    unique = list(dict.fromkeys(inputs))
+    docs = pipe.nlp.pipe(unique, batch_size=BATCH, disable=[ENTITY_COMPONENT])
+    done = {text: (_scores(doc, CAT_PREFIX), _scores(doc, STANCE_PREFIX))
+            for text, doc in zip(unique, docs, strict=True)}
+    return [done[text] for text in inputs]
+
+
 def analyse(pipe: Pipeline, sentences: Sequence[str], known: Iterable[str] = (),
             contexts: Sequence[Sequence[str]] | None = None,
             paras: Sequence[Hashable] | None = None) -> list[Analysed]:
@@ -177,13 +202,7 @@ def analyse(pipe: Pipeline, sentences: Sequence[str], known: Iterable[str] = (),
     then the classifier on ``model_input`` texts (``contexts``: per sentence, the context
     pseudo-words of ``context.py``, by default those read off the sentence alone; ``paras``:
     per sentence, its paragraph id, which adds the paragraph-neighbour cue word)."""
-    known_set = frozenset(known)
-    rows = []
-    for text, doc in zip(sentences, pipe.nlp.pipe(sentences, batch_size=BATCH,
-                                                  disable=pipe.nlp.pipe_names), strict=True):
-        ents = tuple(find_entities(text, pipe.cues, known_set))
-        _set_ents(doc, ents)  # the thread's identifiers are entities too
-        rows.append((text, pipe.rules.apply(doc), ents))
+    rows = _rule_rows(pipe, sentences, frozenset(known))
     if not pipe.model:
         return [Analysed(t, h, e) for t, h, e in rows]
     ctx = [tuple(c) for c in contexts] if contexts is not None else [
@@ -193,8 +212,6 @@ def analyse(pipe: Pipeline, sentences: Sequence[str], known: Iterable[str] = (),
         ctx = [(*c, *n) for c, n in zip(ctx, near, strict=True)]
     inputs = [model_input(t, h, e, pipe.features, c) for (t, h, e), c in zip(rows, ctx,
                                                                              strict=True)]
-    docs = pipe.nlp.pipe(inputs, batch_size=BATCH, disable=[ENTITY_COMPONENT])
-    return [
-        Analysed(t, h, e, _scores(doc, CAT_PREFIX), _scores(doc, STANCE_PREFIX))
-        for (t, h, e), doc in zip(rows, docs, strict=True)
-    ]
+    scores = _classify(pipe, inputs)
+    return [Analysed(t, h, e, cats, stances)
+            for (t, h, e), (cats, stances) in zip(rows, scores, strict=True)]

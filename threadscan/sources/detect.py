@@ -209,9 +209,13 @@ def angle(msgid: str) -> str:
 
 def soup(text: str) -> Any:
     """Parse HTML with bs4+lxml; scripts, styles and embeds are removed, never run."""
-    from bs4 import BeautifulSoup
+    import warnings
 
-    doc = BeautifulSoup(text, "lxml")
+    from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
+
+    with warnings.catch_warnings():  # XHTML archive pages are read as HTML on purpose
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        doc = BeautifulSoup(text, "lxml")
     for tag in doc(["script", "style", "noscript", "iframe", "object", "embed"]):
         tag.decompose()
     return doc
