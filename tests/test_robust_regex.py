@@ -154,22 +154,16 @@ def test_whole_extract_stage_is_fast_on_hostile_added_lines() -> None:
     _run_all(_diff_mail, iter(inputs))
 
 
-@pytest.mark.xfail(strict=True, reason="extract.ccode.split_args copies text[start:] and "
-                   "scans to the line end for every call: quadratic in the line length")
 @pytest.mark.parametrize("text", ["a(" * 10_000, "spin_lock(&a->b) " * 150_000],
                          ids=["unclosed", "closed"])
 def test_iter_calls_is_fast_on_one_long_line_of_calls(text: str) -> None:
     _run_all(lambda t: list(ccode.iter_calls(t)), iter([("calls", text)]))
 
 
-@pytest.mark.xfail(strict=True, reason="extract.unflatten._at_boundary re-joins the current "
-                   "line's tokens for every token: quadratic on a long flattened line")
 def test_unflatten_diff_is_fast_on_one_long_flattened_line() -> None:
     text = "@@ -1,3 +1,3 @@ f(void) " + "x " * 100_000
     _run_all(eunflatten.unflatten_diff, iter([("flat", text)]))
 
 
-@pytest.mark.xfail(strict=True, reason="analyze_patches: '@@ -1' runs in an added line go "
-                   "through extract.unflatten (quadratic, see above)")
 def test_whole_extract_stage_is_fast_on_hunk_header_runs() -> None:
     _run_all(_diff_mail, iter([("lines @@", "\n".join(["@@ -1" * 40 + "x"] * 2000))]))

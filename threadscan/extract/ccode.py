@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from threadscan.extract.memo import identity_cache
 from threadscan.model import DiffLine
@@ -111,7 +112,7 @@ def split_args(text: str, start: int) -> tuple[tuple[str, ...], bool]:
     start = max(0, len(text) + start) if start < 0 else start  # as text[start:]
     if start >= len(text) or text[start] not in OPENERS:
         return _split_args_scan(text, start)
-    depth, commas = 0, []
+    depth, commas = 0, list[int]()
     for m in BRACKET_RE.finditer(text, start):
         ch = m.group()
         if ch in OPENERS:
@@ -158,7 +159,7 @@ def split_mapped(
 def _slices(text: str, start: int, end: int, commas: Sequence[int]) -> tuple[str, ...]:
     """The stripped, non-empty pieces of ``text[start + 1:end]`` cut at ``commas``."""
     bounds = (start, *commas, end)
-    pieces = (text[a + 1:b].strip() for a, b in zip(bounds, bounds[1:]))
+    pieces = (text[a + 1:b].strip() for a, b in pairwise(bounds))
     return tuple(p for p in pieces if p)
 
 

@@ -21,8 +21,8 @@ line is indented (a lossy earlier rebuild; real C diffs indent their context).
 from __future__ import annotations
 
 import re
-from itertools import islice
 from dataclasses import dataclass, field
+from itertools import islice
 
 _LABEL = re.compile(r"\w+:")
 HUNK_TOKENS = re.compile(r"^-(\d+)(?:,(\d+))?$"), re.compile(r"^\+(\d+)(?:,(\d+))?$")

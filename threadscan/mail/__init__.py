@@ -17,10 +17,11 @@ from email.message import Message as EmailMessage
 from email.policy import compat32
 
 from threadscan.mail.headers import (
+    DATE_NO_ZONE,
     decode_bytes,
     decode_header,
     normalize_msgid,
-    parse_date,
+    parse_date_zone,
     parse_person,
     parse_references,
     synth_msgid,
@@ -146,17 +147,24 @@ def _author(table: dict[str, list[str]], found: list[str]) -> Person:
 
 def _date(table: dict[str, list[str]], found: list[str]) -> dt.datetime | None:
     value = _first(table, "date")
-    when = parse_date(value)
+    when, zoned = parse_date_zone(value)
     if when is not None:
-        return when
+        return _zone_checked(when, zoned, found)
     for received in table.get("received", []):
-        when = parse_date(received.rpartition(";")[2])
+        when, zoned = parse_date_zone(received.rpartition(";")[2])
         if when is not None:
             why = f"unreadable Date {value[:60]!r}" if value else "no Date header"
             found.append(f"{why}: taken from Received")
-            return when
+            return _zone_checked(when, zoned, found)
     found.append(f"unreadable Date {value[:60]!r}" if value else "no Date header")
     return None
+
+
+def _zone_checked(when: dt.datetime, zoned: bool, found: list[str]) -> dt.datetime:
+    """A date that named no zone was read as UTC: say so on the message."""
+    if not zoned:
+        found.append(DATE_NO_ZONE)
+    return when
 
 
 def _list_id(table: dict[str, list[str]]) -> str | None:

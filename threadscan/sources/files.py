@@ -40,7 +40,6 @@ _MAIL_HEADERS = re.compile(
 )
 _READ_ERRORS = (EOFError, OSError, lzma.LZMAError, zlib.error)
 _HTML_TAG = re.compile(rb"<(?:!doctype\s+html|html|head|body)\b", re.I)
-_BLANK_RUNS = re.compile(r"\n{3,}")
 _LINE_CAP = 1 << 20  # longest line read at once from an mbox stream
 
 
@@ -285,18 +284,20 @@ def _is_json(data: bytes) -> bool:
 
 
 def _html_to_text(data: bytes) -> str:
-    """The visible text of a saved archive page (scripts and styles dropped)."""
-    import warnings
+    """A saved page's visible text, rendered exactly as a fetched page is."""
+    from bs4.dammit import EncodingDetector
 
-    from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
+    from threadscan.sources.detect import render_text, soup
 
-    with warnings.catch_warnings():  # saved XHTML pages are read as HTML on purpose
-        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-        soup = BeautifulSoup(data, "lxml")
-    for tag in soup(["script", "style", "head"]):
-        tag.decompose()
-    lines = [line.rstrip() for line in soup.get_text().splitlines()]
-    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip() + "\n"
+    body, bom = EncodingDetector.strip_byte_order_mark(data)
+    declared = EncodingDetector.find_declared_encoding(data[:4096], is_html=True) or ""
+    if declared.lower().startswith(("utf-16", "utf-32")):
+        declared = ""  # read from ASCII bytes, so the claim cannot be true
+    try:  # BOM, else <meta charset>, else UTF-8 (as a fetched page without a charset)
+        text = body.decode(bom or declared or "utf-8", errors="replace")
+    except LookupError:  # an unknown charset name
+        text = body.decode("utf-8", errors="replace")
+    return render_text(soup(text))
 
 
 def _read_capped(arg: str, options: SourceOptions, kind: str) -> bytes | Skip:
