@@ -33,6 +33,8 @@ _LOCK_WORD = re.compile(
     r"\b(?:un)?lock(?:s|ed|ing)?\b|\bmutex|\bspinlock|\bsemaphore|\brwsem|critical section"
     r"|\bheld\b", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+# every lock-ish name (entities._LOCKISH) holds one of these: lines without them are skipped
+_LOCK_HINT = re.compile(r"lock|mutex|mtx|sem|seq|srcu", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+")
 MIN_OVERLAP = 2
 
@@ -61,7 +63,7 @@ def _hunk_functions(h: Hunk) -> set[str]:
 def _hunk_locks(hunks: Iterable[Hunk]) -> set[str]:
     """Lock-ish expressions on the lines of the hunks (each distinct line read once)."""
     texts = {ln.text for h in hunks for ln in h.lines}
-    raw = {m for text in texts for m in _LOCK_EXPR.findall(text)}
+    raw = {m for text in texts if _LOCK_HINT.search(text) for m in _LOCK_EXPR.findall(text)}
     exprs = {normalize_lock(m) for m in raw}
     return {e for e in exprs if is_lockish(e)}
 
@@ -69,11 +71,12 @@ def _hunk_locks(hunks: Iterable[Hunk]) -> set[str]:
 def thread_code(patches: Sequence[Patch], lock_changes: Sequence[LockChange]) -> ThreadCode:
     ordered = [p for p in patches if not p.quoted] + [p for p in patches if p.quoted]
     hunks = tuple(h for p in ordered for h in p.hunks)
-    funcs: set[str] = set()
+    texts = {ln.text for h in hunks for ln in h.lines}
+    funcs = {h.function for h in hunks if h.function}
+    funcs |= {m for text in texts if "(" in text for m in _CALLED.findall(text)} - _KEYWORDS
     locks = {lc.lock for lc in lock_changes if lc.lock} | _hunk_locks(hunks)
-    for h in hunks:
-        funcs |= _hunk_functions(h)
-    lines = tuple(frozenset(_norm_line(ln.text) for ln in h.lines) for h in hunks)
+    norm = {text: _norm_line(text) for text in texts}
+    lines = tuple(frozenset(norm[ln.text] for ln in h.lines) for h in hunks)
     return ThreadCode(hunks, tuple(lock_changes), frozenset(funcs), frozenset(locks), lines)
 
 
@@ -133,12 +136,16 @@ def _words(text: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _name_tails(name: str) -> tuple[tuple[float, re.Pattern[str]], ...]:
+def _name_tails(name: str) -> tuple[tuple[float, str], ...]:
     """Word runs ending in the identifier's head, longest first, with their score
-    (a cache of compiled patterns keyed on the name, not shared state)."""
+    (a cache keyed on the name, not shared state)."""
     parts = [p.rstrip("s") for p in name.lower().split("_") if p]
-    return tuple((n / len(parts), re.compile(rf"\b{re.escape(' '.join(parts[-n:]))}\b"))
-                 for n in range(len(parts), 1, -1))
+    return tuple((n / len(parts), " ".join(parts[-n:])) for n in range(len(parts), 1, -1))
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole_words(tail: str) -> re.Pattern[str]:
+    return re.compile(rf"\b{re.escape(tail)}\b")
 
 
 def described_functions(sentence: str, candidates: Iterable[str]) -> list[str]:
@@ -147,7 +154,7 @@ def described_functions(sentence: str, candidates: Iterable[str]) -> list[str]:
     scored: list[tuple[float, str]] = []
     for name in candidates:
         for score, tail in _name_tails(name):
-            if tail.search(words):
+            if tail in words and _whole_words(tail).search(words):
                 scored.append((score, name))
                 break
     if not scored:

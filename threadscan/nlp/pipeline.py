@@ -38,6 +38,8 @@ STANCE_PREFIX = "stance:"
 BATCH = 256
 MANIFEST = "threadscan-training.json"
 _NON_WORD = re.compile(r"\W")
+_PSEUDO = re.compile(r"^zz[a-z_]+$")
+Scores = tuple[tuple[str, float], ...]
 
 
 @dataclass(frozen=True)
@@ -142,10 +144,13 @@ def default_pipeline() -> Pipeline:
     return load_pipeline()
 
 
-def _scores(doc: Doc, prefix: str) -> tuple[tuple[str, float], ...]:
-    return tuple(
-        (k[len(prefix) :], float(v)) for k, v in sorted(doc.cats.items()) if k.startswith(prefix)
-    )
+def _split_scores(doc: Doc) -> tuple[Scores, Scores]:
+    """Category and stance scores of a classified doc, each sorted by label."""
+    items = sorted(doc.cats.items())
+    cats = tuple((k[len(CAT_PREFIX) :], float(v)) for k, v in items if k.startswith(CAT_PREFIX))
+    stances = tuple((k[len(STANCE_PREFIX) :], float(v)) for k, v in items
+                    if k.startswith(STANCE_PREFIX))
+    return cats, stances
 
 
 def model_input(text: str, hits: Sequence[Hit], ents: Sequence[Entity], features: str,
@@ -171,28 +176,60 @@ def is_cued(hits: Iterable[Hit]) -> bool:
     return any(h.group in CATEGORIES and not h.negated for h in hits)
 
 
+Row = tuple[str, tuple[Hit, ...], tuple[Entity, ...]]
+
+
 def _rule_rows(pipe: Pipeline, sentences: Sequence[str], known: frozenset[str]
-               ) -> list[tuple[str, tuple[Hit, ...], tuple[Entity, ...]]]:
-    """Entities and cue hits per sentence; each distinct text is tokenized and matched once
-    (quotes repeat sentences: the result depends only on the text and ``known``)."""
-    unique = list(dict.fromkeys(sentences))
+               ) -> tuple[list[Row], dict[str, Doc]]:
+    """Entities and cue hits per sentence, and the sentence docs; each distinct text is
+    tokenized and matched once (quotes repeat sentences: the result depends only on the
+    text and ``known``)."""
+    docs: dict[str, Doc] = {}
     done: dict[str, tuple[tuple[Hit, ...], tuple[Entity, ...]]] = {}
+    unique = list(dict.fromkeys(sentences))
     for text, doc in zip(unique, pipe.nlp.tokenizer.pipe(unique, batch_size=BATCH),
                          strict=True):
         ents = tuple(find_entities(text, pipe.cues, known))
-        _set_ents(doc, ents)  # the thread's identifiers are entities too
-        done[text] = (pipe.rules.apply(doc), ents)
-    return [(text, *done[text]) for text in sentences]
+        if ents:  # the thread's identifiers are entities too (a fresh doc has none)
+            _set_ents(doc, ents)
+        done[text] = (pipe.rules.apply(doc, text), ents)
+        docs[text] = doc
+    return [(text, *done[text]) for text in sentences], docs
 
 
-def _classify(pipe: Pipeline, inputs: Sequence[str]
-              ) -> list[tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], ...]]]:
+def _input_doc(pipe: Pipeline, text: str, inp: str, docs: dict[str, Doc]) -> Doc:
+    """The classifier's doc for ``inp``: when ``inp`` is "<sentence> zz... zz..." it is the
+    sentence doc's tokens plus one token per pseudo-word (the tokenizer splits on single
+    spaces, so that is exactly what tokenizing ``inp`` gives, without tokenizing the
+    sentence twice); anything else is tokenized afresh."""
+    from spacy.attrs import ORTH, SPACY
+    from spacy.tokens import Doc
+
+    doc = docs.get(text)
+    extra = inp[len(text) + 1 :].split(" ") if inp.startswith(text + " ") else []
+    if doc is None or not len(doc) or text != text.strip() or (
+            inp != text and not (extra and all(_PSEUDO.match(w) for w in extra))):
+        fresh: Doc = pipe.nlp.make_doc(inp)
+        return fresh
+    strings = pipe.nlp.vocab.strings
+    arr = doc.to_array([ORTH, SPACY])
+    words = [strings[int(orth)] for orth in arr[:, 0]] + extra
+    spaces = [bool(sp) for sp in arr[:, 1]] + [False] * len(extra)
+    spaces[len(doc) - 1 : -1] = [True] * len(extra)
+    return Doc(pipe.nlp.vocab, words=words, spaces=spaces)
+
+
+def _classify(pipe: Pipeline, rows: Sequence[Row], inputs: Sequence[str],
+              docs: dict[str, Doc]) -> list[tuple[Scores, Scores]]:
     """Category and stance scores per model input (each distinct input classified once)."""
-    unique = list(dict.fromkeys(inputs))
-    docs = pipe.nlp.pipe(unique, batch_size=BATCH, disable=[ENTITY_COMPONENT])
-    done = {text: (_scores(doc, CAT_PREFIX), _scores(doc, STANCE_PREFIX))
-            for text, doc in zip(unique, docs, strict=True)}
-    return [done[text] for text in inputs]
+    texts = dict(zip(inputs, (t for t, _, _ in rows), strict=True))
+    unique = list(texts)
+    out: Iterable[Doc] = (_input_doc(pipe, texts[inp], inp, docs) for inp in unique)
+    for name, proc in pipe.nlp.pipeline:
+        if name != ENTITY_COMPONENT:
+            out = proc.pipe(out, batch_size=BATCH) if hasattr(proc, "pipe") else map(proc, out)
+    done = {key: _split_scores(doc) for key, doc in zip(unique, out, strict=True)}
+    return [done[inp] for inp in inputs]
 
 
 def analyse(pipe: Pipeline, sentences: Sequence[str], known: Iterable[str] = (),
@@ -202,7 +239,7 @@ def analyse(pipe: Pipeline, sentences: Sequence[str], known: Iterable[str] = (),
     then the classifier on ``model_input`` texts (``contexts``: per sentence, the context
     pseudo-words of ``context.py``, by default those read off the sentence alone; ``paras``:
     per sentence, its paragraph id, which adds the paragraph-neighbour cue word)."""
-    rows = _rule_rows(pipe, sentences, frozenset(known))
+    rows, docs = _rule_rows(pipe, sentences, frozenset(known))
     if not pipe.model:
         return [Analysed(t, h, e) for t, h, e in rows]
     ctx = [tuple(c) for c in contexts] if contexts is not None else [
@@ -212,6 +249,6 @@ def analyse(pipe: Pipeline, sentences: Sequence[str], known: Iterable[str] = (),
         ctx = [(*c, *n) for c, n in zip(ctx, near, strict=True)]
     inputs = [model_input(t, h, e, pipe.features, c) for (t, h, e), c in zip(rows, ctx,
                                                                              strict=True)]
-    scores = _classify(pipe, inputs)
+    scores = _classify(pipe, rows, inputs, docs)
     return [Analysed(t, h, e, cats, stances)
             for (t, h, e), (cats, stances) in zip(rows, scores, strict=True)]

@@ -1,8 +1,14 @@
 """Rule layer: cue matching per category and stance, with negation scope.
 
 ``build_rules(nlp, cues)`` compiles the versioned cue data into one spaCy
-``PhraseMatcher`` (attr LOWER) and one ``Matcher``; ``RuleSet.apply(doc)``
-returns frozen ``Hit``s. A category hit is *negated* when a negator
+``PhraseMatcher`` (attr LOWER) and spaCy ``Matcher``s for the token patterns.
+Most pattern rules have a *gate*: a regex over the lowercased sentence that any
+match of the rule needs (a word one of its required tokens must be, or an API
+name), and runs only on the sentences whose gate opens. A Matcher call costs per
+token, so the ungated rules ride along with the first opened rule's call (or run
+alone when no gate opens). ``RuleSet.apply(doc)`` returns frozen ``Hit``s.
+
+A category hit is *negated* when a negator
 (not, n't, no, never ...) occurs within the 4 words before it in the same
 clause ("shouldn't be such AA deadlock", "I don't think this can deadlock"),
 unless a doubt frame ("cannot guarantee", "not sure") precedes it, which makes
@@ -42,13 +48,25 @@ class Hit:
 class RuleSet:
     cues: CueSet
     phrase_matcher: Any  # spacy.matcher.PhraseMatcher
-    matcher: Any  # spacy.matcher.Matcher
+    gates: tuple[tuple[re.Pattern[str], Any, Any], ...]  # gate, its Matcher, + ungated rules
+    ungated: Any  # spacy Matcher of the rules without a gate
     groups: tuple[tuple[str, str], ...]  # (rule id, group name)
 
-    def apply(self, doc: Doc) -> tuple[Hit, ...]:
-        """All cue hits in a sentence doc, category hits carrying their negation."""
+    def _token_matches(self, doc: Doc, low: str) -> list[tuple[int, int, int]]:
+        opened = [(alone, joined) for gate, alone, joined in self.gates if gate.search(low)]
+        if not opened:
+            return list(self.ungated(doc)) if len(self.ungated) else []
+        out = list(opened[0][1](doc))
+        for alone, _ in opened[1:]:
+            out.extend(alone(doc))
+        return out
+
+    def apply(self, doc: Doc, text: str | None = None) -> tuple[Hit, ...]:
+        """All cue hits in a sentence doc (``text``: the doc's text, when the caller has it),
+        category hits carrying their negation."""
         vocab = doc.vocab.strings
-        raw = [*self.phrase_matcher(doc), *self.matcher(doc)]
+        low = (doc.text if text is None else text).lower()
+        raw = [*self.phrase_matcher(doc), *self._token_matches(doc, low)]
         table = dict(self.groups)
         cats = frozenset(g.name for g in self.cues.categories)
         hits = {(vocab[mid], s, e) for mid, s, e in raw}
@@ -90,29 +108,85 @@ def _api_patterns(names: tuple[str, ...]) -> list[list[dict[str, Any]]]:
     return pats
 
 
-def _add_group(group: CueGroup, nlp: Language, pm: Any, m: Any) -> list[tuple[str, str]]:
+def _required_words(pattern: list[dict[str, Any]]) -> list[str] | None:
+    """Words one required token of a Matcher pattern must be (its LOWER value or IN list),
+    or None when no token pins its words."""
+    for spec in pattern:
+        if spec.get("OP", "1") not in ("1", "+"):
+            continue
+        value = spec.get("LOWER")
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, dict) and isinstance(value.get("IN"), list) and value["IN"]:
+            return [str(v) for v in value["IN"]]
+    return None
+
+
+def _gate(words: list[str] | None) -> re.Pattern[str] | None:
+    """A regex the lowercased sentence must match for any of ``words`` to be a token in it."""
+    if words is None:
+        return None
+    return re.compile("|".join(sorted({re.escape(w.lower()) for w in words})))
+
+
+def _pattern_gate(patterns: list[list[dict[str, Any]]]) -> re.Pattern[str] | None:
+    words: list[str] = []
+    for pattern in patterns:
+        found = _required_words(pattern)
+        if found is None:
+            return None
+        words.extend(found)
+    return _gate(words)
+
+
+def _matcher(nlp: Language, rules: Gated) -> Any:
+    from spacy.matcher import Matcher
+
+    m = Matcher(nlp.vocab)
+    for _, rid, patterns in rules:
+        m.add(rid, patterns)
+    return m
+
+
+def _rule_set(cues: CueSet, nlp: Language, pm: Any, gated: Gated,
+              ids: list[tuple[str, str]]) -> RuleSet:
+    ungated = [r for r in gated if r[0] is None]
+    gates = tuple((gate, _matcher(nlp, [(gate, rid, pats)]),
+                   _matcher(nlp, [*ungated, (gate, rid, pats)]))
+                  for gate, rid, pats in gated if gate is not None)
+    return RuleSet(cues, pm, gates, _matcher(nlp, ungated), tuple(ids))
+
+
+Gated = list[tuple[re.Pattern[str] | None, str, list[list[dict[str, Any]]]]]
+
+
+def _add_group(group: CueGroup, nlp: Language, pm: Any) -> tuple[list[tuple[str, str]], Gated]:
     ids: list[tuple[str, str]] = []
+    matchers: Gated = []
     for rid, phrases in group.phrases:
         tokenizer: Any = nlp.tokenizer
         pm.add(rid, list(tokenizer.pipe(phrases)))
         ids.append((rid, group.name))
     for rid, pats in group.patterns:
-        m.add(rid, json.loads(pats))
+        patterns = json.loads(pats)
+        matchers.append((_pattern_gate(patterns), rid, patterns))
         ids.append((rid, group.name))
     for rid, names in group.apis:
         if names:
-            m.add(rid, _api_patterns(names))
+            matchers.append((_gate(list(names)), rid, _api_patterns(names)))
             ids.append((rid, group.name))
-    return ids
+    return ids, matchers
 
 
 def build_rules(nlp: Language, cues: CueSet) -> RuleSet:
     """Compile the cue data against ``nlp``'s vocab and tokenizer."""
-    from spacy.matcher import Matcher, PhraseMatcher
+    from spacy.matcher import PhraseMatcher
 
     pm = PhraseMatcher(nlp.vocab, attr="LOWER")
-    m = Matcher(nlp.vocab)
     ids: list[tuple[str, str]] = []
+    gated: Gated = []
     for group in (*cues.categories, *cues.stances):
-        ids.extend(_add_group(group, nlp, pm, m))
-    return RuleSet(cues, pm, m, tuple(ids))
+        more_ids, more = _add_group(group, nlp, pm)
+        ids.extend(more_ids)
+        gated.extend(more)
+    return _rule_set(cues, nlp, pm, gated, ids)

@@ -29,6 +29,9 @@ _CODE_START = re.compile(
     r"(?:return|goto|break|continue)\b[^.]*;?$|(?:static|struct|void|int|long|unsigned|u\d+|"
     r"bool|const|enum)\b[^.]*[;{(,)]$)"
 )
+_TAB_LAYOUT = re.compile(r"\S\t")
+_CODEISH = re.compile(r"[=;{}]|->|\w\(|^[\w*&]+$")
+_SPACES = re.compile(r"\s+")
 _LABEL = re.compile(r"^[a-z_][a-z0-9_]*:$")
 _NOTE = re.compile(r"^\s*\[[^\]]*\]\s*$")  # "[ with similar loops ... ]": an editorial note
 _ELLIPSIS = re.compile(r"^\s*(?:\.\.\.|…|\[\.\.\.\]|<snip>|\[snip\])\s*$", re.IGNORECASE)
@@ -55,14 +58,14 @@ def is_code_line(line: str) -> bool:
         return False
     if _CODE_START.match(stripped) or _LABEL.match(stripped) or _LOG.match(stripped):
         return True
-    if re.search(r"\S\t", raw):
+    if _TAB_LAYOUT.search(raw):
         return True
     if stripped.endswith((";", "{", "}", "*/")):
         return True
     indented = raw.startswith("\t") or raw.startswith("    ")
     if not indented or stripped.endswith((".", "?", "!", ":")):
         return False
-    return bool(re.search(r"[=;{}]|->|\w\(|^[\w*&]+$", stripped))
+    return bool(_CODEISH.search(stripped))
 
 
 def _starts_chunk(line: str) -> bool:
@@ -98,7 +101,7 @@ def paragraphs(text: str) -> list[str]:
         if _ends_chunk(line):
             flush()
     flush()
-    return [c for c in (re.sub(r"\s+", " ", c).strip() for c in chunks) if c]
+    return [c for c in (_SPACES.sub(" ", c).strip() for c in chunks) if c]
 
 
 def _cut(sentence: str) -> list[str]:

@@ -24,6 +24,7 @@ from threadscan.nlp.prose_order import stated_edges
 from threadscan.nlp.sentences import paragraphs, split_paragraph, split_sentences
 from threadscan.nlp.stance import Decision, decide, stance_only
 
+_NON_WORDS = re.compile(r"\W+")
 _DIFFISH = re.compile(r"^@@ -\d+(?:,\d+)? \+\d+", re.MULTILINE)
 
 
@@ -142,7 +143,7 @@ def _inherit(units: Sequence[Unit], analysed: Sequence[Analysed],
 
 
 def _key(text: str) -> str:
-    return re.sub(r"\W+", " ", text.lower()).strip()
+    return _NON_WORDS.sub(" ", text.lower()).strip()
 
 
 def merge_duplicates(objections: Iterable[Objection]) -> tuple[Objection, ...]:
