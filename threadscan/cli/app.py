@@ -151,13 +151,13 @@ def query(
 
     Example: threadscan query 'cat:lock-order lock:kvm->lock' --what objections
     """
-    from threadscan.cli.common import build_query
+    from threadscan.store.query import parse_query
 
-    filters = dict(category=category, stance=stance, lock=lock, function=function, file=file,
-                   author=author, list_id=list_id, since=since, until=until,
-                   has_lock_change=has_lock_change, unresolved=unresolved)
     with guard(), open_corpus(corpus, default=True) as db:
-        q = build_query(" ".join(terms or []), filters)
+        q = parse_query(" ".join(terms or [])).with_filters(
+            category=category, stance=stance, lock=lock, function=function, file=file,
+            author=author, list_id=list_id, since=since, until=until,
+            has_lock_change=has_lock_change, unresolved=unresolved)
         found = db.search(q, what=what or "objections", limit=limit)  # type: ignore[arg-type]
         render.hits(found, json_out, jsonl)
 

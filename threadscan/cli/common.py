@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from threadscan.errors import ThreadscanError, UsageError, exit_code
+from threadscan.errors import ThreadscanError, exit_code
 
 if TYPE_CHECKING:
     from threadscan.store import Corpus
-    from threadscan.store.query import Query
 
 CorpusOpt = Annotated[
     Path | None,
@@ -56,15 +55,3 @@ def read_text_arg(text: str | None) -> str:
     if text is None or text == "-":
         return sys.stdin.read()
     return text
-
-
-def build_query(text: str, filters: Mapping[str, object]) -> Query:
-    """The query string's prefixes combined with the command-line filters."""
-    from threadscan.store.query import parse_query
-
-    query = parse_query(text)
-    given = {k: v for k, v in filters.items() if v not in (None, False)}
-    try:
-        return query.with_filters(**given)
-    except TypeError as err:
-        raise UsageError(f"bad filter: {err}") from None
