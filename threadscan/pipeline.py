@@ -186,10 +186,11 @@ def ingest(sources: Sequence[str], corpus: Corpus, options: IngestOptions | None
         _read_and_store(corpus, _parse_stream(batches, pool), tally, skips, progress)
         corpus.record_skips(skips)
         start = time.perf_counter()
-        touched = rethread(corpus)
+        threads, touched = rethread(corpus)
         start = tally.add_time("thread", start)
         if options.analyze:
-            skips.extend(analyze_threads(corpus, pending_threads(corpus), pool, progress))
+            todo = pending_threads(corpus, threads)
+            skips.extend(analyze_threads(corpus, todo, pool, progress))
             tally.add_time("analyze+store", start)
     return IngestReport(
         seen=tally.seen, stored=tally.stored, duplicates=tally.duplicates,
@@ -216,32 +217,33 @@ def _run_threads(corpus: Corpus, touched: list[Thread], tally: _Tally) -> tuple[
     return tuple(t.id for t in touched)
 
 
-def rethread(corpus: Corpus) -> list[Thread]:
-    """Place unthreaded messages in threads; return the threads that changed.
+def rethread(corpus: Corpus) -> tuple[list[Thread], list[Thread]]:
+    """Place unthreaded messages in threads; return (all threads, the changed ones).
 
     Messages are stored before they are threaded, and a changed thread loses its
     analysis until it is analysed again, so a run killed at any point leaves work
-    that the next run finds and finishes.
+    that the next run finds and finishes. ``all`` is empty when nothing changed.
     """
     from threadscan.thread import build_threads
 
     unthreaded = corpus.unthreaded_msgids()
     if not unthreaded:
-        return []
-    touched = [t for t in build_threads(corpus.thread_headers())
-               if unthreaded.intersection(t.message_ids)]
+        return [], []
+    threads = build_threads(corpus.thread_headers())
+    touched = [t for t in threads if unthreaded.intersection(t.message_ids)]
     corpus.replace_threads(touched)
-    return touched
+    return threads, touched
 
 
-def pending_threads(corpus: Corpus) -> list[Thread]:
-    """Threads that have no stored analysis."""
+def pending_threads(corpus: Corpus, threads: Sequence[Thread] = ()) -> list[Thread]:
+    """Threads that have no stored analysis (``threads``: a fresh threading, if at hand)."""
     from threadscan.thread import build_threads
 
     pending = corpus.unanalyzed_threads()
     if not pending:
         return []
-    return [t for t in build_threads(corpus.thread_headers()) if t.id in pending]
+    known = threads or build_threads(corpus.thread_headers())
+    return [t for t in known if t.id in pending]
 
 
 def analyze_threads(corpus: Corpus, threads: Sequence[Thread], pool: object | None,
