@@ -73,3 +73,12 @@ def test_first_query_builds_the_default_corpus_from_the_sample() -> None:
     result = CliRunner().invoke(app, ["threads", "--json"])  # XDG dirs are private per test
     assert result.exit_code == 0, result.output
     assert "Rework locking in the PoD layer" in result.output
+
+
+def test_stats_tables_name_the_most_discussed_locks(sample_db: Path) -> None:
+    result = CliRunner().invoke(app, ["stats", "--corpus", str(sample_db)],
+                                env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    assert "top discussed locks" in result.output
+    assert "lo->lo_mutex" in result.output
+    assert "linux-block.vger.kernel.org" in result.output

@@ -226,4 +226,11 @@ def stats(value: Any, as_json: bool) -> None:
     if as_json:
         echo_json(value)
         return
-    _console().print(to_jsonable(value))
+    _table("corpus", ("messages", "threads", "patches", "lock changes", "objections", "skips"),
+           [(value.messages, value.threads, value.patches, value.lock_changes,
+             value.objections, value.skips)])
+    _table("threads per list", ("list", "threads"), value.threads_per_list)
+    _table("objections per category", ("category", "objections"),
+           value.objections_per_category)
+    _table("top discussed locks", ("lock", "objections", "lock changes", "threads"),
+           [(t.lock, t.objections, t.lock_changes, t.threads) for t in value.top_locks])
