@@ -60,8 +60,7 @@ def check(name: str, text: str) -> None:
     target = GOLDEN / name
     if os.environ.get("THREADSCAN_UPDATE_GOLDEN"):
         target.write_text(text, encoding="utf-8")
-    if not target.exists():
-        pytest.skip(f"no golden {target.name} yet; generate with THREADSCAN_UPDATE_GOLDEN=1")
+    assert target.exists(), f"no golden {target.name}; generate with THREADSCAN_UPDATE_GOLDEN=1"
     assert text == target.read_text(encoding="utf-8")
 
 

@@ -99,7 +99,8 @@ def render_markdown(s: Summary) -> str:
                    f"| {day(v.first)} | {acks or '—'} |")
     out += ["", "## Lock changes", ""]
     for fl in s.functions:
-        out.append(f"- {code_span(fl.file)} {code_span((fl.function or '(file scope)') + '()')}")
+        where = code_span(fl.function + "()") if fl.function else "(file scope)"
+        out.append(f"- {code_span(fl.file)} {where}")
         out += [
             f"  - {c.kind}: {code_span(c.lock)} via {code_span(c.primitive)}"
             + (f" — {esc(c.detail)}" if c.detail else "") + f" {notes.ref(c.cite)}"

@@ -134,7 +134,7 @@ def render_text(s: Summary, *, width: int = 100) -> str:
     out += section("Versions", [version_line(v, notes) for v in s.version_info], "none")
     changes = []
     for fl in s.functions:
-        changes.append(f"{fl.file}: {fl.function or '(file scope)'}()")
+        changes.append(f"{fl.file}: {fl.function + '()' if fl.function else '(file scope)'}")
         changes += [
             f"  {c.sign}{c.kind:<18} {c.lock} via {c.primitive}"
             + (f" — {c.detail}" if c.detail else "") + f" {notes.ref(c.cite)}"
