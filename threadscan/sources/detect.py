@@ -22,6 +22,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from threadscan.errors import FetchError
 from threadscan.model import Provenance, RawItem, Skip
 from threadscan.sources.base import SourceOptions
 from threadscan.sources.http import Fetcher, FetchResult, gunzip, is_gzip
@@ -103,6 +104,15 @@ class Crawl:
             return False
         self.seen_urls.add(url)
         return True
+
+    def fetch_new(self, url: str, what: str) -> FetchResult | Skip | None:
+        """Fetch ``url`` unless this run saw it (None); a failure is a Skip naming ``what``."""
+        if not self.first(url):
+            return None
+        try:
+            return self.fetcher.fetch(url)
+        except FetchError as err:
+            return self.skip(url, f"cannot fetch {what}: {err}")
 
     def prov(self, url: str | None, list_id: str | None, locator: str = "") -> Provenance:
         return Provenance(self.source, self.kind, locator=locator, url=url, list_id=list_id)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from urllib.parse import quote, urljoin, urlsplit
 
 from threadscan.errors import FetchError
+from threadscan.model import Skip
 from threadscan.sources.detect import (
     Crawl,
     Item,
@@ -66,12 +67,10 @@ def iter_page(crawl: Crawl, page: FetchResult) -> Iterator[Item]:
 
 
 def iter_raw(crawl: Crawl, raw_url: str, list_id: str | None) -> Iterator[Item]:
-    if not crawl.first(raw_url):
-        return
-    try:
-        result = crawl.fetcher.fetch(raw_url)
-    except FetchError as err:
-        yield crawl.skip(raw_url, f"cannot fetch raw message: {err}")
+    result = crawl.fetch_new(raw_url, "raw message")
+    if isinstance(result, Skip):
+        yield result
+    if not isinstance(result, FetchResult):
         return
     yield from mbox_body_items(crawl, result, list_id, msg_url_maker(message_base(raw_url)))
 

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from threadscan.errors import FetchError
-from threadscan.model import RawItem
+from threadscan.model import RawItem, Skip
 from threadscan.sources.detect import (
     Crawl,
     Item,
@@ -75,12 +75,10 @@ def iter_html(crawl: Crawl, page: FetchResult) -> Iterator[Item]:
 
 
 def iter_mbox(crawl: Crawl, mbox_url: str, list_id: str | None) -> Iterator[Item]:
-    if not crawl.first(mbox_url):
-        return
-    try:
-        result = crawl.fetcher.fetch(mbox_url)
-    except FetchError as err:
-        yield crawl.skip(mbox_url, f"cannot fetch patchwork mbox: {err}")
+    result = crawl.fetch_new(mbox_url, "patchwork mbox")
+    if isinstance(result, Skip):
+        yield result
+    if not isinstance(result, FetchResult):
         return
     page = mbox_url.removesuffix("mbox/")
     single = SUBMISSION.search(urlsplit(mbox_url).path) is not None
@@ -149,12 +147,10 @@ def project_list(sub: dict[str, Any]) -> str | None:
 
 
 def iter_comments(crawl: Crawl, comments_url: str) -> Iterator[Item]:
-    if not crawl.first(comments_url):
-        return
-    try:
-        result = crawl.fetcher.fetch(comments_url)
-    except FetchError as err:
-        yield crawl.skip(comments_url, f"cannot fetch patchwork comments: {err}")
+    result = crawl.fetch_new(comments_url, "patchwork comments")
+    if isinstance(result, Skip):
+        yield result
+    if not isinstance(result, FetchResult):
         return
     yield from comment_items(crawl, result.final_url, api_json(result))
 
