@@ -156,7 +156,7 @@ def test_empty_result_is_an_empty_list(corpus: Corpus) -> None:
 
 
 def test_query_object_and_string_give_same_hits(corpus: Corpus) -> None:
-    assert corpus.query(parse_query("cat:design")) == corpus.search("cat:design")
+    assert corpus.search(parse_query("cat:design")) == corpus.search("cat:design")
 
 
 def test_bad_limit_and_what_are_query_errors(corpus: Corpus) -> None:

@@ -12,7 +12,7 @@ PACKAGE = Path(store.__file__).resolve().parents[1]
 
 def test_public_names_are_pinned() -> None:
     assert sorted(store.__all__) == sorted([
-        "WHATS", "Corpus", "EdgeEvidence", "GraphEdge", "Hit", "Query", "Stats", "ThreadKey",
+        "WHATS", "Corpus", "EdgeEvidence", "GraphEdge", "Hit", "Query", "Stats",
         "ThreadRow", "TopLock", "What", "default_path", "lock_graph", "parse_query",
     ])
     for name in store.__all__:

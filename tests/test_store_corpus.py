@@ -149,12 +149,14 @@ def test_late_parent_merges_thread_and_drops_superseded_one(tmp_path: Path) -> N
         assert corpus.resolve_thread(NVME_MING_LAST) == NVME_ROOT
 
 
-def test_thread_keys_carry_parents_without_bodies(corpus: Corpus) -> None:
-    keys = {k.msgid: k for k in corpus.iter_thread_keys()}
+def test_thread_headers_carry_parents_without_bodies(corpus: Corpus) -> None:
+    heads = {m.msgid: m for m in corpus.thread_headers()}
     cover = "01bbf3d4-ca6a-e837-91fe-b34aa014564c@suse.com"
-    assert keys[XEN_JULIEN].parents == (cover, XEN_PATCH)
-    assert keys[XEN_JULIEN].is_reply
-    assert keys[XEN_JULIEN].subject == "evtchn: slightly defer lock acquire where possible"
+    julien = heads[XEN_JULIEN]
+    assert julien.parent_ids == (cover, XEN_PATCH)
+    assert julien.subject.is_reply
+    assert julien.subject.clean == "evtchn: slightly defer lock acquire where possible"
+    assert julien.segments == () and julien.attachments == ()
 
 
 def test_corpus_created_at_0001_is_migrated_on_open(tmp_path: Path) -> None:

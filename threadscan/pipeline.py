@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -297,19 +297,3 @@ class _pool:
         if self.pool is not None:
             self.pool.terminate()  # type: ignore[attr-defined]
             self.pool.join()  # type: ignore[attr-defined]
-
-
-def reanalyze(corpus: Corpus, thread_ids: Sequence[str] | None = None) -> int:
-    """Re-run analysis (e.g. after a rule or model update) without re-reading sources."""
-    from threadscan.thread import build_threads
-
-    threads = build_threads(corpus.thread_headers())
-    if thread_ids is not None:
-        wanted = set(thread_ids)
-        threads = [t for t in threads if t.id in wanted]
-    analyze_threads(corpus, threads, None)
-    return len(threads)
-
-
-def with_source_options(options: IngestOptions, **kw: object) -> IngestOptions:
-    return replace(options, source=replace(options.source, **kw))  # type: ignore[arg-type]

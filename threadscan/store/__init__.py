@@ -2,7 +2,7 @@
 
 Public surface: ``Corpus`` (open, write, read, search), ``parse_query`` /
 ``Query``, ``lock_graph`` / ``GraphEdge``, and the records ``Hit``,
-``ThreadRow``, ``ThreadKey``, ``Stats``, ``TopLock``.
+``ThreadRow``, ``Stats``, ``TopLock``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from threadscan.store.corpus import Corpus
 from threadscan.store.graph import EdgeEvidence, GraphEdge, lock_graph
 from threadscan.store.query import Query, parse_query
 from threadscan.store.schema import default_path
-from threadscan.store.types import WHATS, Hit, Stats, ThreadKey, ThreadRow, TopLock, What
+from threadscan.store.types import WHATS, Hit, Stats, ThreadRow, TopLock, What
 
 __all__ = [
     "WHATS",
@@ -21,7 +21,6 @@ __all__ = [
     "Hit",
     "Query",
     "Stats",
-    "ThreadKey",
     "ThreadRow",
     "TopLock",
     "What",

@@ -25,7 +25,7 @@ from threadscan.model import Message, Skip, Thread, ThreadAnalysis
 from threadscan.store import read, schema, write
 from threadscan.store.migrations import applied_migrations, migrate
 from threadscan.store.query import Query, parse_query
-from threadscan.store.types import Hit, Stats, ThreadKey, ThreadRow, What
+from threadscan.store.types import Hit, Stats, ThreadRow, What
 
 if TYPE_CHECKING:
     from threadscan.store.graph import GraphEdge
@@ -120,8 +120,6 @@ class Corpus:
         with guard("store threads", self.path), self.transaction():
             write.replace_threads(self.conn, threads)
 
-    save_threads = replace_threads
-
     def save_analysis(self, analysis: ThreadAnalysis) -> None:
         """Replace the stored analysis of ``analysis.thread``."""
         if not self.conn.execute(
@@ -146,8 +144,6 @@ class Corpus:
     def thread_inputs(self) -> Iterator[Message]:
         """Every stored message, oldest first, for ``build_threads``."""
         return read.iter_messages(self.conn)
-
-    all_thread_inputs = thread_inputs
 
     def thread_headers(self) -> Iterator[Message]:
         """Every stored message *without body* (segments and attachments empty), oldest
@@ -179,9 +175,6 @@ class Corpus:
             rows = self.conn.execute(
                 "SELECT id FROM threads WHERE id NOT IN (SELECT thread_id FROM analyses)")
             return {r[0] for r in rows}
-
-    def iter_thread_keys(self) -> Iterator[ThreadKey]:
-        return read.iter_thread_keys(self.conn)
 
     def threads(self) -> list[ThreadRow]:
         with guard("list threads", self.path):
@@ -226,6 +219,3 @@ class Corpus:
         q = parse_query(query) if isinstance(query, str) else query
         with guard("search", self.path):
             return run_search(self.conn, q, what, limit)
-
-    def query(self, query: Query, what: What = "objections", limit: int = 50) -> list[Hit]:
-        return self.search(query, what, limit)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 
@@ -20,7 +19,7 @@ from threadscan.model import (
 )
 from threadscan.store import analysis_codec as ac
 from threadscan.store import codec
-from threadscan.store.types import ThreadKey, ThreadRow
+from threadscan.store.types import ThreadRow
 from threadscan.store.write import CHUNK
 
 _MSG_SQL = f"SELECT {', '.join(codec.MESSAGE_COLUMNS)} FROM messages"
@@ -69,16 +68,6 @@ def iter_headers(conn: sqlite3.Connection) -> Iterator[Message]:
     sql = _MSG_SQL + " ORDER BY epoch IS NULL, epoch, msgid"
     for row in conn.execute(sql):
         yield codec.message_from_row(row, (), ())
-
-
-def iter_thread_keys(conn: sqlite3.Connection) -> Iterator[ThreadKey]:
-    """What threading needs of every message, oldest first, without bodies."""
-    sql = ("SELECT msgid, refs, in_reply_to, subject_clean, is_reply, date_utc, tz_offset "
-           "FROM messages ORDER BY epoch IS NULL, epoch, msgid")
-    for msgid, refs, irt, subject, is_reply, date_utc, tz in conn.execute(sql):
-        parents = [p for p in (*json.loads(refs), irt) if p and p != msgid]
-        yield ThreadKey(msgid, tuple(dict.fromkeys(parents)), subject, bool(is_reply),
-                        codec.date_from_parts(date_utc, tz))
 
 
 def _when(epoch: float | None) -> dt.datetime | None:

@@ -11,17 +11,6 @@ WHATS: tuple[What, ...] = ("objections", "lock_changes", "threads", "messages")
 
 
 @dataclass(frozen=True)
-class ThreadKey:
-    """What threading needs of a stored message, without its body."""
-
-    msgid: str
-    parents: tuple[str, ...]  # References then In-Reply-To, oldest first
-    subject: str  # clean subject
-    is_reply: bool
-    date: dt.datetime | None
-
-
-@dataclass(frozen=True)
 class ThreadRow:
     id: str
     subject: str
