@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -278,22 +279,17 @@ def _analysis_skip(analysis: ThreadAnalysis, reason: str) -> Skip:
     return Skip(provenance=first, reason=reason, msgid=analysis.thread.id)
 
 
-class _pool:
+@contextmanager
+def _pool(jobs: int) -> Iterator[object | None]:
     """A process pool when jobs > 1, else None (everything runs in-process)."""
+    if jobs <= 1:
+        yield None
+        return
+    import multiprocessing
 
-    def __init__(self, jobs: int) -> None:
-        self.jobs = jobs
-        self.pool: object | None = None
-
-    def __enter__(self) -> object | None:
-        if self.jobs > 1:
-            import multiprocessing
-
-            ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-            self.pool = ctx.Pool(self.jobs)
-        return self.pool
-
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.terminate()  # type: ignore[attr-defined]
-            self.pool.join()  # type: ignore[attr-defined]
+    pool = multiprocessing.get_context("fork" if os.name == "posix" else "spawn").Pool(jobs)
+    try:
+        yield pool
+    finally:
+        pool.terminate()
+        pool.join()

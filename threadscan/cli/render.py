@@ -147,11 +147,10 @@ def thread_rows(rows: Sequence[Any], as_json: bool) -> None:
 
 
 def show(analysis: ThreadAnalysis, as_json: bool) -> None:
-    from threadscan.report.jsondoc import thread_document
-
-    doc = thread_document(analysis)
     if as_json:
-        echo_json(doc)
+        from threadscan.report.jsondoc import thread_document
+
+        echo_json(thread_document(analysis))
         return
     from threadscan.report import render_summary
 
