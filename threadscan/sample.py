@@ -17,9 +17,6 @@ if TYPE_CHECKING:
     from threadscan.pipeline import Progress
     from threadscan.store import Corpus
 
-SAMPLE_SUFFIXES = (".mbox", ".txt", ".eml", ".gz", ".xz")
-
-
 def sample_dir() -> Path:
     """``$THREADSCAN_SAMPLE_CORPUS`` or the repository's ``corpus/`` folder."""
     env = os.environ.get("THREADSCAN_SAMPLE_CORPUS")
@@ -33,9 +30,10 @@ def sample_dir() -> Path:
 
 
 def sample_files(folder: Path | None = None) -> list[str]:
-    folder = folder or sample_dir()
-    files = [p for p in sorted(folder.rglob("*")) if p.suffix in SAMPLE_SUFFIXES]
-    return [str(p) for p in files if p.is_file()]
+    """The mail and page files of the sample (its README/SOURCES notes are not ingested)."""
+    from threadscan.pipeline import expand_dirs
+
+    return [a for a in expand_dirs([str(folder or sample_dir())]) if isinstance(a, str)]
 
 
 def ensure_sample_corpus(corpus: Corpus, progress: Progress | None = None) -> bool:
