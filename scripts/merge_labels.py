@@ -1,0 +1,80 @@
+"""Write a thread's label file from the extractor's candidates plus an annotation file.
+
+    python scripts/merge_labels.py FIXTURE.mbox ANNOTATIONS.jsonl
+
+ANNOTATIONS holds one JSON object per labeled sentence: ``{"id", "stance", "categories",
+"locks", "functions", "note"}`` (only ``id`` and ``stance`` are required). Every candidate the
+extractor lists and the annotation file does not name is written as stance ``none``. The split
+is the fixed hash rule of ``training/labels/README.md``. The result goes to
+``training/labels/threads/<stem>.jsonl``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+STANCES = {"objection", "question", "suggestion", "none"}
+CATEGORIES = {"lock-order", "deadlock", "race", "atomic-context", "latency", "fairness",
+              "lifetime", "memory-ordering", "design"}
+
+
+def split_of(thread_file: str) -> str:
+    return "heldout" if int(hashlib.sha1(thread_file.encode()).hexdigest(), 16) % 3 == 0 else "train"
+
+
+def load_extractor():
+    spec = importlib.util.spec_from_file_location("extract_sentences", ROOT / "scripts" / "extract_sentences.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def checked(ann: dict) -> dict:
+    stance, cats = ann["stance"], ann.get("categories", [])
+    if stance not in STANCES or not set(cats) <= CATEGORIES:
+        raise SystemExit(f"{ann['id']}: bad stance/categories {stance} {cats}")
+    if (stance == "none") != (not cats):
+        raise SystemExit(f"{ann['id']}: stance {stance} with categories {cats}")
+    return ann
+
+
+def merge(mbox: Path, annotations: Path) -> list[dict]:
+    anns = {a["id"]: checked(a) for a in map(json.loads, annotations.read_text().splitlines()) if a}
+    out = []
+    for cand in load_extractor().iter_candidates(mbox):
+        rec = asdict(cand)
+        ann = anns.pop(rec["id"], {})
+        rec.update(stance=ann.get("stance", "none"), categories=ann.get("categories", []),
+                   locks=ann.get("locks", []), functions=ann.get("functions", []),
+                   split=split_of(rec["thread"]))
+        if ann.get("note"):
+            rec["note"] = ann["note"]
+        out.append(rec)
+    if anns:
+        raise SystemExit(f"annotations for unknown ids: {sorted(anns)[:5]}")
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mbox", type=Path)
+    parser.add_argument("annotations", type=Path)
+    args = parser.parse_args()
+    records = merge(args.mbox, args.annotations)
+    target = ROOT / "training" / "labels" / "threads" / f"{args.mbox.stem}.jsonl"
+    target.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    print(f"{target.name}: {len(records)} sentences, "
+          f"{sum(r['stance'] != 'none' for r in records)} objection-bearing")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
