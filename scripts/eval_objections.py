@@ -22,6 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from bench_threads import thread_mbox  # noqa: E402
 
 from threadscan.model import CATEGORIES, Message, Objection, RawItem  # noqa: E402
 from threadscan.nlp.labels import Labeled, load_dir  # noqa: E402
@@ -72,9 +75,9 @@ def predict_in_threads(pipe: Pipeline, labels: Sequence[Labeled], fixtures: Path
 
     found: dict[str, list[Objection]] = {}
     for thread in sorted({lab.thread for lab in labels}):
-        paths = list(fixtures.glob(f"*/{thread}"))
-        if paths:
-            msgs = _thread_messages(paths[0])
+        path = thread_mbox(thread, fixtures)
+        if path:
+            msgs = _thread_messages(path)
             pa = analyze_patches(msgs)
             found[thread] = list(tag_thread(msgs, pa.patches, pa.lock_changes, pipe).objections)
     out = []

@@ -6,7 +6,7 @@ ANNOTATIONS holds one JSON object per labeled sentence: ``{"id", "stance", "cate
 "locks", "functions", "note"}`` (only ``id`` and ``stance`` are required). Every candidate the
 extractor lists and the annotation file does not name is written as stance ``none``. The split
 is the fixed hash rule of ``training/labels/README.md``. The result goes to
-``training/labels/threads/<stem>.jsonl``.
+``training/labels/threads/<stem>.jsonl`` (or ``--out DIR``).
 """
 
 from __future__ import annotations
@@ -67,9 +67,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mbox", type=Path)
     parser.add_argument("annotations", type=Path)
+    parser.add_argument("--out", type=Path, default=ROOT / "training" / "labels" / "threads",
+                        help="folder for the label file (a second annotator's copy: elsewhere)")
     args = parser.parse_args()
     records = merge(args.mbox, args.annotations)
-    target = ROOT / "training" / "labels" / "threads" / f"{args.mbox.stem}.jsonl"
+    target = args.out / f"{args.mbox.stem}.jsonl"
     target.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
     print(f"{target.name}: {len(records)} sentences, "
           f"{sum(r['stance'] != 'none' for r in records)} objection-bearing")

@@ -31,6 +31,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from bench_threads import thread_mbox  # noqa: E402
 
 from threadscan.model import CATEGORIES  # noqa: E402
 from threadscan.nlp.context import context_words, neighbour_words, text_words  # noqa: E402
@@ -56,10 +59,11 @@ ROLE_WORDS = ("zzctxauthor", "zzctxreviewer")
 
 STANCE_LABELS = ("objection", "question", "suggestion", "none")
 BOW_LENGTH = 2**15
-NGRAMS = 2
+NGRAMS = 1  # CV (train threads): unigrams beat bigrams once the cue/context words are in
+BATCH = 8.0  # largest minibatch (compounding from 4)
 
 
-def _ensemble(exclusive: bool) -> dict[str, object]:
+def _ensemble(exclusive: bool, ngrams: int = 1) -> dict[str, object]:
     embed = {"@architectures": "spacy.MultiHashEmbed.v2", "width": 64,
              "rows": [2000, 2000, 500, 1000, 500],
              "attrs": ["NORM", "LOWER", "PREFIX", "SUFFIX", "SHAPE"],
@@ -68,14 +72,14 @@ def _ensemble(exclusive: bool) -> dict[str, object]:
               "maxout_pieces": 3, "depth": 2}
     return {"@architectures": "spacy.TextCatEnsemble.v2",
             "tok2vec": {"@architectures": "spacy.Tok2Vec.v2", "embed": embed, "encode": encode},
-            "linear_model": _bow(exclusive)}
+            "linear_model": _bow(exclusive, ngrams)}
 
 
-def _bow(exclusive: bool) -> dict[str, object]:
+def _bow(exclusive: bool, ngrams: int = 1) -> dict[str, object]:
     return {
         "@architectures": "spacy.TextCatBOW.v3",
         "exclusive_classes": exclusive,
-        "ngram_size": NGRAMS,
+        "ngram_size": ngrams,
         "no_output_layer": False,
         "length": BOW_LENGTH,
     }
@@ -128,8 +132,8 @@ def label_contexts(labels: Sequence[Labeled], fixtures: Path) -> list[tuple[str,
     of their fixture mbox (speaker role, diff above); others get text-only words."""
     units: dict[str, list[Unit]] = {}
     for thread in sorted({lab.thread for lab in labels if lab.thread}):
-        paths = sorted(fixtures.glob(f"*/{thread}"))
-        units[thread] = _thread_units(paths[0]) if paths else []
+        path = thread_mbox(thread, fixtures)
+        units[thread] = _thread_units(path) if path else []
     near = _neighbours(units)
     out = []
     for lab in labels:
@@ -191,7 +195,7 @@ def train(labels: list[Labeled], epochs: int, seed: int,  # type: ignore[no-unty
     for epoch in range(epochs):
         rng.shuffle(examples)
         losses: dict[str, float] = {}
-        for batch in minibatch(examples, size=compounding(4.0, 32.0, 1.5)):
+        for batch in minibatch(examples, size=compounding(4.0, BATCH, 1.5)):
             nlp.update(batch, sgd=optimizer, drop=0.2, losses=losses)
         if epoch % 5 == 0 or epoch == epochs - 1:
             print(f"epoch {epoch:3d} " + " ".join(f"{k}={v:.3f}" for k, v in losses.items()))
@@ -206,7 +210,8 @@ def write_manifest(args: argparse.Namespace, labels: list[Labeled]) -> None:
         "model": MODEL_NAME, "arch": args.arch, "features": args.features,
         "epochs": args.epochs, "seed": args.seed,
         "bow_length": BOW_LENGTH, "ngrams": NGRAMS, "sentences": len(labels),
-        "include_heldout": args.include_heldout, "pos_weight": args.pos_weight,
+        "include_heldout": args.include_heldout, "no_dev": args.no_dev,
+        "pos_weight": args.pos_weight,
         "label_files": {f.name: hashlib.sha1(f.read_bytes()).hexdigest()
                         for f in files if f.exists()},
     }
@@ -263,9 +268,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--labels", type=Path, default=ROOT / "training" / "labels")
     ap.add_argument("--out", type=Path, default=MODEL_DIR)
-    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--include-heldout", action="store_true")
+    ap.add_argument("--no-dev", action="store_true",
+                    help="leave the shared dev file out (to measure generalization on it)")
     ap.add_argument("--arch", choices=("bow", "ensemble"), default="bow")
     ap.add_argument("--features", choices=("text", "text+cues", "text+cues+ctx", "cues+ctx"),
                     default="text+cues+ctx")
@@ -274,7 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cv", type=int, default=0, help="K: grouped K-fold CV on train only")
     args = ap.parse_args(argv)
     labels = [lab for lab in load_dir(args.labels)
-              if lab.split in ("train", "dev") or args.include_heldout]
+              if lab.split == "train" or (lab.split == "dev" and not args.no_dev)
+              or args.include_heldout]
     ctx = label_contexts(labels, args.fixtures)
     print(f"training on {len(labels)} sentences "
           f"({sum(lab.stance != 'none' for lab in labels)} objection-bearing, "

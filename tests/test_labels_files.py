@@ -20,7 +20,7 @@ README = REPO / "training" / "labels" / "README.md"
 FIELDS = {"id", "thread", "list", "msgid", "speaker", "text", "stance", "categories", "locks",
           "functions", "split"}
 LISTS = {"linux-block", "linux-block-controls", "linuxppc-dev", "kvmarm", "virtualization",
-         "xen-crosspost", "qemu-crosspost", "xen-devel-transcribed"}
+         "xen-crosspost", "qemu-crosspost", "xen-devel-transcribed", "linux-block-bench"}
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 

@@ -84,9 +84,24 @@ def shared_pairs() -> list[tuple[Path, Path]]:
         return []
     pairs = []
     for label_file in thread_files():
-        found = sorted(SHARED.glob(f"fixtures/*/{label_file.stem}.mbox"))
-        pairs.append((label_file, found[0] if found else SHARED / "missing"))
+        found = bench_threads().thread_mbox(f"{label_file.stem}.mbox", SHARED / "fixtures")
+        pairs.append((label_file, found or SHARED / "missing"))
     return pairs
+
+
+def bench_threads():  # type: ignore[no-untyped-def]
+    """scripts/bench_threads.py (fixture threads, and benchmark threads cut on demand)."""
+    import importlib.util
+    import sys
+
+    if "bench_threads" not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            "bench_threads", Path(__file__).resolve().parents[1] / "scripts" / "bench_threads.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["bench_threads"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["bench_threads"]
 
 
 @pytest.mark.shared

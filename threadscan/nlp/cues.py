@@ -45,6 +45,7 @@ class CueSet:
     categories: tuple[CueGroup, ...]
     stances: tuple[CueGroup, ...]
     context_required: tuple[tuple[str, str], ...] = ()  # category -> regex the sentence needs
+    reference_regex: str = r"(?!x)x"  # spans that cite, not claim: commit titles, #syz lines
 
     def is_lock_api(self, name: str) -> bool:
         return name in self.lock_api or bool(re.match(self.lock_api_regex, name))
@@ -84,6 +85,7 @@ def parse_cues(raw: dict[str, Any], extra_api: frozenset[str] = frozenset()) -> 
     try:
         re.compile(raw["lock_api_regex"])
         re.compile(raw["doubt_regex"])
+        re.compile(raw.get("reference_regex", CueSet.reference_regex))
         return CueSet(
             version=str(raw["version"]),
             lock_api_regex=raw["lock_api_regex"],
@@ -94,6 +96,7 @@ def parse_cues(raw: dict[str, Any], extra_api: frozenset[str] = frozenset()) -> 
             doubt_regex=raw["doubt_regex"],
             categories=tuple(_group(k, v) for k, v in raw["categories"].items()),
             stances=tuple(_group(k, v) for k, v in raw["stance"].items()),
+            reference_regex=raw.get("reference_regex", CueSet.reference_regex),
             context_required=tuple(
                 (k, re.compile(v).pattern) for k, v in raw.get("context_required", {}).items()
             ),

@@ -8,6 +8,9 @@ name), and runs only on the sentences whose gate opens. A Matcher call costs per
 token, so the ungated rules ride along with the first opened rule's call (or run
 alone when no gate opens). ``RuleSet.apply(doc)`` returns frozen ``Hit``s.
 
+A category hit inside a span that cites rather than claims (a commit title in
+``("...")``, a ``#syz`` command, a lockdep report line) counts as negated too.
+
 A category hit is *negated* when a negator
 (not, n't, no, never ...) occurs within the 4 words before it in the same
 clause ("shouldn't be such AA deadlock", "I don't think this can deadlock"),
@@ -70,12 +73,22 @@ class RuleSet:
         table = dict(self.groups)
         cats = frozenset(g.name for g in self.cues.categories)
         hits = {(vocab[mid], s, e) for mid, s, e in raw}
+        cited = _cited(doc, self.cues.reference_regex)
         out = []
         for rule, s, e in sorted(hits, key=lambda h: (h[1], h[2], h[0])):
             group = table[rule]
-            negated = group in cats and is_negated(doc, s, self.cues)
+            negated = group in cats and (s in cited or is_negated(doc, s, self.cues))
             out.append(Hit(group, rule, s, e, doc[s:e].text, negated))
         return tuple(out)
+
+
+def _cited(doc: Doc, regex: str) -> frozenset[int]:
+    """Token indexes inside spans that cite rather than claim: a commit title in
+    ``("...")``, a ``#syz`` command, a lockdep report line (cue data ``reference_regex``)."""
+    spans = [m.span() for m in re.finditer(regex, doc.text, re.IGNORECASE)]
+    if not spans:
+        return frozenset()
+    return frozenset(t.i for t in doc if any(a <= t.idx < b for a, b in spans))
 
 
 def is_negated(doc: Doc, start: int, cues: CueSet) -> bool:

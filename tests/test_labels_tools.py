@@ -1,0 +1,93 @@
+"""The labeling tools: merging an annotation file, annotator agreement, benchmark threads."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "tests" / "data" / "labels"
+LABELS = REPO / "training" / "labels"
+SHARED = REPO.parent / "shared"
+NOOBJ010 = "linux-block-noobj-010-null-blk-fix-null-ptr-dereference-while-configuring-power-an"
+
+
+def script(name: str) -> ModuleType:
+    if name in sys.modules:
+        return sys.modules[name]
+    sys.path.insert(0, str(REPO / "scripts"))
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def write_annotations(path: Path, anns: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(a) + "\n" for a in anns))
+    return path
+
+
+def test_merge_lists_every_candidate_and_applies_the_annotations(tmp_path: Path) -> None:
+    mbox = DATA / f"{NOOBJ010}.mbox"
+    first = json.loads((LABELS / "threads" / f"{NOOBJ010}.jsonl").read_text().splitlines()[0])
+    ann = write_annotations(tmp_path / "a.jsonl", [
+        {"id": first["id"], "stance": "objection", "categories": ["race"], "locks": ["q->lock"]}])
+    recs = script("merge_labels").merge(mbox, ann)
+    shipped = [json.loads(x) for x in (LABELS / "threads" / f"{NOOBJ010}.jsonl").read_text()
+               .splitlines()]
+    assert [r["id"] for r in recs] == [r["id"] for r in shipped]
+    assert (recs[0]["stance"], recs[0]["categories"], recs[0]["locks"]) == (
+        "objection", ["race"], ["q->lock"])
+    assert all(r["stance"] == "none" and r["categories"] == [] for r in recs[1:])
+    assert {r["split"] for r in recs} == {shipped[0]["split"]}
+
+
+def test_merge_rejects_unknown_category_and_unknown_id(tmp_path: Path) -> None:
+    mbox = DATA / f"{NOOBJ010}.mbox"
+    merge = script("merge_labels").merge
+    bad_cat = write_annotations(tmp_path / "c.jsonl", [
+        {"id": f"{NOOBJ010}:1:0", "stance": "objection", "categories": ["starvation"]}])
+    with pytest.raises(SystemExit, match="bad stance/categories"):
+        merge(mbox, bad_cat)
+    bad_id = write_annotations(tmp_path / "i.jsonl", [
+        {"id": f"{NOOBJ010}:99:0", "stance": "none"}])
+    with pytest.raises(SystemExit, match="unknown ids"):
+        merge(mbox, bad_id)
+
+
+def test_second_annotation_covers_the_same_sentences_and_agreement_is_reported() -> None:
+    agreement = script("agreement")
+    pairs = agreement.pairs(LABELS / "threads", LABELS / "agreement")
+    assert len({p.name for p in (LABELS / "agreement").glob("*.jsonl")}) == 4
+    assert all(a["id"] == b["id"] and a["text"] == b["text"] for a, b in pairs)
+    lines = agreement.report(pairs)
+    assert lines[0].startswith(f"{len(pairs)} sentences")
+    detection = float(lines[1].rsplit(" ", 1)[1])
+    assert 0.5 < detection <= 1.0
+
+
+def test_benchmark_threads_group_by_references_and_keep_locking_talk() -> None:
+    bench = script("bench_threads")
+    raws = bench.messages(DATA / f"{NOOBJ010}.mbox")
+    import mailbox
+
+    msgs = [mailbox.mboxMessage(r) for r in raws]
+    assert bench.group(msgs) == [list(range(len(msgs)))]  # one thread
+    assert b"".join(raws) == (DATA / f"{NOOBJ010}.mbox").read_bytes()  # bytes unchanged
+    assert not bench.locking_lines(msgs[0])  # the patch posting is not a reply
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is absent")
+def test_shared_every_benchmark_label_file_has_its_thread(tmp_path: Path) -> None:
+    bench = script("bench_threads")
+    names = {name for name, _ in bench.kept_threads(bench.DEFAULT_MBOX)}
+    labeled = {p.stem for p in (LABELS / "threads").glob("bench-*.jsonl")}
+    assert labeled and labeled <= names

@@ -1,0 +1,45 @@
+"""Cue words that cite rather than claim (commit titles, #syz commands, lockdep report
+lines) do not make an objection; the same words as a claim still do."""
+
+from __future__ import annotations
+
+import pytest
+
+from threadscan.nlp import load_pipeline, tag_text
+from threadscan.nlp.pipeline import Pipeline
+
+
+@pytest.fixture(scope="module")
+def pipe() -> Pipeline:
+    return load_pipeline()
+
+
+# Real sentences from training/labels/threads (all labeled "none" there).
+CITATIONS = [
+    'Found that commit 990e78116d38059c ("block: loop: fix deadlock between open and remove") '
+    "went to 5.13-rc6.",
+    "#syz fix: block: loop: fix deadlock between open and remove",
+    'Christoph seems to have already fixed this by 990e78116d380 ("block: loop: fix deadlock '
+    'between open and remove").',
+    "but task is already holding lock:",
+]
+
+
+@pytest.mark.parametrize("text", CITATIONS, ids=lambda t: t[:30])
+def test_cited_deadlock_is_not_an_objection(pipe: Pipeline, text: str) -> None:
+    assert list(tag_text(text, pipe)) == []
+
+
+def test_deadlock_claim_beside_a_citation_is_still_an_objection(pipe: Pipeline) -> None:
+    text = ('Unlike 990e78116d38 ("block: loop: fix deadlock between open and remove"), this '
+            "patch can deadlock when lo_open() takes disk->open_mutex under loop_ctl_mutex.")
+    obs = tag_text(text, pipe)
+    assert len(obs) == 1 and "deadlock" in obs[0].categories
+
+
+def test_cited_hits_are_marked_negated(pipe: Pipeline) -> None:
+    from threadscan.nlp.pipeline import analyse
+
+    (a,) = analyse(pipe, ["#syz fix: block: loop: fix deadlock between open and remove"])
+    deadlock = [h for h in a.hits if h.group == "deadlock"]
+    assert deadlock and all(h.negated for h in deadlock)
