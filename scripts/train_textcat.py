@@ -52,6 +52,7 @@ from threadscan.nlp.pipeline import (  # noqa: E402
     model_input,
 )
 from threadscan.nlp.stance import Decision  # noqa: E402
+from threadscan.nlp.weights import WEIGHTS_FILE, count, save, weak_keys  # noqa: E402
 from threadscan.nlp.tag import Unit  # noqa: E402
 
 FIXTURES = ROOT.parent / "shared" / "fixtures"
@@ -104,6 +105,17 @@ def inputs(labels: list[Labeled], features: str,
     ctx = contexts if contexts is not None else [()] * len(labels)
     return [model_input(a.text, a.hits, a.entities, features, c)
             for a, c in zip(analyse(rules, [lab.text for lab in labels]), ctx, strict=True)]
+
+
+def cue_counts(labels: Sequence[Labeled], contexts: Sequence[Sequence[str]]
+               ) -> dict[str, list[int]]:
+    """Per cue phrase, how many reviewer sentences of the train threads it occurs in, not
+    objection-bearing and objection-bearing (the shared dev file, nearly all objections, and
+    patch-author sentences are left out)."""
+    keep = [(lab, c) for lab, c in zip(labels, contexts, strict=True)
+            if lab.split == "train" and "zzctxauthor" not in c]
+    found = analyse(load_pipeline(None), [lab.text for lab, _ in keep])
+    return count((a.hits, lab.stance != "none") for (lab, _), a in zip(keep, found, strict=True))
 
 
 def _key(text: str) -> str:
@@ -240,7 +252,8 @@ def _oof(labels: list[Labeled], ctx: list[tuple[str, ...]], args: argparse.Names
         nlp = train([labels[i] for i in tr], args.epochs, args.seed, args.arch, args.features,
                     [ctx[i] for i in tr], args.pos_weight)
         customize_tokenizer(nlp)
-        pipe = Pipeline(nlp, build_rules(nlp, cues), cues, MODEL_NAME, args.features)
+        weak = weak_keys(cue_counts([labels[i] for i in tr], [ctx[i] for i in tr]))
+        pipe = Pipeline(nlp, build_rules(nlp, cues), cues, MODEL_NAME, args.features, weak)
         for i, a in zip(te, analyse(pipe, [labels[i].text for i in te], (),
                                     [ctx[i] for i in te]), strict=True):
             out.append((labels[i], decide(a, MODEL_NAME, strict="zzctxauthor" in ctx[i],
@@ -296,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     nlp.tokenizer.token_match = None  # re-installed by customize_tokenizer() at load time
     args.out.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(args.out)
+    save(args.out / WEIGHTS_FILE, cue_counts(labels, ctx))
     write_manifest(args, labels)
     size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
     print(f"saved {args.out} ({size / 1e6:.2f} MB) in {time.monotonic() - started:.0f}s")

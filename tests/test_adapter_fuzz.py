@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from threadscan.sources.detect import detect_kind, header_msgid, split_mbox
@@ -20,13 +20,25 @@ MARKUP = st.lists(st.sampled_from([
 ]), max_size=40).map("".join)
 
 
+def text_outside_scripts(markup: str) -> str:
+    """What an HTML parser shows as text: script bodies never, but "x()" after a stray "<"
+    ("<text<script>x()") is the text of an odd element, as a browser renders it too."""
+    from bs4 import BeautifulSoup
+
+    doc = BeautifulSoup(markup, "lxml")
+    for tag in doc("script"):
+        tag.decompose()
+    return str(doc.get_text())
+
+
 @settings(max_examples=150, deadline=None)
 @given(MARKUP)
+@example(text="<pre><text<script>x()</script>")  # found by this test: not a script element
 def test_page_parsers_accept_any_markup(text: str) -> None:
     page = parse_page(text, "http://127.0.0.1/a/2022-12/msg00001.html")
-    assert "x()" not in page.body
+    assert page.body.count("x()") <= text_outside_scripts(text).count("x()")
     article = parse_article(text, "http://127.0.0.1/pipermail/l/2019-May/1.html")
-    assert "x()" not in article.body
+    assert article.body.count("x()") <= text_outside_scripts(text).count("x()")
     parse_thread_index(text, "http://127.0.0.1/pipermail/l/2019-May/")
     detect_kind("http://127.0.0.1/", text.encode())
 

@@ -25,6 +25,7 @@ from threadscan.nlp.cues import CueSet, load_cues
 from threadscan.nlp.entities import Entity, find_entities
 from threadscan.nlp.rules import Hit, RuleSet, build_rules
 from threadscan.nlp.tokenizer import customize_tokenizer
+from threadscan.nlp.weights import load_weak, mark
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -49,6 +50,7 @@ class Pipeline:
     cues: CueSet
     model: str | None  # "textcat.v1" when trained weights are loaded, else None
     features: str = "text"  # what the classifier was trained on: "text" | "text+cues"
+    weak: frozenset[str] = frozenset()  # weak cue phrases (nlp/weights.py)
 
 
 @dataclass(frozen=True)
@@ -115,19 +117,19 @@ def load_pipeline(model_dir: Path | None = MODEL_DIR) -> Pipeline:
     import spacy
 
     cues = load_cues()
-    model, features = None, "text"
+    model, features, weak = None, "text", frozenset[str]()
     if model_dir is not None and (model_dir / "config.cfg").exists():
         try:
             nlp = spacy.load(model_dir)
         except (OSError, ValueError, KeyError) as err:
             raise ModelError(f"cannot load textcat model: {err}", file=str(model_dir)) from err
         customize_tokenizer(nlp)
-        model, features = MODEL_NAME, _features(model_dir)
+        model, features, weak = MODEL_NAME, _features(model_dir), load_weak(model_dir)
     else:
         nlp = blank_nlp()
     _register_entity_factory()
     nlp.add_pipe(ENTITY_COMPONENT, first=True)
-    return Pipeline(nlp, build_rules(nlp, cues), cues, model, features)
+    return Pipeline(nlp, build_rules(nlp, cues), cues, model, features, weak)
 
 
 def _features(model_dir: Path) -> str:
@@ -192,7 +194,7 @@ def _rule_rows(pipe: Pipeline, sentences: Sequence[str], known: frozenset[str]
         ents = tuple(find_entities(text, pipe.cues, known))
         if ents:  # the thread's identifiers are entities too (a fresh doc has none)
             _set_ents(doc, ents)
-        done[text] = (pipe.rules.apply(doc, text), ents)
+        done[text] = (mark(pipe.rules.apply(doc, text), pipe.weak), ents)
         docs[text] = doc
     return [(text, *done[text]) for text in sentences], docs
 

@@ -45,6 +45,7 @@ class Hit:
     end: int
     text: str
     negated: bool = False
+    weak: bool = False  # a phrase that mostly occurs outside objections (nlp/weights.py)
 
 
 @dataclass(frozen=True)

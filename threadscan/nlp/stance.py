@@ -125,8 +125,9 @@ def decide(
         return None
     if model and 1.0 - a.stance_score("none") < (th.author_min if strict else th.gate):
         return None
-    live = _in_context(a, _live(a.hits, CATEGORIES), required)
     rstance = rule_stance(a)
+    live = [h for h in _in_context(a, _live(a.hits, CATEGORIES), required)
+            if rstance is not None or not h.weak]  # a weak phrase needs a stance frame
     if not live and rstance in ("objection", "suggestion") and not strict:
         live = _fallback_design(a, required)
     p_objection = 1.0 - a.stance_score("none") if model else 0.0
