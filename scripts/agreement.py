@@ -1,6 +1,7 @@
 """Agreement between two annotators of the same threads (a ceiling for the tagger's scores).
 
-    python scripts/agreement.py [--first training/labels/threads] [--second training/labels/agreement]
+    python scripts/agreement.py [--first training/labels/threads]
+                                [--second training/labels/agreement]
 
 For every label file in SECOND, the file of the same name in FIRST is the other annotation of
 the same sentences (same ids, made by ``scripts/merge_labels.py``). Prints objection-detection
@@ -35,7 +36,7 @@ def pairs(first: Path, second: Path) -> list[tuple[dict, dict]]:
 
 
 def f1(x: list[bool], y: list[bool]) -> float | None:
-    both, total = sum(i and j for i, j in zip(x, y)), sum(x) + sum(y)
+    both, total = sum(i and j for i, j in zip(x, y, strict=True)), sum(x) + sum(y)
     return 2 * both / total if total else None
 
 
@@ -43,7 +44,7 @@ def report(ps: list[tuple[dict, dict]]) -> list[str]:
     bearing = [(a["stance"] != "none", b["stance"] != "none") for a, b in ps]
     lines = [f"{len(ps)} sentences; objection-bearing: first {sum(x for x, _ in bearing)}, "
              f"second {sum(y for _, y in bearing)}, both {sum(x and y for x, y in bearing)}",
-             f"detection agreement F1 {f1(*map(list, zip(*bearing))):.2f}"]
+             f"detection agreement F1 {f1(*map(list, zip(*bearing, strict=True))):.2f}"]
     per = {c: f1([c in a["categories"] for a, _ in ps], [c in b["categories"] for _, b in ps])
            for c in CATEGORIES}
     used = {c: v for c, v in per.items() if v is not None}

@@ -1,7 +1,9 @@
 """Cut the benchmark mbox into one mbox per thread, keeping the threads with locking talk.
 
-    python scripts/bench_threads.py [--mbox ../shared/fixtures/lore-linux-block-bench/linux-block-2025q3.mbox.xz]
-                                    [--out training/bench-threads/lore-linux-block-bench] [--min-lines 3] [--list]
+    python scripts/bench_threads.py [--mbox MBOX] [--out DIR] [--min-lines 3] [--list]
+
+MBOX defaults to ../shared/fixtures/lore-linux-block-bench/linux-block-2025q3.mbox.xz, DIR to
+training/bench-threads/lore-linux-block-bench (the folder name gives the list name).
 
 Threads are grouped by Message-ID / In-Reply-To / References (a union over every id a message
 names). A thread is kept when it has a reply and at least ``--min-lines`` distinct unquoted reply
@@ -44,7 +46,8 @@ def messages(path: Path) -> list[bytes]:
 
 def ids_of(msg: mailbox.mboxMessage) -> list[str]:
     own = IDS.findall(str(msg.get("Message-ID", "")))
-    refs = IDS.findall(str(msg.get("References", ""))) + IDS.findall(str(msg.get("In-Reply-To", "")))
+    refs = IDS.findall(str(msg.get("References", "")))
+    refs += IDS.findall(str(msg.get("In-Reply-To", "")))
     return own[:1] + refs
 
 

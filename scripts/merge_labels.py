@@ -26,11 +26,13 @@ CATEGORIES = {"lock-order", "deadlock", "race", "atomic-context", "latency", "fa
 
 
 def split_of(thread_file: str) -> str:
-    return "heldout" if int(hashlib.sha1(thread_file.encode()).hexdigest(), 16) % 3 == 0 else "train"
+    digest = int(hashlib.sha1(thread_file.encode()).hexdigest(), 16)
+    return "heldout" if digest % 3 == 0 else "train"
 
 
 def load_extractor():
-    spec = importlib.util.spec_from_file_location("extract_sentences", ROOT / "scripts" / "extract_sentences.py")
+    spec = importlib.util.spec_from_file_location(
+        "extract_sentences", ROOT / "scripts" / "extract_sentences.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)

@@ -1,18 +1,22 @@
 """Train the objection text classifiers shipped in threadscan/nlp/model/.
 
     python scripts/train_textcat.py [--labels training/labels] [--out threadscan/nlp/model]
-                                    [--epochs 30] [--seed 0] [--include-heldout]
+                                    [--epochs 10] [--seed 0] [--include-heldout] [--no-dev]
                                     [--features text+cues+ctx] [--cv K]
 
-Reproducible: fixed seeds, CPU only, bag-of-words models (about 15 s; byte-identical
+Reproducible: fixed seeds, CPU only, bag-of-words models (about 30 s; byte-identical
 weights on re-run). Two components on one spacy.blank("en") pipeline with threadscan's
 code tokenizer: ``textcat_stance`` (one-hot "stance:objection|question|suggestion|none",
 trained on every sentence: the objection-bearing gate) and ``textcat_multilabel``
 ("cat:<category>", trained on objection-bearing sentences only). The classifier reads the
 sentence plus cue and context pseudo-words (``pipeline.model_input``, ``context.py``); the
-thread labels get their context by alignment with the fixture mboxes in ../shared/fixtures.
+thread labels get their context by alignment with the fixture mboxes in ../shared/fixtures
+(benchmark threads: cut from the benchmark mbox there, ``bench_threads.py``). Beside the
+weights it writes ``cue-weights.json`` (``threadscan/nlp/weights.py``): per matched cue phrase,
+how often it occurs in objection-bearing and other reviewer sentences of the train threads.
 Training data: the ``split == "train"`` thread labels plus the shared dev file; the
-``heldout`` split is never trained on unless --include-heldout is given. ``--cv K`` prints
+``heldout`` split is never trained on unless --include-heldout is given (--no-dev leaves the
+shared dev file out, to measure the tagger on it). ``--cv K`` prints
 grouped K-fold cross-validation over the train threads (model selection; see
 docs/EVALUATION.md) instead of training.
 """
@@ -52,8 +56,8 @@ from threadscan.nlp.pipeline import (  # noqa: E402
     model_input,
 )
 from threadscan.nlp.stance import Decision  # noqa: E402
-from threadscan.nlp.weights import WEIGHTS_FILE, count, save, weak_keys  # noqa: E402
 from threadscan.nlp.tag import Unit  # noqa: E402
+from threadscan.nlp.weights import WEIGHTS_FILE, count, save, weak_keys  # noqa: E402
 
 FIXTURES = ROOT.parent / "shared" / "fixtures"
 ROLE_WORDS = ("zzctxauthor", "zzctxreviewer")

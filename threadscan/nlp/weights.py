@@ -53,8 +53,9 @@ def mark(hits: tuple[Hit, ...], weak: frozenset[str]) -> tuple[Hit, ...]:
 
 
 def save(path: Path, counts: dict[str, list[int]]) -> None:
-    doc = {"doc": __doc__.split("\n\n")[0], "prior": PRIOR, "prior_precision": PRIOR_PRECISION,
-           "min_precision": MIN_PRECISION, "min_support": MIN_SUPPORT, "counts": dict(sorted(counts.items()))}
+    doc = {"doc": (__doc__ or "").split("\n\n")[0], "prior": PRIOR,
+           "prior_precision": PRIOR_PRECISION, "min_precision": MIN_PRECISION,
+           "min_support": MIN_SUPPORT, "counts": dict(sorted(counts.items()))}
     path.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
