@@ -13,14 +13,20 @@ import lzma
 import os
 import re
 import sys
-import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Literal, cast
 
 from threadscan.errors import SourceError
 from threadscan.model import Provenance, RawItem, Skip
 from threadscan.sources.base import Adapter, Item, SourceOptions
+from threadscan.sources.mboxstream import (
+    READ_ERRORS,
+    capped_lines,
+    iter_stream,
+    mail_item,
+    split_mbox,
+)
 
 __all__ = ["FILE_ADAPTERS", "iter_binary", "iter_stream", "page_item", "sniff", "split_mbox"]
 
@@ -29,18 +35,13 @@ Sniffed = Literal["mbox", "mail", "text"]
 _GZIP_MAGIC = b"\x1f\x8b"
 _XZ_MAGIC = b"\xfd7zXZ\x00"
 _HEAD_BYTES = 16384
-_SEPARATOR = re.compile(rb"^From \S.*\d\d?:\d\d(?::\d\d)?.*\d{4}")
-_MBOXRD_ESCAPE = re.compile(rb"^>(>*From )")
-_MBOXO_ESCAPE = re.compile(rb"^>(From )")
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+:")
 _MAIL_HEADERS = re.compile(
     rb"^(from|date|subject|message-id|received|return-path|to|cc|in-reply-to|references|"
     rb"mime-version|content-type|delivered-to|x-mailer|sender|list-id):",
     re.I,
 )
-_READ_ERRORS = (EOFError, OSError, lzma.LZMAError, zlib.error)
 _HTML_TAG = re.compile(rb"<(?:!doctype\s+html|html|head|body)\b", re.I)
-_LINE_CAP = 1 << 20  # longest line read at once from an mbox stream
 
 
 # ---------------------------------------------------------------- sniffing
@@ -93,111 +94,9 @@ def _sniff_path(path: str) -> Sniffed | None:
     try:
         with _open_file(path) as stream:
             head = stream.read(_HEAD_BYTES)
-    except _READ_ERRORS:
+    except READ_ERRORS:
         return "mbox"  # unreadable archive: the mbox reader reports it as a Skip
     return sniff(head)
-
-
-# ---------------------------------------------------------------- mbox splitting
-
-
-def split_mbox(lines: Iterable[bytes]) -> Iterator[bytes]:
-    """Split mbox lines into message bytes (From_ line dropped, ``>From`` unescaped)."""
-    for data, _ in split_sized(lines, None):
-        yield data
-
-
-def split_sized(lines: Iterable[bytes], limit: int | None) -> Iterator[tuple[bytes, int]]:
-    """``(bytes, size)`` per message; one over ``limit`` is never held in memory (``b""``)."""
-    current: list[bytes] | None = None
-    size = 0
-    escape = _MBOXO_ESCAPE
-    previous_blank = True
-    for line in lines:
-        if line.startswith(b"From ") and (
-            current is None or (previous_blank and _SEPARATOR.match(line))
-        ):
-            if current is not None and _is_message(current, size, limit):
-                yield _finish(current, size, limit)
-            escape = _MBOXRD_ESCAPE if line.startswith(b"From mboxrd@") else escape
-            current, size = [], 0
-        else:
-            if line[:1] == b">":
-                line = escape.sub(rb"\1", line)
-            if current is None:
-                current = []
-            size += len(line)
-            if limit is None or size <= limit:
-                current.append(line)
-            elif current:
-                current = []  # over the limit: drop what was kept, go on counting
-        previous_blank = line in (b"\n", b"\r\n") or not line.strip()
-    if current is not None and _is_message(current, size, limit):
-        yield _finish(current, size, limit)
-
-
-def _is_message(lines: list[bytes], size: int, limit: int | None) -> bool:
-    return size > (limit if limit is not None else size) or any(ln.strip() for ln in lines)
-
-
-def _finish(lines: list[bytes], size: int, limit: int | None) -> tuple[bytes, int]:
-    if limit is not None and size > limit:
-        return b"", size
-    data = b"".join(lines)
-    if data.endswith(b"\n\n"):
-        data = data[:-1]
-    elif data.endswith(b"\r\n\r\n"):
-        data = data[:-2]
-    return data, size
-
-
-def _capped_lines(stream: Iterable[bytes]) -> Iterator[bytes]:
-    """Lines of a stream; a line longer than ``_LINE_CAP`` comes in pieces (bounded memory)."""
-    readline = getattr(stream, "readline", None)
-    if readline is None:
-        yield from stream
-        return
-    yield from iter(lambda: bytes(readline(_LINE_CAP)), b"")
-
-
-def _guarded_lines(stream: Iterable[bytes], errors: list[str]) -> Iterator[bytes]:
-    try:
-        yield from _capped_lines(stream)
-    except _READ_ERRORS as exc:
-        errors.append(f"{type(exc).__name__}: {exc}")
-
-
-def iter_stream(stream: Iterable[bytes], source: str, kind: str,
-                limit: int | None = None) -> Iterator[Item]:
-    """Messages of an mbox stream as RawItems; a read error ends it with a Skip.
-
-    A message larger than ``limit`` bytes becomes a Skip (it is never held in memory).
-    """
-    errors: list[str] = []
-    pending: tuple[int, bytes, int] | None = None
-    for index, (data, size) in enumerate(split_sized(_guarded_lines(stream, errors), limit)):
-        if pending is not None:
-            yield _sized_item(pending, source, kind, limit)
-        pending = (index, data, size)
-    if errors:
-        where = f"after message {pending[0] - 1}" if pending else "before the first message"
-        locator = str(pending[0]) if pending else "0"
-        yield Skip(Provenance(source, kind, locator), f"truncated or corrupt {where}: {errors[0]}")
-    elif pending is not None:
-        yield _sized_item(pending, source, kind, limit)
-
-
-def _sized_item(pending: tuple[int, bytes, int], source: str, kind: str,
-                limit: int | None) -> Item:
-    index, data, size = pending
-    if limit is not None and size > limit:
-        return Skip(Provenance(source, kind, str(index)),
-                    f"message of {size} bytes is larger than {limit} bytes")
-    return _mail_item(data, source, kind, str(index))
-
-
-def _mail_item(data: bytes, source: str, kind: str, locator: str) -> RawItem:
-    return RawItem(data=data, kind="mail", provenance=Provenance(source, kind, locator))
 
 
 # ---------------------------------------------------------------- adapters
@@ -237,7 +136,7 @@ def iter_eml(arg: str, options: SourceOptions) -> Iterator[Item]:
     if isinstance(data, Skip):
         yield data
     else:
-        yield _mail_item(data, arg, "eml", "")
+        yield mail_item(data, arg, "eml", "")
 
 
 def iter_page_text(arg: str, options: SourceOptions) -> Iterator[Item]:
@@ -304,7 +203,7 @@ def _read_capped(arg: str, options: SourceOptions, kind: str) -> bytes | Skip:
     try:
         with _open_file(arg) as stream:
             data = stream.read(options.max_bytes + 1)
-    except _READ_ERRORS as exc:
+    except READ_ERRORS as exc:
         if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError)):
             raise SourceError(f"cannot read file: {exc}", file=arg) from exc
         return Skip(Provenance(arg, kind), f"unreadable: {type(exc).__name__}: {exc}")
@@ -344,7 +243,7 @@ def iter_binary(raw: BinaryIO, source: str, options: SourceOptions) -> Iterator[
     stream = _decompressor(head, io.BufferedReader(_Prepend(head, raw)))
     try:
         head = stream.read(_HEAD_BYTES)
-    except _READ_ERRORS as exc:
+    except READ_ERRORS as exc:
         yield Skip(Provenance(source, "stdin"), f"unreadable: {type(exc).__name__}: {exc}")
         return
     kind = sniff(head)
@@ -367,7 +266,7 @@ def _relines(head: bytes, stream: BinaryIO) -> Iterator[bytes]:
     if lines and not lines[-1].endswith(b"\n"):
         lines[-1] += stream.readline()
     yield from lines
-    yield from _capped_lines(stream)
+    yield from capped_lines(stream)
 
 
 class _Prepend(io.RawIOBase):
