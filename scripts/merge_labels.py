@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
 import json
 import sys
 from dataclasses import asdict
@@ -30,13 +29,11 @@ def split_of(thread_file: str) -> str:
     return "heldout" if digest % 3 == 0 else "train"
 
 
-def load_extractor():
-    spec = importlib.util.spec_from_file_location(
-        "extract_sentences", ROOT / "scripts" / "extract_sentences.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+def load_extractor():  # type: ignore[no-untyped-def]
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import extract_sentences
+
+    return extract_sentences
 
 
 def checked(ann: dict) -> dict:

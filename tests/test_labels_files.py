@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from tests import scriptmod
 from threadscan.model import CATEGORIES, STANCES
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,16 +24,8 @@ IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def load_script() -> ModuleType:
-    """scripts/extract_sentences.py as a module (registered so its dataclasses resolve)."""
-    if "extract_sentences" in sys.modules:
-        return sys.modules["extract_sentences"]
-    spec = importlib.util.spec_from_file_location(
-        "extract_sentences", REPO / "scripts" / "extract_sentences.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["extract_sentences"] = module
-    spec.loader.exec_module(module)
-    return module
+    """scripts/extract_sentences.py as a module."""
+    return scriptmod.load_script("extract_sentences")
 
 
 def thread_files() -> list[Path]:

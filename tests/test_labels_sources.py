@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.scriptmod import load_script as load_script_named
 from tests.test_labels_files import THREADS, load_script, records, thread_files
 
 DATA = Path(__file__).resolve().parent / "data" / "labels"
@@ -91,17 +92,7 @@ def shared_pairs() -> list[tuple[Path, Path]]:
 
 def bench_threads():  # type: ignore[no-untyped-def]
     """scripts/bench_threads.py (fixture threads, and benchmark threads cut on demand)."""
-    import importlib.util
-    import sys
-
-    if "bench_threads" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "bench_threads", Path(__file__).resolve().parents[1] / "scripts" / "bench_threads.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["bench_threads"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["bench_threads"]
+    return load_script_named("bench_threads")
 
 
 @pytest.mark.shared

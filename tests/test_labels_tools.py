@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from tests.scriptmod import load_script
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data" / "labels"
@@ -18,15 +18,7 @@ NOOBJ010 = "linux-block-noobj-010-null-blk-fix-null-ptr-dereference-while-config
 
 
 def script(name: str) -> ModuleType:
-    if name in sys.modules:
-        return sys.modules[name]
-    sys.path.insert(0, str(REPO / "scripts"))
-    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script(name)
 
 
 def write_annotations(path: Path, anns: list[dict]) -> Path:
