@@ -62,6 +62,7 @@ class Analysed:
     entities: tuple[Entity, ...]
     cat_scores: tuple[tuple[str, float], ...] = ()
     stance_scores: tuple[tuple[str, float], ...] = ()
+    context: tuple[str, ...] = ()  # the context pseudo-words the classifier read (context.py)
 
     def cat_score(self, cat: str) -> float:
         return dict(self.cat_scores).get(cat, 0.0)
@@ -252,5 +253,5 @@ def analyse(pipe: Pipeline, sentences: Sequence[str], known: Iterable[str] = (),
     inputs = [model_input(t, h, e, pipe.features, c) for (t, h, e), c in zip(rows, ctx,
                                                                              strict=True)]
     scores = _classify(pipe, rows, inputs, docs)
-    return [Analysed(t, h, e, cats, stances)
-            for (t, h, e), (cats, stances) in zip(rows, scores, strict=True)]
+    return [Analysed(t, h, e, cats, stances, tuple(c))
+            for (t, h, e), (cats, stances), c in zip(rows, scores, ctx, strict=True)]

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from threadscan.model import CATEGORIES, Category, Stance
+from threadscan.nlp.context import PARAGRAPH_CUE
 from threadscan.nlp.pipeline import Analysed
 from threadscan.nlp.rules import Hit
 
@@ -123,6 +124,8 @@ def decide(
     """The objection decision for one analysed sentence, or None (not review)."""
     if _TRAILER.match(a.text) or len(a.text.split()) < 3 or _vetoed(a.hits):
         return None
+    if not _anchored(a, required):
+        return None
     if model and 1.0 - a.stance_score("none") < (th.author_min if strict else th.gate):
         return None
     rstance = rule_stance(a)
@@ -156,6 +159,18 @@ def decide(
         if model and a.cat_score(c) >= th.model_add
     )
     return Decision(stance, cats, fired, round(conf, 3))
+
+
+def _anchored(a: Analysed, required: tuple[tuple[str, str], ...]) -> bool:
+    """Whether the sentence, or its paragraph, is about concurrency at all: a category cue, a
+    lock or lock-API entity, a locking word (the ``design`` context regex), or a cued sentence
+    beside it in the paragraph. Review comments about anything else are not objections."""
+    if any(h.group in CATEGORIES and not h.negated for h in a.hits):
+        return True
+    if any(e.label in ("LOCK", "LOCK_API") for e in a.entities) or PARAGRAPH_CUE in a.context:
+        return True
+    need = dict(required).get("design")
+    return not need or bool(re.search(need, a.text, re.I))
 
 
 def _fallback_design(a: Analysed, required: tuple[tuple[str, str], ...]) -> list[Hit]:

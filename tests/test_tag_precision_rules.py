@@ -1,5 +1,6 @@
-"""Cue words that cite rather than claim (commit titles, #syz commands, lockdep report
-lines) do not make an objection; the same words as a claim still do."""
+"""Precision rules: cue words that cite rather than claim (commit titles, #syz commands, lockdep
+report lines) do not make an objection, nor does a review comment with nothing about
+concurrency in it or its paragraph; the same words as a claim still do."""
 
 from __future__ import annotations
 
@@ -43,3 +44,22 @@ def test_cited_hits_are_marked_negated(pipe: Pipeline) -> None:
     (a,) = analyse(pipe, ["#syz fix: block: loop: fix deadlock between open and remove"])
     deadlock = [h for h in a.hits if h.group == "deadlock"]
     assert deadlock and all(h.negated for h in deadlock)
+
+
+# Real review sentences of a control thread (linux-block-noobj-012, labeled "none"): review
+# comments that are not about concurrency at all are not objections, whatever their frame.
+NOT_LOCKING = [
+    "Why not rely on the oom logic instead?",
+    "That's a big hint that this is not correct, please do not do this :(",
+]
+
+
+@pytest.mark.parametrize("text", NOT_LOCKING, ids=lambda t: t[:30])
+def test_review_comment_without_concurrency_anchor_is_not_an_objection(
+        pipe: Pipeline, text: str) -> None:
+    assert list(tag_text(text, pipe)) == []
+
+
+def test_same_frame_about_a_lock_is_an_objection(pipe: Pipeline) -> None:
+    obs = tag_text("Why not rely on the zram->init_lock read side instead?", pipe)
+    assert len(obs) == 1 and obs[0].stance == "suggestion"
