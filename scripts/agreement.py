@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CATEGORIES = ("lock-order", "deadlock", "race", "atomic-context", "latency", "fairness",
-              "lifetime", "memory-ordering", "design")
+sys.path.insert(0, str(ROOT))
+
+from threadscan.model import CATEGORIES  # noqa: E402
 
 
 def records(path: Path) -> dict[str, dict]:

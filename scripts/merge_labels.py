@@ -19,9 +19,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-STANCES = {"objection", "question", "suggestion", "none"}
-CATEGORIES = {"lock-order", "deadlock", "race", "atomic-context", "latency", "fairness",
-              "lifetime", "memory-ordering", "design"}
+sys.path.insert(0, str(ROOT))
+
+from threadscan.model import CATEGORIES, STANCES  # noqa: E402
 
 
 def split_of(thread_file: str) -> str:
@@ -38,7 +38,7 @@ def load_extractor():  # type: ignore[no-untyped-def]
 
 def checked(ann: dict) -> dict:
     stance, cats = ann["stance"], ann.get("categories", [])
-    if stance not in STANCES or not set(cats) <= CATEGORIES:
+    if stance not in (*STANCES, "none") or not set(cats) <= set(CATEGORIES):
         raise SystemExit(f"{ann['id']}: bad stance/categories {stance} {cats}")
     if (stance == "none") != (not cats):
         raise SystemExit(f"{ann['id']}: stance {stance} with categories {cats}")

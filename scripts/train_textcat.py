@@ -68,7 +68,7 @@ NGRAMS = 1  # CV (train threads): unigrams beat bigrams once the cue/context wor
 BATCH = 8.0  # largest minibatch (compounding from 4)
 
 
-def _ensemble(exclusive: bool, ngrams: int = 1) -> dict[str, object]:
+def _ensemble(exclusive: bool) -> dict[str, object]:
     embed = {"@architectures": "spacy.MultiHashEmbed.v2", "width": 64,
              "rows": [2000, 2000, 500, 1000, 500],
              "attrs": ["NORM", "LOWER", "PREFIX", "SUFFIX", "SHAPE"],
@@ -77,14 +77,14 @@ def _ensemble(exclusive: bool, ngrams: int = 1) -> dict[str, object]:
               "maxout_pieces": 3, "depth": 2}
     return {"@architectures": "spacy.TextCatEnsemble.v2",
             "tok2vec": {"@architectures": "spacy.Tok2Vec.v2", "embed": embed, "encode": encode},
-            "linear_model": _bow(exclusive, ngrams)}
+            "linear_model": _bow(exclusive)}
 
 
-def _bow(exclusive: bool, ngrams: int = 1) -> dict[str, object]:
+def _bow(exclusive: bool) -> dict[str, object]:
     return {
         "@architectures": "spacy.TextCatBOW.v3",
         "exclusive_classes": exclusive,
-        "ngram_size": ngrams,
+        "ngram_size": NGRAMS,
         "no_output_layer": False,
         "length": BOW_LENGTH,
     }

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from threadscan.model import CATEGORIES, Category, Stance
 from threadscan.nlp.context import PARAGRAPH_CUE
-from threadscan.nlp.pipeline import Analysed
+from threadscan.nlp.pipeline import Analysed, is_cued
 from threadscan.nlp.rules import Hit
 
 _TRAILER = re.compile(r"^\s*[A-Z][\w-]*-by:|^\s*(?:Cc|Fixes|Link|Closes):", re.IGNORECASE)
@@ -165,9 +165,9 @@ def _anchored(a: Analysed, required: tuple[tuple[str, str], ...]) -> bool:
     """Whether the sentence, or its paragraph, is about concurrency at all: a category cue, a
     lock or lock-API entity, a locking word (the ``design`` context regex), or a cued sentence
     beside it in the paragraph. Review comments about anything else are not objections."""
-    if any(h.group in CATEGORIES and not h.negated for h in a.hits):
+    if is_cued(a.hits) or PARAGRAPH_CUE in a.context:
         return True
-    if any(e.label in ("LOCK", "LOCK_API") for e in a.entities) or PARAGRAPH_CUE in a.context:
+    if any(e.label in ("LOCK", "LOCK_API") for e in a.entities):
         return True
     need = dict(required).get("design")
     return not need or bool(re.search(need, a.text, re.I))
