@@ -46,6 +46,8 @@ class CueSet:
     stances: tuple[CueGroup, ...]
     context_required: tuple[tuple[str, str], ...] = ()  # category -> regex the sentence needs
     reference_regex: str = r"(?!x)x"  # spans that cite, not claim: commit titles, #syz lines
+    remedy_regex: str = r"(?!x)x"  # after a negated cue: the negation is the remedy's
+    absence_suffixes: frozenset[str] = frozenset()  # "race-free": the cue names an absence
 
     def is_lock_api(self, name: str) -> bool:
         return name in self.lock_api or bool(re.match(self.lock_api_regex, name))
@@ -86,6 +88,7 @@ def parse_cues(raw: dict[str, Any], extra_api: frozenset[str] = frozenset()) -> 
         re.compile(raw["lock_api_regex"])
         re.compile(raw["doubt_regex"])
         re.compile(raw.get("reference_regex", CueSet.reference_regex))
+        re.compile(raw.get("remedy_regex", CueSet.remedy_regex))
         return CueSet(
             version=str(raw["version"]),
             lock_api_regex=raw["lock_api_regex"],
@@ -97,6 +100,8 @@ def parse_cues(raw: dict[str, Any], extra_api: frozenset[str] = frozenset()) -> 
             categories=tuple(_group(k, v) for k, v in raw["categories"].items()),
             stances=tuple(_group(k, v) for k, v in raw["stance"].items()),
             reference_regex=raw.get("reference_regex", CueSet.reference_regex),
+            remedy_regex=raw.get("remedy_regex", CueSet.remedy_regex),
+            absence_suffixes=frozenset(raw.get("absence_suffixes", ())),
             context_required=tuple(
                 (k, re.compile(v).pattern) for k, v in raw.get("context_required", {}).items()
             ),

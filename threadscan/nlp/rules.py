@@ -14,8 +14,11 @@ A category hit inside a span that cites rather than claims (a commit title in
 A category hit is *negated* when a negator
 (not, n't, no, never ...) occurs within the 4 words before it in the same
 clause ("shouldn't be such AA deadlock", "I don't think this can deadlock"),
-unless a doubt frame ("cannot guarantee", "not sure") precedes it, which makes
-the double negative a hedge ("cannot guarantee that they will not race").
+unless a doubt frame ("cannot guarantee", "not sure", "does not fix", "make sure
+... not") precedes it, which makes the double negative a hedge ("cannot guarantee
+that they will not race"), or a remedy follows it in the clause, which the
+negation is about ("I don't think the race can be solved there"). A cue that
+names an absence ("race-free", ``absence_suffixes``) flips: denied unless negated.
 """
 
 from __future__ import annotations
@@ -78,7 +81,7 @@ class RuleSet:
         out = []
         for rule, s, e in sorted(hits, key=lambda h: (h[1], h[2], h[0])):
             group = table[rule]
-            negated = group in cats and (s in cited or is_negated(doc, s, self.cues))
+            negated = group in cats and (s in cited or _denied(doc, s, e, self.cues))
             out.append(Hit(group, rule, s, e, doc[s:e].text, negated))
         return tuple(out)
 
@@ -90,6 +93,24 @@ def _cited(doc: Doc, regex: str) -> frozenset[int]:
     if not spans:
         return frozenset()
     return frozenset(t.i for t in doc if any(a <= t.idx < b for a, b in spans))
+
+
+def _denied(doc: Doc, start: int, end: int, cues: CueSet) -> bool:
+    """Whether a category cue at ``doc[start:end]`` is denied. A cue naming an absence
+    ("race-free") is denied unless negated ("not race-free" asserts the race); a negation
+    whose scope is a remedy after the cue is not the cue's ("don't think the race can be
+    solved", "doesn't fix the deadlock" via the doubt frames)."""
+    following = [t.lower_ for t in doc[end : end + 2] if t.lower_ != "-"]
+    if following and following[0] in cues.absence_suffixes:
+        return not is_negated(doc, start, cues)
+    if not is_negated(doc, start, cues):
+        return False
+    after = []
+    for tok in doc[end : end + 2 * NEG_WINDOW]:
+        if tok.lower_ in _CLAUSE_STOP:
+            break
+        after.append(tok.lower_)
+    return not re.search(cues.remedy_regex, " ".join(after))
 
 
 def is_negated(doc: Doc, start: int, cues: CueSet) -> bool:

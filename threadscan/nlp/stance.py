@@ -32,6 +32,7 @@ from threadscan.nlp.rules import Hit
 _TRAILER = re.compile(r"^\s*[A-Z][\w-]*-by:|^\s*(?:Cc|Fixes|Link|Closes):", re.IGNORECASE)
 _QUESTION_END = re.compile(r"\?[\s\"')\]]*$")
 _STANCES = ("objection", "question", "suggestion")
+_CONDITIONAL = re.compile(r"^\s*(?:if|when|unless)\b[^,;:]*,", re.IGNORECASE)
 _STRONG_SUGGESTION = re.compile(
     r"\b(?:why not|can(?:'t|not)? we|could (?:we|you|the)|how about|what about|i'?d suggest|"
     r"i suggest|would it be|instead|rather than|should|please|prefer|worth|suffice|better|"
@@ -101,6 +102,27 @@ def _model_stance(a: Analysed) -> Stance:
     return best  # type: ignore[return-value]
 
 
+def _hypothetical(a: Analysed, h: Hit) -> bool:
+    """A frame inside a leading conditional ("If hold times have been a problem, ...")."""
+    m = _CONDITIONAL.match(a.text)
+    if not m or not h.text:
+        return False
+    low = h.text.lower()
+    return low in a.text[: m.end()].lower() and low not in a.text[m.end() :].lower()
+
+
+def _final_stance(a: Analysed, rstance: Stance | None, model: str | None) -> Stance:
+    """The frames' stance; the model's when there is none, or when objection and suggestion
+    frames both fired in a statement ("this is broken, you need to ..."): CV +0.01 stance."""
+    if not model:
+        return rstance or "objection"
+    groups = {h.group for h in a.hits if not _hypothetical(a, h)}
+    if rstance != "question" and {"objection", "suggestion"} <= groups:
+        return "objection" if a.stance_score("objection") >= a.stance_score("suggestion") \
+            else "suggestion"
+    return rstance or _model_stance(a)
+
+
 def _ordered(cats: Sequence[str]) -> tuple[Category, ...]:
     seen: list[Category] = []
     for c in cats:
@@ -151,7 +173,7 @@ def decide(
             return None
         cats = _ordered(alone)
         conf = min(p_objection, max(a.cat_score(c) for c in alone))
-    stance = rstance or (_model_stance(a) if model else "objection")
+    stance = _final_stance(a, rstance, model)
     stance_hits = [h for h in a.hits if h.group in _STANCES]
     fired = _rule_fired(live, stance_hits) + tuple(
         f"model:{model}:{c}={a.cat_score(c):.2f}"

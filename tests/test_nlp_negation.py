@@ -1,0 +1,43 @@
+"""Negation scope of category cues on real review sentences (rules only, no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from threadscan.nlp.pipeline import Pipeline, analyse, load_pipeline
+
+
+@pytest.fixture(scope="module")
+def rules() -> Pipeline:
+    return load_pipeline(None)
+
+
+def polarity(pipe: Pipeline, text: str, group: str) -> list[bool]:
+    """Negation flag of each ``group`` cue hit in ``text``."""
+    return [h.negated for h in analyse(pipe, [text])[0].hits if h.group == group]
+
+
+@pytest.mark.parametrize(("text", "group"), [
+    # shared dev sentences (lore): the negation is of the remedy, not of the problem
+    ("Indeed, I am hesitant to apply the patch because it may not fix all possible deadlocks.",
+     "deadlock"),
+    ("I don't think that the race described above can be solved in the block layer.", "race"),
+    # a train thread (linuxppc-dev): a "make sure ... not" frame states the risk
+    ("We must make sure that it does not cause deadlock.", "deadlock"),
+    # shared dev sentence: "not race-free" asserts the race
+    ("OK, but I suspect some users of napi_reschedule() might not be race-free...", "race"),
+])
+def test_negated_remedy_or_absence_leaves_the_concern_live(rules: Pipeline, text: str,
+                                                           group: str) -> None:
+    assert polarity(rules, text, group) == [False]
+
+
+@pytest.mark.parametrize(("text", "group"), [
+    ("I don't think this can deadlock.", "deadlock"),
+    ("So there shouldn't be such AA deadlock.", "deadlock"),
+    ("This path is race-free.", "race"),
+])
+def test_denied_problems_and_absences_stay_negated(rules: Pipeline, text: str,
+                                                   group: str) -> None:
+    flags = polarity(rules, text, group)
+    assert flags and all(flags)
