@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from threadscan.extract import (
+    analyze_patches,
     format_patch,
     load_table,
     lock_changes,
@@ -19,10 +20,11 @@ from threadscan.extract import (
     parse_patch_text,
 )
 from threadscan.extract.image import function_images
-from threadscan.extract.locks import called_names, find_wrappers
+from threadscan.extract.locks import called_names
 from threadscan.extract.order import simulate
 from threadscan.extract.primitives import PrimitiveTable
-from threadscan.model import Patch
+from threadscan.extract.wrappers import find_wrappers
+from threadscan.model import Message, Patch, PatchAnalysis, RawItem
 
 DATA = Path(__file__).parent / "data" / "extract"
 RANGES = DATA / "linux-block-023-block-fix-nr-hw-queue-update-racing-with-disk-addition-remov.mbox"
@@ -98,3 +100,36 @@ def test_lock_stages_never_raise_on_damaged_patches(lines: list[str]) -> None:
     lock_changes(patch, ops, table)
     for edge in order_edges(patch, table):
         assert edge.outer != edge.inner
+
+
+def thread_analysis(path: Path) -> PatchAnalysis:
+    from threadscan.mail import parse_item
+    from threadscan.sources import iter_items
+    from threadscan.sources.base import SourceOptions
+
+    msgs = [m for it in iter_items(str(path), SourceOptions(offline=True))
+            if isinstance(it, RawItem) for m in parse_item(it) if isinstance(m, Message)]
+    return analyze_patches(msgs)
+
+
+def test_wait_under_a_held_lock_is_an_order_edge_to_what_it_waits_for() -> None:
+    # loop: __loop_clr_fd() calls del_timer_sync(&lo->timer) with the queue frozen
+    pa = thread_analysis(DATA / "linux-block-025-loop-remove-lo-refcount-and-avoid-lo-mutex-in-"
+                                "open-release.mbox")
+    waits = {(e.function, e.outer, e.inner, e.evidence) for e in pa.lock_order
+             if e.inner == "lo->timer"}
+    assert waits == {("__loop_clr_fd", "lo->lo_queue->q_usage_counter", "lo->timer",
+                      "del_timer_sync(&lo->timer);")}
+
+
+def test_trylock_only_wrapper_pairs_with_its_release_wrapper(table: PrimitiveTable) -> None:
+    # dept: dept_lock() spins on arch_spin_trylock(&dept_spin), dept_unlock() releases it; the
+    # synchronize_rcu() after dept_unlock() is therefore not under any lock
+    pa = thread_analysis(DATA / "linux-block-007-dept-track-timeout-waits-separately-with-a-"
+                                "new-kconfig.mbox")
+    (patch,) = [p for p in pa.patches if p.msgid.startswith("1673235231-30302-3-")]
+    wrappers = find_wrappers(patch, table)
+    assert (wrappers["dept_lock"].role, wrappers["dept_lock"].lock_expr) == ("trylock",
+                                                                             "dept_spin")
+    assert wrappers["dept_unlock"].lock_expr == "dept_spin"
+    assert not [e for e in pa.lock_order if e.function == "dept_free_range"]

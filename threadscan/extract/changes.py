@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from threadscan.extract.ccode import code_texts
 from threadscan.extract.changes_sections import section_kind
 from threadscan.extract.image import FuncKey, Image, function_images
-from threadscan.extract.locks import called_names, decl_match, wrapper_map
+from threadscan.extract.locks import called_names, decl_match
 from threadscan.extract.primitives import ACQUIRING, Primitive, PrimitiveTable
+from threadscan.extract.wrappers import wrapper_map
 from threadscan.model import LockChange, LockOp, Patch
 
 SECTION_ROLES = ACQUIRING | {"release"}

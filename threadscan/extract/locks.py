@@ -6,9 +6,9 @@ Recognisers, in order (first hit wins per call):
    ``scoped_cond_guard(NAME, FAIL, ARG)`` and guard macros (``QEMU_LOCK_GUARD(&m)``);
 2. the primitive table (``primitives.toml``); queries such as ``spin_is_locked`` count
    only inside ``ASSERT()``/``WARN_ON()``/... (then ``assert_held``);
-3. wrappers defined in the patch: a function defined in ``+`` (or ``-``) lines whose body
-   only releases (or only acquires) a lock is a release (acquire) wrapper of that lock,
-   with the parameter substituted (``mlx5vf_state_mutex_unlock(mvdev)`` releases
+3. wrappers defined in the patch (``wrappers.py``): a function or macro whose body only
+   releases (acquires, trylocks) a lock releases (acquires, trylocks) that lock, with the
+   parameter substituted (``mlx5vf_state_mutex_unlock(mvdev)`` releases
    ``mvdev->state_mutex``), ``via="wrapper"``;
 4. paired names: ``X_lock``/``X_unlock``, ``lock_X``/``unlock_X``, ``X_acquire``/``X_release``
    when the partner is also called in the patch (``via="heuristic"``, family ``custom``,
@@ -24,16 +24,14 @@ such as ``Documentation/locking/locktypes.rst`` quotes calls that are not code).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 
 from threadscan.extract.ccode import Call, code_texts, iter_calls, split_args
-from threadscan.extract.cfunc import definition_name, line_definitions, line_functions, line_structs
+from threadscan.extract.cfunc import definition_name, line_functions, line_structs
 from threadscan.extract.image import is_code_file
 from threadscan.extract.memo import identity_cache
 from threadscan.extract.primitives import (
-    ACQUIRING,
     GuardClass,
     Primitive,
     PrimitiveTable,
@@ -45,7 +43,6 @@ from threadscan.model import DiffLine, Hunk, LockChange, LockOp, Patch, Role
 GUARD_RE = re.compile(r"\b(guard|scoped_guard|scoped_cond_guard)\s*\(")
 CALL_NAME_RE = re.compile(r"\b(\w+)\s*\(")
 HEURISTIC_HINT = re.compile(r"lock|acquire|release", re.I)
-MACRO_RE = re.compile(r"^\s*#\s*define\s+(\w+)\(([^)]*)\)")
 DEFINE_RE = re.compile(r"^\s*#\s*define\s+(\w+)")
 DECL_RE = re.compile(
     r"^\s*(?:(?:static|extern|volatile|const|__cacheline_aligned\w*)\s+)*"
@@ -53,10 +50,6 @@ DECL_RE = re.compile(
 )
 SPACES_RE = re.compile(r"\s+")
 CLOSE_NAMED_RE = re.compile(r"^\s+}\s*(\w+)\s*;")
-PARAM_START_RE = re.compile(r"\w+\s*\(")
-WORD_RE = re.compile(r"\w+")
-PAREN_PARAM_RE = re.compile(r"^\((\w+)\)")
-LEADING_WORD_RE = re.compile(r"^(\w+)")
 GUARD_CALLS = frozenset({"guard", "scoped_guard", "scoped_cond_guard"})
 FALSE_FRIENDS = frozenset(
     {"block", "blocked", "unblock", "clock", "deadlock", "deadlocks", "flock", "lockup",
@@ -86,6 +79,7 @@ class Found:
 def lock_ops(patch: Patch, table: PrimitiveTable) -> list[LockOp]:
     """Every lock operation on the ``+``/``-`` lines of ``patch``."""
     from threadscan.extract.relevance import has_lock_calls  # relevance imports locks
+    from threadscan.extract.wrappers import wrapper_map  # wrappers import the recognisers
 
     wrappers = wrapper_map(patch, table)
     calls = has_lock_calls(patch, table)  # False: only declarations can be found
@@ -297,101 +291,3 @@ def _qualifier(
         if codes[j].startswith("}"):
             break
     return base
-
-
-def find_wrappers(patch: Patch, table: PrimitiveTable) -> dict[str, Primitive]:
-    """Functions defined in the patch's ``+``/``-`` lines whose body only releases or only
-    acquires a lock: callers of them release/acquire that lock."""
-    return dict(wrapper_map(patch, table))
-
-
-@identity_cache(maxsize=16)
-def wrapper_map(patch: Patch, table: PrimitiveTable) -> Mapping[str, Primitive]:
-    """``find_wrappers`` as a shared read-only mapping (one object per patch and table)."""
-    defs = [*_definitions(patch, table), *_macro_definitions(patch, table)]
-    out: dict[str, Primitive] = {}
-    for _ in range(2):  # second pass: wrappers calling wrappers
-        if _ and not out:
-            break  # nothing known after the first pass: the second would repeat it
-        known = dict(out)
-        for name, body, params in defs:
-            prim = _wrapper(name, body, params, table, known)
-            if prim is not None:
-                out[name] = prim
-    return MappingProxyType(out)
-
-
-def _definitions(
-    patch: Patch, table: PrimitiveTable
-) -> Iterator[tuple[str, list[str], tuple[str, ...]]]:
-    """(name, body code lines, parameter names) of functions defined in +/- lines."""
-    for hunk in patch.hunks:
-        names = line_definitions(hunk.lines)
-        if not any(ln.sign != " " and names[i] for i, ln in enumerate(hunk.lines)):
-            continue
-        funcs = line_functions(hunk.lines, hunk.section)
-        codes = code_texts(hunk.lines)
-        for i, ln in enumerate(hunk.lines):
-            name = names[i] if ln.sign != " " else None
-            if name is None or table.lookup(name) is not None:
-                continue
-            body = [k for k in range(i + 1, len(hunk.lines))
-                    if funcs[k] == name and hunk.lines[k].sign in (ln.sign, " ")]
-            yield name, [codes[k] for k in body], _params(codes, i, body)
-
-
-def _macro_definitions(
-    patch: Patch, table: PrimitiveTable
-) -> Iterator[tuple[str, list[str], tuple[str, ...]]]:
-    """``#define foo_lock(f) mutex_lock(&(f)->lock)`` in +/- lines (with ``\\`` continuations)."""
-    for hunk in patch.hunks:
-        for i, ln in enumerate(hunk.lines):
-            m = MACRO_RE.match(ln.text) if ln.sign != " " else None
-            if m is None or table.lookup(m.group(1)) is not None:
-                continue
-            body = [ln.text[m.end():]]
-            k = i
-            while hunk.lines[k].text.rstrip().endswith("\\") and k + 1 < len(hunk.lines):
-                k += 1
-                body.append(hunk.lines[k].text)
-            params = tuple(p.strip() for p in m.group(2).split(","))
-            yield m.group(1), [" ".join(body).replace("\\", " ")], params
-
-
-def _params(codes: Sequence[str], i: int, body: Sequence[int]) -> tuple[str, ...]:
-    m = PARAM_START_RE.search(codes[i])
-    if m is None:
-        return ()
-    text = codes[i] + " " + " ".join(codes[k] for k in body[:3])
-    args, _ = split_args(text, m.end() - 1)
-    names = [WORD_RE.findall(a) for a in args]
-    return tuple(n[-1] if n else "" for n in names)
-
-
-def _wrapper(
-    name: str, body: Sequence[str], params: tuple[str, ...], table: PrimitiveTable,
-    known: Mapping[str, Primitive],
-) -> Primitive | None:
-    effects: dict[str, list[Found]] = {}
-    for code in body:
-        for f in line_found(code, (), table, known, frozenset()):
-            effects.setdefault(f.lock, []).append(f)
-    for lock, found in effects.items():
-        acq = [f for f in found if f.role in ACQUIRING]
-        rel = [f for f in found if f.role == "release"]
-        if bool(acq) == bool(rel) or (acq and all(f.role != "acquire" for f in acq)):
-            continue
-        f = (acq or rel)[0]
-        arg, template = _template(lock, params)
-        role: Role = "acquire" if acq else "release"
-        return Primitive(name=name, role=role, family=f.family, mode=f.mode, ctx=f.ctx,
-                         sleeps=f.sleeps, arg=arg, lock_expr=template)
-    return None
-
-
-def _template(lock: str, params: tuple[str, ...]) -> tuple[int, str]:
-    lock = PAREN_PARAM_RE.sub(r"\1", lock)  # macro bodies parenthesize: (f)->lock
-    m = LEADING_WORD_RE.match(lock)
-    if m and m.group(1) in params:
-        return params.index(m.group(1)), "{0}" + lock[m.end():]
-    return -1, lock

@@ -7,6 +7,12 @@ the edge ``A -> B`` (``trylock=True`` when B was a trylock: it cannot block).
 Branches are approximated: at ``{`` the held set is saved; a block that ends in
 ``return``/``goto``/``break``/``continue`` restores it at its ``}`` (the error path of
 ``if (!mutex_trylock(&m)) { spin_unlock(&l); return; }`` does not leak into the rest).
+A wait (``flush_work(&w)``, ``wait_for_completion(&c)``, ``synchronize_rcu()``,
+``blk_mq_freeze_queue_wait(q)``) while A is held records ``A -> <what is waited for>``, as
+lockdep does with its pseudo-locks: if the waited-for side ever takes A (``w -> A`` in another
+patch or thread) the corpus graph shows the inversion. A wait pushes nothing, and counts only
+when A was taken in the same hunk (a release in the unknown lines between hunks would make
+the edge false, and a wait under a lock reads as a deadlock).
 Edges only in the post-image are ``added``, only in the pre-image ``removed``, in both
 ``kept``. Lines between hunks are unknown and treated as absent.
 """
@@ -18,9 +24,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from threadscan.extract.image import ImageLine, function_images
-from threadscan.extract.locks import Found, called_names, line_found, wrapper_map
+from threadscan.extract.locks import Found, called_names, line_found
 from threadscan.extract.primitives import ACQUIRING, Primitive, PrimitiveTable
 from threadscan.extract.relevance import has_lock_calls, may_lock
+from threadscan.extract.wrappers import wrapper_map
 from threadscan.model import OrderEdge, Patch
 
 EXIT_RE = re.compile(r"^\s*(?:return\b|goto\b|break\s*;|continue\s*;)")
@@ -33,6 +40,7 @@ class Held:
     lock: str
     index: int  # image position where it was taken
     trylock: bool = False
+    hunk: object = None  # the hunk it was taken in
 
 
 @dataclass(frozen=True)
@@ -100,7 +108,7 @@ def simulate(
         if not il.code.strip():
             continue
         for f in line_found(il.code, il.more, table, wrappers, called):
-            _apply(sim, f, idx, il.line.text.strip())
+            _apply(sim, f, idx, il.line.text.strip(), il.key[0])
         if sim.saved and not braceless and EXIT_RE.match(il.code):
             sim.saved[-1] = (sim.saved[-1][0], True)
         _braces(sim, il.code)
@@ -110,13 +118,17 @@ def simulate(
     return sim
 
 
-def _apply(sim: Simulation, f: Found, idx: int, text: str) -> None:
+def _apply(sim: Simulation, f: Found, idx: int, text: str, hunk: object = None) -> None:
     if f.role in HOLDING:
         if any(h.lock == f.lock for h in sim.held):
             return
         for h in sim.held:
             sim.edges.append(Edge(h.lock, f.lock, f.role == "trylock", text))
-        sim.held.append(Held(f.lock, idx, f.role == "trylock"))
+        sim.held.append(Held(f.lock, idx, f.role == "trylock", hunk))
+    elif f.role == "wait" and f.lock not in ("", "?"):
+        for h in sim.held:  # a wait under a lock orders it like lockdep's pseudo-lock
+            if h.lock != f.lock and h.hunk == hunk:
+                sim.edges.append(Edge(h.lock, f.lock, False, text))
     elif f.role == "release":
         for k in range(len(sim.held) - 1, -1, -1):
             if sim.held[k].lock == f.lock:

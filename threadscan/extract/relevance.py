@@ -14,9 +14,10 @@ from collections.abc import Iterable, Mapping
 
 from threadscan.extract.ccode import CALL_RE, code_texts
 from threadscan.extract.image import is_code_file
-from threadscan.extract.locks import GUARD_CALLS, is_wanted, wrapper_map
+from threadscan.extract.locks import GUARD_CALLS, is_wanted
 from threadscan.extract.memo import identity_cache
 from threadscan.extract.primitives import Primitive, PrimitiveTable
+from threadscan.extract.wrappers import wrapper_map
 from threadscan.model import Patch
 
 __all__ = ["has_lock_calls", "may_lock"]
