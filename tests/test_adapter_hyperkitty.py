@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 from tests.archive_server import ArchiveServer, Fault, expected_ids, messages, msgids, run, skips
-from threadscan.model import RawItem
+from threadscan.model import Message, RawItem
 from threadscan.sources.base import SourceOptions
 from threadscan.sources.hyperkitty import message_hash
 
+DATA = (Path(__file__).parent / "data" / "html" / "hyperkitty" / "list"
+        / "virtualization@lists.linux-foundation.org")
 LIST = "https://lists.example.org/archives/list/virtualization@lists.linux-foundation.org/"
 TID = "TTHGDIY53AAMRXZYXBVNYS6X73U2P67O"
 THREAD = LIST + f"thread/{TID}/"
@@ -46,3 +51,31 @@ def test_without_export_the_page_text_is_used(archive: ArchiveServer,
     assert skip.reason.startswith("mbox export unavailable")
     [page] = [i for i in items if isinstance(i, RawItem)]
     assert page.kind == "page-text" and b"prevent cvq work from hogging CPU" in page.data
+
+
+def test_page_text_gives_sender_date_and_subject(archive: ArchiveServer,
+                                                 web_options: SourceOptions) -> None:
+    archive.add(EXPORT, Fault("status", status=404))
+    [msg] = messages(run(archive, MESSAGE, web_options))
+    assert msg.author.name == "Jason Wang"
+    # "25 Mar 2022 / 3:22 a.m." on the page; the export says 11:22:25 +0800 (the page is UTC)
+    assert msg.date == dt.datetime(2022, 3, 25, 3, 22, tzinfo=dt.UTC)
+    assert msg.subject.raw == "Re: [PATCH 1/2] vdpa: mlx5: prevent cvq work from hogging CPU"
+    assert "parsed from hyperkitty page text" in msg.defects
+    assert any('Yes, there will be no "infinite" loop' in s.text for s in msg.segments)
+
+
+def test_thread_page_text_is_its_first_message_with_the_patch() -> None:
+    from threadscan.mail.page import parse_page
+    from threadscan.model import Provenance
+    from threadscan.sources.detect import render_text, soup
+
+    page = DATA / "thread" / TID / "noscript.html"
+    text = render_text(soup(page.read_text(encoding="utf-8")))
+    [msg] = parse_page(text, Provenance(str(page), "page-text"))
+    assert isinstance(msg, Message)
+    assert (msg.author.name, msg.date) == ("Jason Wang", dt.datetime(2022, 3, 21, 6, 4,
+                                                                     tzinfo=dt.UTC))
+    assert msg.subject.clean == "vdpa: mlx5: prevent cvq work from hogging CPU"
+    assert msg.segments_of("text")[0].text.startswith("A userspace triggerable infinite loop")
+    assert "mlx5_cvq_kick_handler" in msg.segments_of("diff")[0].text

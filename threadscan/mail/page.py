@@ -1,4 +1,4 @@
-"""Archive page text -> messages (pipermail, MHonArc, Patchwork, Google Groups text).
+"""Archive page text -> messages (pipermail, MHonArc, HyperKitty, Patchwork, Google Groups text).
 
 ``parse_page`` detects the archive kind from the text (signatures in
 ``data/pages.toml``), finds the header (subject, author, date) the page shows,
@@ -29,6 +29,9 @@ _HEADER_FIELD = re.compile(
 )
 _HEAD_LINES = 12
 _NAV = re.compile(r"^\s*[\[<]\s*(?:Date|Thread|Prev|Next|Index)")
+_HK_DAY = re.compile(r"^\d{1,2} [A-Z][a-z]{2} \d{4}$")
+_HK_TIME = re.compile(r"^\d{1,2}(?::\d{2})? [ap]\.m\.$|^(?:noon|midnight)$")  # Django's "P"
+_HK_TITLE = re.compile(r" - \S+ - HyperKitty\s*$")
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,8 @@ def _kinds() -> tuple[tuple[str, int, tuple[re.Pattern[str], ...]], ...]:
 
 
 def detect_kind(text: str) -> str:
-    """'patchwork' | 'pipermail' | 'mhonarc' | 'text' (header-less, e.g. Google Groups)."""
+    """'patchwork' | 'pipermail' | 'mhonarc' | 'hyperkitty' | 'text' (header-less, e.g. Google
+    Groups)."""
     for name, window, patterns in _kinds():
         head = text[:window]
         if any(p.search(head) for p in patterns):
@@ -87,8 +91,10 @@ def parse_page(text: str, provenance: Provenance) -> list[Message | Skip]:
 
 def _parse_archive(text: str, kind: str, provenance: Provenance) -> Message:
     lines = text.split("\n")
-    head = _pipermail_head(lines) if kind == "pipermail" else _mhonarc_head(lines)
-    head = _header_fields(lines, head)
+    reader = {"pipermail": _pipermail_head, "hyperkitty": _hyperkitty_head}.get(kind, _mhonarc_head)
+    head = reader(lines)
+    if kind != "hyperkitty" or head.author is None:  # there, "From:/Date:" lines are quotes
+        head = _header_fields(lines, head)
     body = lines[head.body_start :]
     defects = [f"parsed from {kind} page text"]
     author = head.author or _author_from_body(body, defects)
@@ -114,6 +120,24 @@ def _pipermail_head(lines: Sequence[str]) -> PageHead:
         return PageHead(subject=subject, author=author, date=when, date_text=value,
                         zone_known=zoned, body_start=i + 1)
     return PageHead(subject=filled[0][1] if filled else "", body_start=0)
+
+
+def _hyperkitty_head(lines: Sequence[str]) -> PageHead:
+    """HyperKitty (Mailman 3): title "<subject> - <list> - HyperKitty", later the sender's
+    name, "21 Mar 2022" and "6:04 a.m." on lines of their own (the archive's clock, no zone
+    shown), then the body. Only the first message of a thread page is in its text (the
+    replies load by script); quoted text is collapsed to "..." by the page."""
+    from threadscan.mail.headers import parse_date_zone, parse_person
+
+    filled = [(i, ln.strip()) for i, ln in enumerate(lines[: _HEAD_LINES * 3]) if ln.strip()]
+    for pos in range(1, len(filled) - 1):
+        if _HK_DAY.match(filled[pos][1]) and _HK_TIME.match(filled[pos + 1][1]):
+            stamp = f"{filled[pos][1]} {filled[pos + 1][1]}"
+            when, zoned = parse_date_zone(stamp)
+            subject = _HK_TITLE.sub("", filled[0][1])
+            return PageHead(subject=subject, author=parse_person(filled[pos - 1][1]), date=when,
+                            date_text=stamp, zone_known=zoned, body_start=filled[pos + 1][0] + 1)
+    return PageHead(subject=_HK_TITLE.sub("", filled[0][1]) if filled else "")
 
 
 def _mhonarc_head(lines: Sequence[str]) -> PageHead:
