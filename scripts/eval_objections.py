@@ -14,7 +14,6 @@ threads (lock changes, no objection in any reply: should be almost none).
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from bench_threads import thread_mbox  # noqa: E402
 from threadscan.model import CATEGORIES, Message, Objection, RawItem  # noqa: E402
 from threadscan.nlp.labels import Labeled, load_dir  # noqa: E402
 from threadscan.nlp.pipeline import MODEL_DIR, Pipeline, analyse, load_pipeline  # noqa: E402
+from threadscan.nlp.sentences import same_sentence, sentence_key  # noqa: E402
 from threadscan.nlp.stance import Thresholds, decide  # noqa: E402
 
 FIXTURES = ROOT.parent / "shared" / "fixtures"
@@ -53,9 +53,6 @@ def predict(pipe: Pipeline, labels: Sequence[Labeled], th: Thresholds | None = N
         out.append(Pred(d.stance if d else "none", d.categories if d else (), locks, funcs))
     return out
 
-
-def _key(text: str) -> str:
-    return re.sub(r"\W+", " ", text.lower()).strip()
 
 
 def _thread_messages(path: Path) -> list[Message]:
@@ -82,9 +79,9 @@ def predict_in_threads(pipe: Pipeline, labels: Sequence[Labeled], fixtures: Path
             found[thread] = list(tag_thread(msgs, pa.patches, pa.lock_changes, pipe).objections)
     out = []
     for lab in labels:
-        key = _key(lab.text)
-        ob = next((o for o in found.get(lab.thread, ()) if key and (
-            _key(o.sentence) == key or key in _key(o.sentence) or _key(o.sentence) in key)), None)
+        key = sentence_key(lab.text)
+        ob = next((o for o in found.get(lab.thread, ())
+                   if same_sentence(key, sentence_key(o.sentence))), None)
         out.append(Pred(ob.stance if ob else "none", ob.categories if ob else (),
                         ob.locks if ob else (), ob.functions if ob else ()))
     return out

@@ -2,7 +2,7 @@
 
     python scripts/train_textcat.py [--labels training/labels] [--out threadscan/nlp/model]
                                     [--epochs 10] [--seed 0] [--include-heldout] [--no-dev]
-                                    [--features text+cues+ctx] [--cv K]
+                                    [--features text+cues+ctx] [--cv K [--in-threads]]
 
 Reproducible: fixed seeds, CPU only, bag-of-words models (about 30 s; byte-identical
 weights on re-run). Two components on one spacy.blank("en") pipeline with threadscan's
@@ -18,7 +18,8 @@ Training data: the ``split == "train"`` thread labels plus the shared dev file; 
 ``heldout`` split is never trained on unless --include-heldout is given (--no-dev leaves the
 shared dev file out, to measure the tagger on it). ``--cv K`` prints
 grouped K-fold cross-validation over the train threads (model selection; see
-docs/EVALUATION.md) instead of training.
+docs/EVALUATION.md) instead of training: sentence by sentence, or with ``--in-threads`` by
+tagging each held-out fold's threads whole, as ``threadscan ingest`` does.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ import argparse
 import hashlib
 import json
 import random
-import re
 import sys
 import time
 from collections.abc import Sequence
@@ -55,6 +55,7 @@ from threadscan.nlp.pipeline import (  # noqa: E402
     load_pipeline,
     model_input,
 )
+from threadscan.nlp.sentences import same_sentence, sentence_key  # noqa: E402
 from threadscan.nlp.stance import Decision  # noqa: E402
 from threadscan.nlp.tag import Unit  # noqa: E402
 from threadscan.nlp.weights import WEIGHTS_FILE, count, save, weak_keys  # noqa: E402
@@ -122,9 +123,6 @@ def cue_counts(labels: Sequence[Labeled], contexts: Sequence[Sequence[str]]
     return count((a.hits, lab.stance != "none") for (lab, _), a in zip(keep, found, strict=True))
 
 
-def _key(text: str) -> str:
-    return re.sub(r"\W+", " ", text.lower()).strip()
-
 
 def _thread_units(path: Path) -> list[Unit]:
     """The own-text units ``tag_thread`` would make of a fixture mbox."""
@@ -153,10 +151,10 @@ def label_contexts(labels: Sequence[Labeled], fixtures: Path) -> list[tuple[str,
     near = _neighbours(units)
     out = []
     for lab in labels:
-        key = _key(lab.text)
+        key = sentence_key(lab.text)
         cands = units.get(lab.thread, [])
-        u = next((u for u in cands if _key(u.text) == key), None) or next(
-            (u for u in cands if key and (key in _key(u.text) or _key(u.text) in key)), None)
+        u = next((u for u in cands if sentence_key(u.text) == key), None) or next(
+            (u for u in cands if same_sentence(key, sentence_key(u.text))), None)
         out.append((*context_words(lab.text, u.strict, bool(u.diff_above)), *near[id(u)])
                    if u else text_words(lab.text))
     return out
@@ -243,26 +241,49 @@ def folds(labels: Sequence[Labeled], k: int) -> dict[str, int]:
 
 def _oof(labels: list[Labeled], ctx: list[tuple[str, ...]], args: argparse.Namespace
          ) -> list[tuple[Labeled, Decision | None]]:
-    """Out-of-fold decisions on the train threads (model trained on the other folds + dev)."""
-    from threadscan.nlp.rules import build_rules
-    from threadscan.nlp.stance import decide
-    from threadscan.nlp.tokenizer import customize_tokenizer
-
-    fold, cues = folds(labels, args.cv), load_pipeline(None).cues
-    out = []
+    """Out-of-fold decisions on the train threads (model trained on the other folds + dev):
+    sentence by sentence, or (``--in-threads``) by tagging each fold's threads as
+    ``tag_thread`` does and matching the label sentences, as eval_objections.py does."""
+    fold = folds(labels, args.cv)
+    out: list[tuple[Labeled, Decision | None]] = []
     for k in range(args.cv):
         tr = [i for i, lab in enumerate(labels) if fold.get(lab.thread, -1) != k]
         te = [i for i, lab in enumerate(labels) if fold.get(lab.thread, -1) == k]
-        nlp = train([labels[i] for i in tr], args.epochs, args.seed, args.arch, args.features,
-                    [ctx[i] for i in tr], args.pos_weight)
-        customize_tokenizer(nlp)
-        weak = weak_keys(cue_counts([labels[i] for i in tr], [ctx[i] for i in tr]))
-        pipe = Pipeline(nlp, build_rules(nlp, cues), cues, MODEL_NAME, args.features, weak)
-        for i, a in zip(te, analyse(pipe, [labels[i].text for i in te], (),
-                                    [ctx[i] for i in te]), strict=True):
-            out.append((labels[i], decide(a, MODEL_NAME, strict="zzctxauthor" in ctx[i],
-                                          required=cues.context_required)))
+        pipe = _fold_pipeline([labels[i] for i in tr], [ctx[i] for i in tr], args)
+        decide_fold = _in_threads if args.in_threads else _by_sentence
+        out.extend(decide_fold(pipe, [labels[i] for i in te], [ctx[i] for i in te], args))
     return out
+
+
+def _fold_pipeline(labels: list[Labeled], ctx: list[tuple[str, ...]],
+                   args: argparse.Namespace) -> Pipeline:
+    from threadscan.nlp.rules import build_rules
+    from threadscan.nlp.tokenizer import customize_tokenizer
+
+    cues = load_pipeline(None).cues
+    nlp = train(labels, args.epochs, args.seed, args.arch, args.features, ctx, args.pos_weight)
+    customize_tokenizer(nlp)
+    weak = weak_keys(cue_counts(labels, ctx))
+    return Pipeline(nlp, build_rules(nlp, cues), cues, MODEL_NAME, args.features, weak)
+
+
+def _by_sentence(pipe: Pipeline, labels: list[Labeled], ctx: list[tuple[str, ...]],
+                 args: argparse.Namespace) -> list[tuple[Labeled, Decision | None]]:
+    from threadscan.nlp.stance import decide
+
+    found = analyse(pipe, [lab.text for lab in labels], (), ctx)
+    return [(lab, decide(a, MODEL_NAME, strict="zzctxauthor" in c,
+                         required=pipe.cues.context_required))
+            for lab, c, a in zip(labels, ctx, found, strict=True)]
+
+
+def _in_threads(pipe: Pipeline, labels: list[Labeled], ctx: list[tuple[str, ...]],
+                args: argparse.Namespace) -> list[tuple[Labeled, Decision | None]]:
+    from eval_objections import predict_in_threads
+
+    preds = predict_in_threads(pipe, labels, args.fixtures)
+    return [(lab, Decision(p.stance, p.categories, (), 0.0) if p.stance != "none" else None)
+            for lab, p in zip(labels, preds, strict=True)]  # type: ignore[arg-type]
 
 
 def cv_report(pairs: list[tuple[Labeled, Decision | None]]) -> str:
@@ -296,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pos-weight", type=int, default=1, help="copies of each positive")
     ap.add_argument("--fixtures", type=Path, default=FIXTURES, help="mboxes for contexts")
     ap.add_argument("--cv", type=int, default=0, help="K: grouped K-fold CV on train only")
+    ap.add_argument("--in-threads", action="store_true",
+                    help="with --cv: tag whole threads (tag_thread), not single sentences")
     args = ap.parse_args(argv)
     labels = [lab for lab in load_dir(args.labels)
               if lab.split == "train" or (lab.split == "dev" and not args.no_dev)

@@ -132,3 +132,16 @@ def test_readme_count_table_matches_the_label_files() -> None:
     for key in ("threads", "sentences", "stance:objection", "category:race"):
         row = f"| {key} | " + " | ".join(str(stats[s].get(key, 0)) for s in sorted(stats)) + " |"
         assert row in text, row
+
+
+def test_label_sentences_match_pipeline_sentences_by_whole_words() -> None:
+    from threadscan.nlp.sentences import same_sentence, sentence_key
+
+    # a one-word greeting label once matched every pipeline sentence with "this" in it
+    hi, ob = sentence_key("Hi,"), sentence_key("I do not think this is safe for bfq since ...")
+    assert not same_sentence(hi, ob)
+    short = sentence_key("Same here.")
+    assert same_sentence(short, sentence_key("Same here. console_lock_spinning_enable() takes "
+                                             "console_owner_lock."))
+    assert same_sentence(sentence_key("Hi,"), sentence_key("hi"))
+    assert not same_sentence("", ob)

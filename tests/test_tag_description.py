@@ -11,7 +11,13 @@ from threadscan.mail import parse_item
 from threadscan.model import Message, RawItem
 from threadscan.nlp import tag_thread
 from threadscan.nlp.context import PARAGRAPH_CUE, neighbour_words
-from threadscan.nlp.tag import description_keys, is_review, message_units, patch_authors
+from threadscan.nlp.tag import (
+    description_keys,
+    is_posting,
+    is_review,
+    message_units,
+    patch_authors,
+)
 from threadscan.sources import iter_items
 from threadscan.sources.base import SourceOptions
 
@@ -44,3 +50,19 @@ def test_noobj009_control_thread_has_no_objections(messages: list[Message]) -> N
 def test_paragraph_neighbour_cue_marks_the_other_sentences_only() -> None:
     words = neighbour_words([True, False, False], [(0, 1, 0), (0, 1, 0), (0, 1, 1)])
     assert words == [(), (PARAGRAPH_CUE,), ()]
+
+
+def test_series_patches_sent_in_reply_to_the_cover_letter_are_description() -> None:
+    # loop series: "[PATCH 8/8] loop: don't destroy lo->workqueue ..." replies to the cover
+    # letter; its commit message ("... avoid creating a complex lock dependency chain ...")
+    # describes the change, it is not a review
+    path = (Path(__file__).parent / "data" / "extract" /
+            "linux-block-025-loop-remove-lo-refcount-and-avoid-lo-mutex-in-open-release.mbox")
+    msgs = [m for it in iter_items(str(path), SourceOptions(offline=True))
+            if isinstance(it, RawItem) for m in parse_item(it) if isinstance(m, Message)]
+    patch8 = next(m for m in msgs if m.subject.raw.startswith("[PATCH 8/8]"))
+    assert patch8.parent_ids and is_posting(patch8)
+    assert message_units(0, patch8, frozenset()) == []
+    pa = analyze_patches(msgs)
+    tagged = {o.msgid for o in tag_thread(msgs, pa.patches, pa.lock_changes).objections}
+    assert not tagged & {m.msgid for m in msgs if is_posting(m)}

@@ -17,6 +17,7 @@ import re
 MAX_SENTENCE = 1200  # characters; longer runs are cut so hostile input stays fast
 MAX_TEXT = 200_000  # characters of one segment that are looked at
 
+_NON_WORD = re.compile(r"\W+")
 _BULLET = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|\(?[a-h][)]|[-*•+])\s+(?=\S)")
 _SALUTATION = re.compile(
     r"^(?:hi|hello|hey|dear|thanks|thank you|many thanks|regards|best regards|kind regards|"
@@ -130,3 +131,18 @@ def split_paragraph(par: str) -> list[str]:
 def split_sentences(text: str) -> list[str]:
     """All prose sentences of a segment text, in order."""
     return [s for par in paragraphs(text) for s in split_paragraph(par)]
+
+
+def sentence_key(text: str) -> str:
+    """A sentence as lowercased words joined by single spaces (punctuation dropped): how the
+    same sentence is recognised in an original and its quotes, or in a label file."""
+    return _NON_WORD.sub(" ", text.lower()).strip()
+
+
+def same_sentence(a: str, b: str) -> bool:
+    """Whether two sentence keys are equal, or one is a run of whole words of the other (a
+    quote re-wrapped into a different split, a label inside a longer sentence): "hi" is not
+    in "this"."""
+    if not a or not b:
+        return False
+    return a == b or f" {a} " in f" {b} " or f" {b} " in f" {a} "

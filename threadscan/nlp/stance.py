@@ -54,6 +54,7 @@ class Thresholds:
     framed_stance: float = 0.4  # P(not none) needed then
     author_min: float = 0.35  # P(not none) a patch author's sentence needs (and a frame)
     gate: float = 0.02  # P(not none) every other candidate needs (the objection gate)
+    inherit: float = 0.2  # P(not none) a sentence needs to join the objection beside it
 
 
 @dataclass(frozen=True)
@@ -206,13 +207,17 @@ def _fallback_design(a: Analysed, required: tuple[tuple[str, str], ...]) -> list
 
 
 def stance_only(
-    a: Analysed, strict: bool = False, required: tuple[tuple[str, str], ...] = ()
+    a: Analysed, strict: bool = False, required: tuple[tuple[str, str], ...] = (),
+    questions: bool = False,
 ) -> Stance | None:
-    """A strong stance frame without a category cue (for paragraph context)."""
+    """A strong stance frame without a category cue (for paragraph context); with
+    ``questions``, a question too ("Why?" after an objection)."""
     if _TRAILER.match(a.text) or _vetoed(a.hits) or _in_context(a, _live(a.hits, CATEGORIES),
                                                                   required):
         return None
     stance = rule_stance(a)
-    if stance is None or stance == "question" or strict:
+    if stance is None or strict:
         return None
+    if stance == "question":
+        return stance if questions else None
     return stance if _STRONG_SUGGESTION.search(a.text) or stance == "objection" else None

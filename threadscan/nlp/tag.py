@@ -6,8 +6,9 @@ quote speaker is the sentence's speaker); never a non-reply posting's own text
 trailers, signatures or footers. The same sentence by the same speaker seen in
 several messages (original and quotes) is one Objection whose ``seen_in`` lists
 the other msgids. A sentence with a strong stance frame but no category cue
-("This assert should stay where it is.") takes the categories of the objection
-next to it in the same paragraph (``context:paragraph``).
+("This assert should stay where it is."), or a question ("Why?"), takes the
+categories of the objection beside it (same paragraph, or just before it in the
+same segment; ``context:paragraph``).
 """
 
 from __future__ import annotations
@@ -21,10 +22,16 @@ from threadscan.nlp.context import context_words
 from threadscan.nlp.link import ThreadCode, link_sentence
 from threadscan.nlp.pipeline import Analysed, Pipeline, analyse
 from threadscan.nlp.prose_order import stated_edges
-from threadscan.nlp.sentences import paragraphs, split_paragraph, split_sentences
-from threadscan.nlp.stance import Decision, decide, stance_only
+from threadscan.nlp.sentences import (
+    paragraphs,
+    same_sentence,
+    sentence_key,
+    split_paragraph,
+    split_sentences,
+)
+from threadscan.nlp.stance import Decision, Thresholds, decide, stance_only
 
-_NON_WORDS = re.compile(r"\W+")
+MIN_PART_WORDS = 5  # words a differently split copy of a sentence must have to be merged
 _DIFFISH = re.compile(r"^@@ -\d+(?:,\d+)? \+\d+", re.MULTILINE)
 
 
@@ -51,8 +58,14 @@ class Unit:
 
 
 def is_posting(msg: Message) -> bool:
-    """A non-reply first posting (patch or cover letter): its own text is description."""
-    return not msg.subject.is_reply and not msg.parent_ids and not msg.segments_of("quote")
+    """A patch posting or cover letter (not a "Re:", no quotes): its own text is description.
+    Patches of a series and later versions are sent in reply to the cover letter or to the
+    previous version, so a parent counts against it only when the mail carries no
+    ``[PATCH ...]`` tag and no diff of its own."""
+    if msg.subject.is_reply or msg.segments_of("quote"):
+        return False
+    tagged = any(p.upper().startswith(("PATCH", "RFC")) for p in msg.subject.prefixes)
+    return not msg.parent_ids or tagged or any(s.depth == 0 for s in msg.segments_of("diff"))
 
 
 def _is_diff(seg: Segment) -> bool:
@@ -121,19 +134,21 @@ def is_review(u: Unit, described: frozenset[str]) -> bool:
 
 
 def _inherit(units: Sequence[Unit], analysed: Sequence[Analysed],
-             decisions: list[Decision | None], need: tuple[tuple[str, str], ...] = ()
-             ) -> list[Decision | None]:
+             decisions: list[Decision | None], need: tuple[tuple[str, str], ...] = (),
+             th: Thresholds | None = None) -> list[Decision | None]:
+    """A sentence with a strong stance frame but no category cue, or a question, beside an
+    objection joins it and takes its categories (``context:paragraph``), when the model rates
+    it at least ``th.inherit`` likely review (``scripts/train_textcat.py --cv 5 --in-threads``:
+    detection F1 0.49 -> 0.50, precision unchanged; docs/EVALUATION.md)."""
+    least = (th or Thresholds()).inherit
     out = list(decisions)
     for i, (u, a) in enumerate(zip(units, analysed, strict=True)):
         if decisions[i] is not None:
             continue
-        stance = stance_only(a, strict=u.strict, required=need)
-        if stance is None:
+        stance = stance_only(a, strict=u.strict, required=need, questions=True)
+        if stance is None or (a.stance_scores and 1.0 - a.stance_score("none") < least):
             continue
-        order = [i + 1, i - 1, i + 2, i - 2, i + 3]
-        near = [j for j in order if 0 <= j < len(units) and decisions[j] is not None
-                and units[j].para[:2] == u.para[:2]
-                and (units[j].para == u.para or (j == i + 1 and u.text.endswith(":")))]
+        near = [j for j in (i + 1, i - 1, i + 2, i - 2, i + 3) if _beside(units, decisions, i, j)]
         if near:
             d = decisions[near[0]]
             assert d is not None
@@ -142,18 +157,33 @@ def _inherit(units: Sequence[Unit], analysed: Sequence[Analysed],
     return out
 
 
+def _beside(units: Sequence[Unit], decisions: Sequence[Decision | None], i: int, j: int) -> bool:
+    """Whether objection ``j`` is beside sentence ``i``: same paragraph, or the sentence just
+    before it in the same segment, or the one after a line ending in ":" (which introduces it)."""
+    if not 0 <= j < len(units) or decisions[j] is None or units[j].para[:2] != units[i].para[:2]:
+        return False
+    return (units[j].para == units[i].para or j == i - 1
+            or (j == i + 1 and units[i].text.endswith(":")))
+
+
 def _key(text: str) -> str:
-    return _NON_WORDS.sub(" ", text.lower()).strip()
+    return sentence_key(text)
 
 
 def merge_duplicates(objections: Iterable[Objection]) -> tuple[Objection, ...]:
-    """The same sentence by the same speaker seen twice is one Objection."""
+    """The same sentence by the same speaker seen twice is one Objection (also when a
+    re-wrapped quote split it differently: one is a run of whole words of the other, at
+    least ``MIN_PART_WORDS`` long)."""
     kept: list[Objection] = []
     index: dict[str, list[int]] = {}
     for ob in objections:
-        slots = index.setdefault(_key(ob.sentence), [])
-        match = next((k for k in slots if kept[k].speaker in (ob.speaker, None)
-                      or ob.speaker is None), None)
+        key = _key(ob.sentence)
+        slots = index.setdefault(key, [])
+        match = next((k for k in slots if _same_speaker(kept[k], ob)), None)
+        if match is None and len(key.split()) >= MIN_PART_WORDS:
+            match = next((k for k, first in enumerate(kept) if _same_speaker(first, ob)
+                          and len(_key(first.sentence).split()) >= MIN_PART_WORDS
+                          and same_sentence(_key(first.sentence), key)), None)
         if match is None:
             slots.append(len(kept))
             kept.append(ob)
@@ -165,6 +195,10 @@ def merge_duplicates(objections: Iterable[Objection]) -> tuple[Objection, ...]:
             first, speaker=first.speaker or ob.speaker, seen_in=seen,
             quoted=first.quoted and ob.quoted, links=tuple(dict.fromkeys(first.links + ob.links)))
     return tuple(kept)
+
+
+def _same_speaker(a: Objection, b: Objection) -> bool:
+    return a.speaker in (b.speaker, None) or b.speaker is None
 
 
 def tag_units(pipe: Pipeline, units: Sequence[Unit], code: ThreadCode
