@@ -49,10 +49,10 @@ class Thresholds:
     model_add: float = 0.9  # model category joins rule categories
     model_alone: float = 0.75  # model category without any rule cue
     stance_alone: float = 0.7  # P(not none) needed when no rule cue fired
-    none_veto: float = 0.95  # model P(none) that vetoes a rule-only (frameless) candidate
+    none_veto: float = 0.85  # model P(none) that vetoes a rule-only (frameless) candidate
     framed_cat: float = 0.5  # model category when a stance frame fired but no category cue
     framed_stance: float = 0.4  # P(not none) needed then
-    author_min: float = 0.35  # P(not none) a patch author's sentence needs (and a frame)
+    author_min: float = 0.5  # P(not none) a patch author's sentence needs (and a frame)
     gate: float = 0.02  # P(not none) every other candidate needs (the objection gate)
     inherit: float = 0.2  # P(not none) a sentence needs to join the objection beside it
 
