@@ -4,8 +4,10 @@ How rules and model combine (recorded in ``Objection.fired``):
 
 * Rules give precision. A non-negated category cue (``rule:race.words``) makes
   the sentence a candidate; its stance comes from cue frames: a final ``?`` is a
-  question (a suggestion when a suggestion frame is present), else suggestion
-  frames, else objection frames, else the model's stance.
+  question (a suggestion when a strong suggestion frame is present), else the
+  frame that fired (when both objection and suggestion frames fired outside a
+  leading "If ..., " clause, the stance head picks between the two), else the
+  model's stance.
 * The model adds recall. ``textcat_multilabel`` categories above
   ``Thresholds.model_add`` join rule categories; with no rule cue at all the
   model alone must clear ``model_alone`` for a category and ``stance_alone``
