@@ -40,7 +40,7 @@ class Held:
     lock: str
     index: int  # image position where it was taken
     trylock: bool = False
-    hunk: object = None  # the hunk it was taken in
+    hunk: str = ""  # id of the hunk it was taken in
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def simulate(
     return sim
 
 
-def _apply(sim: Simulation, f: Found, idx: int, text: str, hunk: object = None) -> None:
+def _apply(sim: Simulation, f: Found, idx: int, text: str, hunk: str = "") -> None:
     if f.role in HOLDING:
         if any(h.lock == f.lock for h in sim.held):
             return
