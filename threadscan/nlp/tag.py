@@ -32,6 +32,7 @@ from threadscan.nlp.sentences import (
 from threadscan.nlp.stance import Decision, Thresholds, decide, stance_only
 
 MIN_PART_WORDS = 5  # words a differently split copy of a sentence must have to be merged
+MERGE_WINDOW = 300  # the most recent kept objections a differently split copy is compared with
 _DIFFISH = re.compile(r"^@@ -\d+(?:,\d+)? \+\d+", re.MULTILINE)
 
 
@@ -173,20 +174,23 @@ def _key(text: str) -> str:
 def merge_duplicates(objections: Iterable[Objection]) -> tuple[Objection, ...]:
     """The same sentence by the same speaker seen twice is one Objection (also when a
     re-wrapped quote split it differently: one is a run of whole words of the other, at
-    least ``MIN_PART_WORDS`` long)."""
+    least ``MIN_PART_WORDS`` long, among the last ``MERGE_WINDOW`` objections)."""
     kept: list[Objection] = []
+    keys: list[str] = []
     index: dict[str, list[int]] = {}
     for ob in objections:
         key = _key(ob.sentence)
         slots = index.setdefault(key, [])
         match = next((k for k in slots if _same_speaker(kept[k], ob)), None)
         if match is None and len(key.split()) >= MIN_PART_WORDS:
-            match = next((k for k, first in enumerate(kept) if _same_speaker(first, ob)
-                          and len(_key(first.sentence).split()) >= MIN_PART_WORDS
-                          and same_sentence(_key(first.sentence), key)), None)
+            near = range(max(0, len(kept) - MERGE_WINDOW), len(kept))  # bounded: hostile input
+            match = next((k for k in near if _same_speaker(kept[k], ob)
+                          and len(keys[k].split()) >= MIN_PART_WORDS
+                          and same_sentence(keys[k], key)), None)
         if match is None:
             slots.append(len(kept))
             kept.append(ob)
+            keys.append(key)
             continue
         first = kept[match]
         seen = first.seen_in if ob.msgid in (first.msgid, *first.seen_in) else (
