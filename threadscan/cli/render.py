@@ -193,18 +193,38 @@ def _objection_doc(o: Objection) -> dict[str, Any]:
             "locks": list(o.locks), "functions": list(o.functions), "fired": list(o.fired)}
 
 
+JSONL_ERROR = "expected a JSON object with a string text field"
+
+
 def tag_jsonl(tag_text: Callable[[str], list[Objection]]) -> None:
+    """One output line per input line (blank lines skipped). A line that is not a JSON object
+    with a string ``text`` gets ``{"line": N, "error": ...}``, so the output stays aligned with
+    the input, and the command ends with a usage error naming the bad lines."""
+    bad: list[int] = []
     for lineno, line in enumerate(sys.stdin, 1):
         if not line.strip():
             continue
-        try:
-            text = json.loads(line)["text"]
-        except (ValueError, KeyError, TypeError) as err:
-            raise UsageError(f"line {lineno}: expected a JSON object with a text field",
-                             line=lineno) from err
+        text = _jsonl_text(line)
+        if text is None:
+            bad.append(lineno)
+            typer.echo(json.dumps({"line": lineno, "error": JSONL_ERROR}))
+            continue
         found = [{"sentence": o.sentence, "stance": o.stance, "categories": list(o.categories)}
-                 for o in tag_text(str(text))]
+                 for o in tag_text(text)]
         typer.echo(json.dumps({"text": text, "objections": found}, ensure_ascii=False))
+    if bad:
+        shown = ", ".join(map(str, bad[:10])) + (" ..." if len(bad) > 10 else "")
+        raise UsageError(f"{len(bad)} input line(s) skipped, {JSONL_ERROR}: line {shown}",
+                         line=bad[0])
+
+
+def _jsonl_text(line: str) -> str | None:
+    try:
+        obj = json.loads(line)
+    except ValueError:
+        return None
+    text = obj.get("text") if isinstance(obj, dict) else None
+    return text if isinstance(text, str) else None
 
 
 def hits(found: Sequence[Any], as_json: bool, jsonl: bool) -> None:
