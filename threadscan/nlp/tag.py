@@ -123,7 +123,7 @@ def patch_authors(messages: Sequence[Message], patch_msgids: Iterable[str]) -> f
 
 def description_keys(messages: Sequence[Message]) -> frozenset[str]:
     """Normalized sentences of the patch postings' own text (commit messages, cover letters)."""
-    return frozenset(_key(sentence) for m in messages if is_posting(m)
+    return frozenset(sentence_key(sentence) for m in messages if is_posting(m)
                      for seg in m.segments_of("text") for sentence in split_sentences(seg.text))
 
 
@@ -131,23 +131,23 @@ def is_review(u: Unit, described: frozenset[str]) -> bool:
     """Whether a unit can carry review: a quote of the patch author's words or of the patch
     description is the change being discussed, not a concern about it (the author's own
     reply is tagged where it was written)."""
-    return not (u.quoted and (u.strict or _key(u.text) in described))
+    return not (u.quoted and (u.strict or sentence_key(u.text) in described))
 
 
 def _inherit(units: Sequence[Unit], analysed: Sequence[Analysed],
-             decisions: list[Decision | None], need: tuple[tuple[str, str], ...] = (),
-             th: Thresholds | None = None) -> list[Decision | None]:
+             decisions: list[Decision | None], need: tuple[tuple[str, str], ...] = ()
+             ) -> list[Decision | None]:
     """A sentence with a strong stance frame but no category cue, or a question, beside an
     objection joins it and takes its categories (``context:paragraph``), when the model rates
-    it at least ``th.inherit`` likely review (``scripts/train_textcat.py --cv 5 --in-threads``:
-    detection F1 0.49 -> 0.50, precision unchanged; docs/EVALUATION.md)."""
-    least = (th or Thresholds()).inherit
+    it at least ``Thresholds.inherit`` likely review (``scripts/train_textcat.py --cv 5
+    --in-threads``: detection F1 0.49 -> 0.50, precision unchanged; docs/EVALUATION.md)."""
     out = list(decisions)
     for i, (u, a) in enumerate(zip(units, analysed, strict=True)):
         if decisions[i] is not None:
             continue
         stance = stance_only(a, strict=u.strict, required=need, questions=True)
-        if stance is None or (a.stance_scores and 1.0 - a.stance_score("none") < least):
+        if stance is None or (a.stance_scores
+                              and 1.0 - a.stance_score("none") < Thresholds.inherit):
             continue
         near = [j for j in (i + 1, i - 1, i + 2, i - 2, i + 3) if _beside(units, decisions, i, j)]
         if near:
@@ -167,30 +167,26 @@ def _beside(units: Sequence[Unit], decisions: Sequence[Decision | None], i: int,
             or (j == i + 1 and units[i].text.endswith(":")))
 
 
-def _key(text: str) -> str:
-    return sentence_key(text)
-
-
 def merge_duplicates(objections: Iterable[Objection]) -> tuple[Objection, ...]:
     """The same sentence by the same speaker seen twice is one Objection (also when a
     re-wrapped quote split it differently: one is a run of whole words of the other, at
-    least ``MIN_PART_WORDS`` long, among the last ``MERGE_WINDOW`` objections)."""
+    least ``MIN_PART_WORDS`` words, among the last ``MERGE_WINDOW`` such objections)."""
     kept: list[Objection] = []
-    keys: list[str] = []
     index: dict[str, list[int]] = {}
+    long: list[tuple[int, str]] = []  # (kept index, key) of keys with >= MIN_PART_WORDS words
     for ob in objections:
-        key = _key(ob.sentence)
+        key = sentence_key(ob.sentence)
         slots = index.setdefault(key, [])
         match = next((k for k in slots if _same_speaker(kept[k], ob)), None)
-        if match is None and len(key.split()) >= MIN_PART_WORDS:
-            near = range(max(0, len(kept) - MERGE_WINDOW), len(kept))  # bounded: hostile input
-            match = next((k for k in near if _same_speaker(kept[k], ob)
-                          and len(keys[k].split()) >= MIN_PART_WORDS
-                          and same_sentence(keys[k], key)), None)
+        is_long = len(key.split()) >= MIN_PART_WORDS
+        if match is None and is_long:  # the latest only: bounded on hostile input
+            match = next((k for k, other in long[-MERGE_WINDOW:]
+                          if _same_speaker(kept[k], ob) and same_sentence(other, key)), None)
         if match is None:
             slots.append(len(kept))
+            if is_long:
+                long.append((len(kept), key))
             kept.append(ob)
-            keys.append(key)
             continue
         first = kept[match]
         seen = first.seen_in if ob.msgid in (first.msgid, *first.seen_in) else (
