@@ -55,7 +55,8 @@ def predict(pipe: Pipeline, labels: Sequence[Labeled], th: Thresholds | None = N
 
 
 
-def _thread_messages(path: Path) -> list[Message]:
+def thread_messages(path: Path) -> list[Message]:
+    """The messages of one fixture file (mbox or page), parsed by the one parser."""
     from threadscan.mail import parse_item
     from threadscan.sources import iter_items
     from threadscan.sources.base import SourceOptions
@@ -74,7 +75,7 @@ def predict_in_threads(pipe: Pipeline, labels: Sequence[Labeled], fixtures: Path
     for thread in sorted({lab.thread for lab in labels}):
         path = thread_mbox(thread, fixtures)
         if path:
-            msgs = _thread_messages(path)
+            msgs = thread_messages(path)
             pa = analyze_patches(msgs)
             found[thread] = list(tag_thread(msgs, pa.patches, pa.lock_changes, pipe).objections)
     out = []
@@ -155,7 +156,7 @@ def control_counts(pipe: Pipeline, folder: Path) -> list[str]:
 
     lines, total = [], 0
     for mbox in sorted(folder.glob("*.mbox")):
-        msgs = _thread_messages(mbox)
+        msgs = thread_messages(mbox)
         pa = analyze_patches(msgs)
         n = len(tag_thread(msgs, pa.patches, pa.lock_changes, pipe).objections)
         total += n

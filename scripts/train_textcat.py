@@ -126,15 +126,12 @@ def cue_counts(labels: Sequence[Labeled], contexts: Sequence[Sequence[str]]
 
 def _thread_units(path: Path) -> list[Unit]:
     """The own-text units ``tag_thread`` would make of a fixture mbox."""
-    from threadscan.extract import analyze_patches
-    from threadscan.mail import parse_item
-    from threadscan.model import Message, RawItem
-    from threadscan.nlp.tag import message_units, patch_authors
-    from threadscan.sources import iter_items
-    from threadscan.sources.base import SourceOptions
+    from eval_objections import thread_messages
 
-    msgs = [m for it in iter_items(str(path), SourceOptions(offline=True))
-            if isinstance(it, RawItem) for m in parse_item(it) if isinstance(m, Message)]
+    from threadscan.extract import analyze_patches
+    from threadscan.nlp.tag import message_units, patch_authors
+
+    msgs = thread_messages(path)
     pa = analyze_patches(msgs)
     authors = patch_authors(msgs, (p.msgid for p in pa.patches if not p.quoted))
     return [u for mi, m in enumerate(msgs) for u in message_units(mi, m, authors)

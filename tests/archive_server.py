@@ -32,7 +32,7 @@ from urllib.parse import unquote, urlsplit
 
 from threadscan.mail import parse_item
 from threadscan.model import Message, RawItem, Skip
-from threadscan.sources import default_registry
+from threadscan.sources import default_registry, iter_items
 from threadscan.sources.base import SourceOptions
 
 DATA = Path(__file__).resolve().parent / "data" / "html"
@@ -207,6 +207,11 @@ def messages(items: list[RawItem | Skip]) -> list[Message]:
         if isinstance(item, RawItem):
             out += [m for m in parse_item(item) if isinstance(m, Message)]
     return out
+
+
+def file_messages(path: Path) -> list[Message]:
+    """The messages of a local fixture file, read offline by its source adapter."""
+    return messages(list(iter_items(str(path), SourceOptions(offline=True))))
 
 
 def msgids(items: list[RawItem | Skip]) -> list[str]:

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.archive_server import file_messages
 from threadscan.extract import (
     analyze_patches,
     format_patch,
@@ -24,7 +25,7 @@ from threadscan.extract.locks import called_names
 from threadscan.extract.order import simulate
 from threadscan.extract.primitives import PrimitiveTable
 from threadscan.extract.wrappers import find_wrappers
-from threadscan.model import Message, Patch, PatchAnalysis, RawItem
+from threadscan.model import Patch, PatchAnalysis
 
 DATA = Path(__file__).parent / "data" / "extract"
 RANGES = DATA / "linux-block-023-block-fix-nr-hw-queue-update-racing-with-disk-addition-remov.mbox"
@@ -103,13 +104,7 @@ def test_lock_stages_never_raise_on_damaged_patches(lines: list[str]) -> None:
 
 
 def thread_analysis(path: Path) -> PatchAnalysis:
-    from threadscan.mail import parse_item
-    from threadscan.sources import iter_items
-    from threadscan.sources.base import SourceOptions
-
-    msgs = [m for it in iter_items(str(path), SourceOptions(offline=True))
-            if isinstance(it, RawItem) for m in parse_item(it) if isinstance(m, Message)]
-    return analyze_patches(msgs)
+    return analyze_patches(file_messages(path))
 
 
 def test_wait_under_a_held_lock_is_an_order_edge_to_what_it_waits_for() -> None:

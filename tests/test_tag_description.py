@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.archive_server import file_messages
 from threadscan.extract import analyze_patches
-from threadscan.mail import parse_item
-from threadscan.model import Message, RawItem
+from threadscan.model import Message
 from threadscan.nlp import tag_thread
 from threadscan.nlp.context import PARAGRAPH_CUE, neighbour_words
 from threadscan.nlp.tag import (
@@ -18,8 +18,6 @@ from threadscan.nlp.tag import (
     message_units,
     patch_authors,
 )
-from threadscan.sources import iter_items
-from threadscan.sources.base import SourceOptions
 
 CONTROL = (Path(__file__).parent / "data" / "nlp" /
            "linux-block-noobj-009-null-blk-fix-null-ptr-dereference-while-configuring-power-an.mbox")
@@ -27,8 +25,7 @@ CONTROL = (Path(__file__).parent / "data" / "nlp" /
 
 @pytest.fixture(scope="module")
 def messages() -> list[Message]:
-    return [m for it in iter_items(str(CONTROL), SourceOptions(offline=True))
-            if isinstance(it, RawItem) for m in parse_item(it) if isinstance(m, Message)]
+    return file_messages(CONTROL)
 
 
 def test_noobj009_quoted_commit_message_is_not_review(messages: list[Message]) -> None:
@@ -58,8 +55,7 @@ def test_series_patches_sent_in_reply_to_the_cover_letter_are_description() -> N
     # describes the change, it is not a review
     path = (Path(__file__).parent / "data" / "extract" /
             "linux-block-025-loop-remove-lo-refcount-and-avoid-lo-mutex-in-open-release.mbox")
-    msgs = [m for it in iter_items(str(path), SourceOptions(offline=True))
-            if isinstance(it, RawItem) for m in parse_item(it) if isinstance(m, Message)]
+    msgs = file_messages(path)
     patch8 = next(m for m in msgs if m.subject.raw.startswith("[PATCH 8/8]"))
     assert patch8.parent_ids and is_posting(patch8)
     assert message_units(0, patch8, frozenset()) == []
