@@ -65,17 +65,31 @@ def test_page_text_gives_sender_date_and_subject(archive: ArchiveServer,
     assert any('Yes, there will be no "infinite" loop' in s.text for s in msg.segments)
 
 
-def test_thread_page_text_is_its_first_message_with_the_patch() -> None:
+def page_text_message(page: Path) -> Message:
+    """The one message the visible text of a saved HyperKitty page holds."""
     from threadscan.mail.page import parse_page
     from threadscan.model import Provenance
     from threadscan.sources.detect import render_text, soup
 
-    page = DATA / "thread" / TID / "noscript.html"
     text = render_text(soup(page.read_text(encoding="utf-8")))
     [msg] = parse_page(text, Provenance(str(page), "page-text"))
     assert isinstance(msg, Message)
+    return msg
+
+
+def test_thread_page_text_is_its_first_message_with_the_patch() -> None:
+    msg = page_text_message(DATA / "thread" / TID / "noscript.html")
     assert (msg.author.name, msg.date) == ("Jason Wang", dt.datetime(2022, 3, 21, 6, 4,
                                                                      tzinfo=dt.UTC))
     assert msg.subject.clean == "vdpa: mlx5: prevent cvq work from hogging CPU"
     assert msg.segments_of("text")[0].text.startswith("A userspace triggerable infinite loop")
     assert "mlx5_cvq_kick_handler" in msg.segments_of("diff")[0].text
+
+
+def test_page_text_quoted_from_and_date_lines_are_not_the_headers() -> None:
+    # David Miller's reply opens by quoting "From: Jason Wang ... / Date: Mon, 12 Aug 2019
+    # 10:44:51 +0800"; the page's own sender and clock are his
+    msg = page_text_message(DATA / "message" / "JKXIPF2QZXZNKPAEEW22OVOR55XKTDPG" / "index.html")
+    assert (msg.author.name, msg.date) == ("David Miller", dt.datetime(2019, 8, 11, 4, 13,
+                                                                       tzinfo=dt.UTC))
+    assert msg.segments[0].text.startswith("From: Jason Wang <jasowang@redhat.com>")
