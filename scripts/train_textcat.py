@@ -69,11 +69,11 @@ NGRAMS = 1  # CV (train threads): unigrams beat bigrams once the cue/context wor
 BATCH = 8.0  # largest minibatch (compounding from 4)
 
 
-def _ensemble(exclusive: bool) -> dict[str, object]:
+def _ensemble(exclusive: bool, vectors: bool = False) -> dict[str, object]:
     embed = {"@architectures": "spacy.MultiHashEmbed.v2", "width": 64,
              "rows": [2000, 2000, 500, 1000, 500],
              "attrs": ["NORM", "LOWER", "PREFIX", "SUFFIX", "SHAPE"],
-             "include_static_vectors": False}
+             "include_static_vectors": vectors}
     encode = {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": 64, "window_size": 1,
               "maxout_pieces": 3, "depth": 2}
     return {"@architectures": "spacy.TextCatEnsemble.v2",
@@ -81,7 +81,7 @@ def _ensemble(exclusive: bool) -> dict[str, object]:
             "linear_model": _bow(exclusive)}
 
 
-def _bow(exclusive: bool) -> dict[str, object]:
+def _bow(exclusive: bool, vectors: bool = False) -> dict[str, object]:
     return {
         "@architectures": "spacy.TextCatBOW.v3",
         "exclusive_classes": exclusive,
@@ -170,14 +170,20 @@ def _neighbours(units: dict[str, list[Unit]]) -> dict[int, tuple[str, ...]]:
 
 def build(labels: list[Labeled], arch: str = "bow",  # type: ignore[no-untyped-def]
           features: str = "text", contexts: Sequence[Sequence[str]] | None = None,
-          pos_weight: int = 1):
+          pos_weight: int = 1, vectors: Path | None = None):
     from spacy.training import Example
+    from spacy.training.initialize import load_vectors_into_model
 
     nlp = blank_nlp()
-    model = _ensemble if arch == "ensemble" else _bow
-    multi = nlp.add_pipe("textcat_multilabel", config={"model": model(False), "threshold": 0.5})
-    single = nlp.add_pipe("textcat_multilabel", name="textcat_stance",
-                          config={"model": model(False), "threshold": 0.5})
+    if vectors is not None:
+        load_vectors_into_model(nlp, str(vectors))
+    cat_arch, _, stance_arch = arch.partition("/")
+    archs = {"bow": _bow, "ensemble": _ensemble}
+    vec = vectors is not None
+    multi = nlp.add_pipe("textcat_multilabel",
+                         config={"model": archs[cat_arch](False, vec), "threshold": 0.5})
+    single = nlp.add_pipe("textcat_multilabel", name="textcat_stance", config={
+        "model": archs[stance_arch or cat_arch](False, vec), "threshold": 0.5})
     cat_labels = [f"{CAT_PREFIX}{c}" for c in CATEGORIES]
     stance_labels = [f"{STANCE_PREFIX}{s}" for s in STANCE_LABELS]
     for lab in cat_labels:
@@ -196,11 +202,12 @@ def build(labels: list[Labeled], arch: str = "bow",  # type: ignore[no-untyped-d
 
 def train(labels: list[Labeled], epochs: int, seed: int,  # type: ignore[no-untyped-def]
           arch: str = "bow", features: str = "text",
-          contexts: Sequence[Sequence[str]] | None = None, pos_weight: int = 1):
+          contexts: Sequence[Sequence[str]] | None = None, pos_weight: int = 1,
+          vectors: Path | None = None):
     from spacy.util import compounding, fix_random_seed, minibatch
 
     fix_random_seed(seed)
-    nlp, examples = build(labels, arch, features, contexts, pos_weight)
+    nlp, examples = build(labels, arch, features, contexts, pos_weight, vectors)
     optimizer = nlp.initialize(lambda: examples)
     rng = random.Random(seed)
     for epoch in range(epochs):
@@ -258,7 +265,8 @@ def _fold_pipeline(labels: list[Labeled], ctx: list[tuple[str, ...]],
     from threadscan.nlp.tokenizer import customize_tokenizer
 
     cues = load_pipeline(None).cues
-    nlp = train(labels, args.epochs, args.seed, args.arch, args.features, ctx, args.pos_weight)
+    nlp = train(labels, args.epochs, args.seed, args.arch, args.features, ctx, args.pos_weight,
+                args.vectors)
     customize_tokenizer(nlp)
     weak = weak_keys(cue_counts(labels, ctx))
     return Pipeline(nlp, build_rules(nlp, cues), cues, MODEL_NAME, args.features, weak)
@@ -308,9 +316,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--include-heldout", action="store_true")
     ap.add_argument("--no-dev", action="store_true",
                     help="leave the shared dev file out (to measure generalization on it)")
-    ap.add_argument("--arch", choices=("bow", "ensemble"), default="bow")
+    ap.add_argument("--arch", default="bow",
+                    choices=("bow", "ensemble", "ensemble/bow", "bow/ensemble"),
+                    help="classifier of both heads, or CATEGORY/STANCE head")
     ap.add_argument("--features", choices=("text", "text+cues", "text+cues+ctx", "cues+ctx"),
                     default="text+cues+ctx")
+    ap.add_argument("--vectors", type=Path, default=None,
+                    help="spaCy vectors dir (spacy init vectors) for --arch ensemble")
     ap.add_argument("--pos-weight", type=int, default=1, help="copies of each positive")
     ap.add_argument("--fixtures", type=Path, default=FIXTURES, help="mboxes for contexts")
     ap.add_argument("--cv", type=int, default=0, help="K: grouped K-fold CV on train only")
@@ -329,7 +341,8 @@ def main(argv: list[str] | None = None) -> int:
         print(cv_report(_oof([labels[i] for i in keep], [ctx[i] for i in keep], args)))
         return 0
     started = time.monotonic()
-    nlp = train(labels, args.epochs, args.seed, args.arch, args.features, ctx, args.pos_weight)
+    nlp = train(labels, args.epochs, args.seed, args.arch, args.features, ctx, args.pos_weight,
+                args.vectors)
     nlp.tokenizer.token_match = None  # re-installed by customize_tokenizer() at load time
     args.out.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(args.out)
