@@ -3,6 +3,7 @@
     python scripts/train_textcat.py [--labels training/labels] [--out threadscan/nlp/model]
                                     [--epochs 10] [--seed 0] [--include-heldout] [--no-dev]
                                     [--features text+cues+ctx] [--cv K [--in-threads]]
+                                    [--arch bow|ensemble|CATEGORY/STANCE] [--vectors DIR]
 
 Reproducible: fixed seeds, CPU only, bag-of-words models (about 30 s; byte-identical
 weights on re-run). Two components on one spacy.blank("en") pipeline with threadscan's
@@ -19,7 +20,9 @@ Training data: the ``split == "train"`` thread labels plus the shared dev file; 
 shared dev file out, to measure the tagger on it). ``--cv K`` prints
 grouped K-fold cross-validation over the train threads (model selection; see
 docs/EVALUATION.md) instead of training: sentence by sentence, or with ``--in-threads`` by
-tagging each held-out fold's threads whole, as ``threadscan ingest`` does.
+tagging each held-out fold's threads whole, as ``threadscan ingest`` does. ``--arch`` and
+``--vectors`` (word vectors from ``train_vectors.py``) are for experiments: the shipped heads
+are bag-of-words without vectors (docs/EVALUATION.md, round 6).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ members are read in tarball order.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import re
 import sys
 import tarfile
@@ -65,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("out", type=Path)
     args = ap.parse_args(argv)
     tok = blank_nlp().tokenizer
-    seen: set[int] = set()
+    seen: set[bytes] = set()
     lines = words = 0
     with args.out.open("w", encoding="utf-8") as out:
         paras = (p for n, t in member_texts(args.tarball) for p in paragraphs(n, t))
@@ -78,9 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _dup(seen: set[int], para: str) -> bool:
+def _dup(seen: set[bytes], para: str) -> bool:
     """True for a paragraph seen before (licence blurbs, copied comments)."""
-    h = hash(para)
+    h = hashlib.blake2b(para.encode(), digest_size=12).digest()
     if h in seen:
         return True
     seen.add(h)
