@@ -85,6 +85,7 @@ def _ensemble(exclusive: bool, vectors: bool = False) -> dict[str, object]:
 
 
 def _bow(exclusive: bool, vectors: bool = False) -> dict[str, object]:
+    """Bag-of-words head (reads no vectors: ``vectors`` is there to match ``_ensemble``)."""
     return {
         "@architectures": "spacy.TextCatBOW.v3",
         "exclusive_classes": exclusive,
@@ -232,7 +233,7 @@ def write_manifest(args: argparse.Namespace, labels: list[Labeled]) -> None:
         "epochs": args.epochs, "seed": args.seed,
         "bow_length": BOW_LENGTH, "ngrams": NGRAMS, "sentences": len(labels),
         "include_heldout": args.include_heldout, "no_dev": args.no_dev,
-        "pos_weight": args.pos_weight,
+        "pos_weight": args.pos_weight, "vectors": str(args.vectors) if args.vectors else None,
         "label_files": {f.name: hashlib.sha1(f.read_bytes()).hexdigest()
                         for f in files if f.exists()},
     }
