@@ -13,7 +13,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,13 +74,14 @@ def parse_items(items: Sequence[RawItem]) -> list[Message | Skip]:
 
 
 def _analyze_job(job: tuple[Thread, tuple[Message, ...]]) -> tuple[ThreadAnalysis, str | None]:
-    """Analyse one thread; an unexpected failure keeps the messages and names the reason."""
+    """Analyse one thread; an unexpected failure names the reason. The result carries no
+    messages: the caller has them (sending them back from a worker would pickle them twice)."""
     thread, messages = job
     try:
-        return analyze_thread(thread, messages), None
+        return replace(analyze_thread(thread, messages), messages=()), None
     except Exception as err:  # one bad thread must not abort an archive-sized ingest
         reason = f"analysis failed: {type(err).__name__}: {err}"
-        return ThreadAnalysis(thread=thread, messages=messages), reason
+        return ThreadAnalysis(thread=thread, messages=()), reason
 
 
 SEEN_ID_CAP = 10_000
@@ -257,13 +258,17 @@ def analyze_threads(corpus: Corpus, threads: Sequence[Thread], pool: object | No
     failed: list[Skip] = []
     done = 0
     for start in range(0, len(threads), chunk):
-        jobs = [(t, tuple(corpus.messages(t.message_ids))) for t in threads[start:start + chunk]]
+        # biggest threads first, so that the chunk does not end waiting on one late giant
+        jobs = sorted(((t, tuple(corpus.messages(t.message_ids)))
+                       for t in threads[start:start + chunk]), key=lambda j: -len(j[1]))
+        messages_of = dict(jobs)
         results: Iterable[tuple[ThreadAnalysis, str | None]]
         if pool is None:
             results = map(_analyze_job, jobs)
         else:
             results = pool.imap_unordered(_analyze_job, jobs)  # type: ignore[attr-defined]
-        for analysis, reason in results:
+        for bare, reason in results:
+            analysis = replace(bare, messages=messages_of[bare.thread])
             corpus.save_analysis(analysis)
             if reason is not None:
                 failed.append(_analysis_skip(analysis, reason))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import Any, cast
 
 from threadscan.model import (
@@ -73,7 +72,7 @@ def file_tail(path: str) -> str:
 
 
 def patch_row(p: Patch) -> Row:
-    files = json.dumps([asdict(f) for f in p.files])
+    files = json.dumps([_file_json(f) for f in p.files])
     return (
         p.msgid, int(p.quoted), p.depth, p.series, p.version, p.index, p.total,
         dumps(p.defects), files,
@@ -101,6 +100,18 @@ def patch_from_row(row: Row) -> Patch:
         quoted=bool(quoted), depth=depth, series=series, version=version, index=index,
         total=total, defects=loads_strs(defects),
     )
+
+
+def _file_json(f: FileDiff) -> dict[str, Any]:
+    """A file diff as JSON-ready dicts, keys in field order (what ``dataclasses.asdict``
+    gives, without its deep copy: on a big patch series asdict was the store's hot spot)."""
+    return {"path": f.path, "old_path": f.old_path, "hunks": [
+        {"id": h.id, "file": h.file, "old_start": h.old_start, "old_len": h.old_len,
+         "new_start": h.new_start, "new_len": h.new_len, "section": h.section,
+         "function": h.function,
+         "lines": [{"sign": ln.sign, "text": ln.text, "old_no": ln.old_no, "new_no": ln.new_no}
+                   for ln in h.lines]}
+        for h in f.hunks]}
 
 
 def _file_from_json(d: dict[str, Any]) -> FileDiff:
