@@ -26,8 +26,8 @@ MIN_COUNT = 5
 KEEP = 20000
 
 
-def train(corpus: Path, vec: Path, model: str) -> int:
-    """fastText vectors (floret's trainer, plain fastText mode) written as text; word count."""
+def train(corpus: Path, vec: Path, model: str) -> None:
+    """fastText vectors (floret's trainer, plain fastText mode) written as text."""
     import floret
 
     started = time.monotonic()
@@ -35,7 +35,6 @@ def train(corpus: Path, vec: Path, model: str) -> int:
                                    minCount=MIN_COUNT, thread=1, verbose=0)
     ft.save_vectors(str(vec))
     print(f"{vec}: {len(ft.words)} words in {time.monotonic() - started:.0f}s")
-    return len(ft.words)
 
 
 def convert(vec: Path, out: Path) -> None:

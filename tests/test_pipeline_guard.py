@@ -39,7 +39,8 @@ def test_a_failing_thread_is_skipped_with_its_reason(tmp_path: Path,
 
 
 def test_a_process_pool_stores_the_same_analyses_as_one_process(tmp_path: Path) -> None:
-    """Workers send analyses back without the messages; the parent puts its own back."""
+    """Two worker processes (results in job order, biggest thread first) store what one
+    process stores."""
     sources = [str(SEEDS / "002_49b293774edf041f.txt"), str(SEEDS / "004_829cfff417aa0942.txt")]
     stored = []
     for jobs in (1, 2):

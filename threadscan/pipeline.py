@@ -261,14 +261,10 @@ def analyze_threads(corpus: Corpus, threads: Sequence[Thread], pool: object | No
         # biggest threads first, so that the chunk does not end waiting on one late giant
         jobs = sorted(((t, tuple(corpus.messages(t.message_ids)))
                        for t in threads[start:start + chunk]), key=lambda j: -len(j[1]))
-        messages_of = dict(jobs)
-        results: Iterable[tuple[ThreadAnalysis, str | None]]
-        if pool is None:
-            results = map(_analyze_job, jobs)
-        else:
-            results = pool.imap_unordered(_analyze_job, jobs)  # type: ignore[attr-defined]
-        for bare, reason in results:
-            analysis = replace(bare, messages=messages_of[bare.thread])
+        run = map if pool is None else pool.imap  # type: ignore[attr-defined]
+        results: Iterable[tuple[ThreadAnalysis, str | None]] = run(_analyze_job, jobs)
+        for (_, messages), (bare, reason) in zip(jobs, results, strict=True):
+            analysis = replace(bare, messages=messages)
             corpus.save_analysis(analysis)
             if reason is not None:
                 failed.append(_analysis_skip(analysis, reason))
