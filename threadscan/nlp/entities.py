@@ -28,7 +28,8 @@ _LOCKISH = re.compile(
     re.IGNORECASE,
 )
 _NOT_LOCK = re.compile(r"^(?:lock|unlock|block|clock|deadlock|livelock|lockdep|spinlock|mutex|"
-                       r"sem|seq|lockless|unlocked|locked)$", re.IGNORECASE)
+                       r"sem|seq|lockless|unlocked|locked)$"
+                       r"|^\w*_unlock$", re.IGNORECASE)  # goto labels: out_unlock, err_unlock
 _SPACES = re.compile(r"\s+")
 _PATHISH = re.compile(r"[_>.]")
 

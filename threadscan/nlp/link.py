@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from threadscan.lockname import is_bare, lock_tail
 from threadscan.model import Hunk, Link, LockChange, Patch
 from threadscan.nlp.entities import Entity, is_lockish, normalize_lock
 
@@ -28,6 +29,8 @@ _CALLED = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 _FUNC_IN_SECTION = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 _GENERIC = re.compile(r"\bthe (mutex|lock|spinlock|spin lock|rwsem|semaphore|sem)\b", re.IGNORECASE)
 _LOCK_EXPR = re.compile(r"&?[A-Za-z_][\w]*(?:(?:->|\.)[A-Za-z_]\w*)*(?![\w(])(?!\s*\()")
+_WORDED = re.compile(
+    r"\b([a-z][a-z0-9_]*) (lock|mutex|spinlock|spin lock|rwsem|rwlock|semaphore|sem)\b", re.I)
 _KEYWORDS = frozenset({"if", "for", "while", "switch", "return", "sizeof", "else", "do"})
 _LOCK_WORD = re.compile(
     r"\b(?:un)?lock(?:s|ed|ing)?\b|\bmutex|\bspinlock|\bsemaphore|\brwsem|critical section"
@@ -164,13 +167,49 @@ def described_functions(sentence: str, candidates: Iterable[str]) -> list[str]:
 
 
 def _lock_target(name: str, code: ThreadCode) -> tuple[str, str]:
+    """The lock a name in a sentence means: a bare member (``sysfs_lock``, ``->elevator_lock``)
+    is the thread's lock with that last member, preferring the ones the patches change."""
+    changed = {lc.lock for lc in code.lock_changes if lc.lock}
+    if name in changed:
+        return name, "matched lock change"
+    if is_bare(name):
+        tail = lock_tail(name)
+        for pool, why in ((changed, "matched lock change by member"),
+                          (code.locks, "named in sentence, matched diff lock")):
+            paths = [lk for lk in pool if not is_bare(lk) and lock_tail(lk) == tail]
+            if paths:
+                return min(paths, key=lambda lk: (len(lk), lk)), why
     if name in code.locks:
-        return name, "matched lock change" if any(lc.lock == name for lc in code.lock_changes) \
-            else "named in sentence, seen in diff"
-    for lock in sorted(code.locks):
-        if lock.endswith(("->" + name, "." + name)):
-            return lock, "named in sentence, matched diff lock"
+        return name, "named in sentence, seen in diff"
+    longer = sorted(lk for lk in code.locks if lk.endswith(("->" + name, "." + name)))
+    if longer:  # tag_set->tag_list_lock -> q->tag_set->tag_list_lock
+        return longer[0], "named in sentence, matched diff lock"
     return name, "named in sentence"
+
+
+def _call_locks(sentence: str, entities: Sequence[Entity]) -> list[str]:
+    """The lock a primitive call in the sentence takes: ``raw_spin_lock(&console_owner_lock)``."""
+    out = []
+    for e in entities:
+        call = sentence[e.start:e.end] if e.label == "LOCK_API" else ""
+        args = call[call.find("(") + 1:].split(",")[0] if "(" in call else ""
+        m = _LOCK_EXPR.search(args)
+        if m and is_lockish(normalize_lock(m.group(0))):
+            out.append(normalize_lock(m.group(0)))
+    return out
+
+
+def worded_locks(sentence: str, code: ThreadCode) -> list[str]:
+    """Locks named in words: "the elevator lock" -> ``q->elevator_lock``, "the ptl spinlock" ->
+    ``ptl``; only a lock of the thread's code whose last member is spelled that way."""
+    out = []
+    for m in _WORDED.finditer(sentence):
+        word, noun = m.group(1).lower(), m.group(2).lower().replace("spin lock", "spinlock")
+        spelled = {word, f"{word}_{noun}", f"{word}_lock"}
+        hits = sorted(lk for lk in code.locks if lock_tail(lk).lower() in spelled)
+        if hits:
+            out.append(_lock_target(lock_tail(hits[0]), code)[0])
+    return list(dict.fromkeys(out))
 
 
 def generic_lock(sentence: str, contexts: Sequence[str], named: Sequence[str]) -> str | None:
@@ -199,20 +238,22 @@ def link_sentence(
 ) -> tuple[Link, ...]:
     """All links of one sentence (hunk, locks, functions), without duplicates."""
     links: list[Link] = []
-    lock_names = [e.text for e in entities if e.label == "LOCK"]
+    lock_names = [e.text for e in entities if e.label == "LOCK"] + _call_locks(sentence, entities)
+    lock_names += worded_locks(sentence, code)
     for name in lock_names:
         target, why = _lock_target(name, code)
         links.append(Link("lock", target, why))
     generic = generic_lock(sentence, contexts, lock_names)
     if generic:
-        links.append(Link("lock", generic, "'the lock' resolved from the surrounding text"))
+        target, _ = _lock_target(generic, code)
+        links.append(Link("lock", target, "'the lock' resolved from the surrounding text"))
     for e in entities:
         if e.label in ("FUNC", "LOCK_API"):
             why = "named in sentence" if e.label == "FUNC" else "lock primitive named in sentence"
             links.append(Link("function", e.text, why))
     hunk_links = _hunk_links(sentence, diff_above, code)
     links.extend(hunk_links)
-    if not lock_names and not generic and _LOCK_WORD.search(sentence):
+    if not lock_names and not generic:
         hunks = [lk.target for lk in hunk_links if lk.kind == "hunk"]
         links.extend(Link("lock", lock, "lock changed in the quoted hunk")
                      for lock in hunk_locks(hunks, code))
@@ -220,15 +261,22 @@ def link_sentence(
 
 
 def hunk_locks(hunk_ids: Sequence[str], code: ThreadCode) -> list[str]:
-    """Locks a hunk changes: its LockChanges, else the one lock-ish name on its +/- lines."""
+    """Locks a hunk changes: its LockChanges' locks, else the one lock-ish name on its +/- lines."""
     ids = set(hunk_ids)
-    changed = sorted({lc.lock for lc in code.lock_changes if ids & set(lc.hunk_ids) and lc.lock})
+    changed = sorted({lc.lock for lc in code.lock_changes
+                      if ids & set(lc.hunk_ids) and lc.lock and _names_lock(lc.lock)})
     if changed or not ids:
         return changed
     exprs = {normalize_lock(m) for h in code.hunks if h.id in ids for ln in h.lines
              if ln.sign != " " for m in _LOCK_EXPR.findall(ln.text)}
     lockish = sorted(e for e in exprs if is_lockish(e))
     return lockish if len(lockish) == 1 else []
+
+
+def _names_lock(expr: str) -> bool:
+    """A lock change's lock that an objection can be about: not a context pseudo-lock
+    (``irq``, ``bh``, ``preempt``) or a bare object (``page`` of ``lock_page(page)``)."""
+    return not is_bare(expr) or is_lockish(expr)
 
 
 def _hunk_links(sentence: str, diff_above: str, code: ThreadCode) -> list[Link]:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from threadscan.model import Message, Objection, OrderEdge, Segment
+from threadscan.model import Link, Message, Objection, OrderEdge, Segment
 from threadscan.nlp.context import context_words
 from threadscan.nlp.link import ThreadCode, link_sentence
 from threadscan.nlp.pipeline import Analysed, Pipeline, analyse
@@ -201,6 +201,19 @@ def _same_speaker(a: Objection, b: Objection) -> bool:
     return a.speaker in (b.speaker, None) or b.speaker is None
 
 
+def _carry_locks(links: tuple[Link, ...], named: dict[tuple[int, int, int], tuple[Link, ...]],
+                 para: tuple[int, int, int]) -> tuple[Link, ...]:
+    """An objection that names no lock is about the lock an objection before it in the same
+    paragraph was about ("This is horribly racy. Nothing prevents a vcpu from running ...")."""
+    own = tuple(lk for lk in links if lk.kind == "lock")
+    if own:
+        named[para] = own
+        return links
+    carried = tuple(Link("lock", lk.target, "lock of the objection before it in the paragraph")
+                    for lk in named.get(para, ()))
+    return links + carried
+
+
 def tag_units(pipe: Pipeline, units: Sequence[Unit], code: ThreadCode
               ) -> tuple[list[Objection], list[OrderEdge]]:
     """Objections and stated order edges of the units (one batched pipeline run)."""
@@ -213,11 +226,13 @@ def tag_units(pipe: Pipeline, units: Sequence[Unit], code: ThreadCode
     ], need)
     objections: list[Objection] = []
     edges: list[OrderEdge] = []
+    named: dict[tuple[int, int, int], tuple[Link, ...]] = {}  # paragraph -> its last lock links
     for u, a, d in zip(units, analysed, decisions, strict=True):
         edges.extend(stated_edges(u.text, a.entities, u.msgid))
         if d is None:
             continue
         links = link_sentence(u.text, a.entities, u.diff_above, u.contexts, code)
+        links = _carry_locks(links, named, u.para)
         objections.append(Objection(u.msgid, u.speaker, u.text, d.stance, d.categories, links,
                                     d.fired, u.quoted, u.depth, (), d.confidence))
     return objections, edges

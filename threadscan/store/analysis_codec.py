@@ -8,10 +8,10 @@ flattened into rows (file, function, removed/added text) for searching.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from typing import Any, cast
 
+from threadscan.lockname import lock_tail
 from threadscan.model import (
     Approval,
     Category,
@@ -29,8 +29,6 @@ from threadscan.model import (
     Stance,
 )
 from threadscan.store.codec import Row, dumps, loads_strs, safe_text
-
-_TAIL = re.compile(r"(?:->|\.)\s*([^.>\s]+(?:\[[^\]]*\])?)\s*$")
 
 LOCK_OP_COLUMNS = (
     "msgid", "file", "function", "sign", "role", "primitive", "family", "lock", "lock_tail",
@@ -53,18 +51,6 @@ PATCH_COLUMNS = (
     "msgid", "quoted", "depth", "series", "version", "idx", "total", "defects", "files",
 )
 HUNK_COLUMNS = ("hunk_id", "msgid", "file", "file_tail", "function", "removed", "added")
-
-
-def normalize_lock(expr: str) -> str:
-    """A user's or a table's lock expression in comparable form: ``&d->lock`` -> ``d->lock``."""
-    return re.sub(r"\s+", "", expr).lstrip("&*(").rstrip(")")
-
-
-def lock_tail(expr: str) -> str:
-    """The last member of a lock expression: ``q->sysfs_lock`` -> ``sysfs_lock``."""
-    norm = normalize_lock(expr)
-    m = _TAIL.search(norm)
-    return m.group(1) if m else norm.lstrip("-.>")
 
 
 def file_tail(path: str) -> str:

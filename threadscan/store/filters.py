@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from threadscan.store.analysis_codec import file_tail, lock_tail, normalize_lock
+from threadscan.lockname import lock_tail, normalize_lock
+from threadscan.store.analysis_codec import file_tail
 from threadscan.store.fts import contains, ends_with, fts_all
 from threadscan.store.query import Query
 

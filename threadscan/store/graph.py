@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from threadscan.store.analysis_codec import lock_tail, normalize_lock
+from threadscan.lockname import lock_tail, normalize_lock
 
 if TYPE_CHECKING:
     from threadscan.store.corpus import Corpus

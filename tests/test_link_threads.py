@@ -1,0 +1,84 @@
+"""Objections in real threads link to the locks the patches change, written as the patch
+writes them, whatever way the reviewer wrote the name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.archive_server import file_messages
+from threadscan.extract import analyze_patches
+from threadscan.lockname import lock_tail, same_lock
+from threadscan.model import Link, Objection
+from threadscan.nlp import tag_thread
+from threadscan.nlp.entities import is_lockish
+from threadscan.nlp.link import thread_code, worded_locks
+
+DATA = Path(__file__).parent / "data"
+LOOP_028 = (DATA / "extract" /
+            "linux-block-028-loop-scale-loop-device-by-introducing-per-device-lock.mbox")
+LOOP_025 = (DATA / "extract" /
+            "linux-block-025-loop-remove-lo-refcount-and-avoid-lo-mutex-in-open-release.mbox")
+ELEVATOR = (DATA / "nlp" /
+            "linux-block-noobj-004-block-protect-debugfs-attributes-using-q-elevator-lock.mbox")
+
+
+def objections(path: Path) -> tuple[Objection, ...]:
+    msgs = file_messages(path)
+    pa = analyze_patches(msgs)
+    return tag_thread(msgs, pa.patches, pa.lock_changes).objections
+
+
+def lock_links(obs: tuple[Objection, ...], start: str) -> list[Link]:
+    [ob] = [o for o in obs if o.sentence.startswith(start)]
+    return [lk for lk in ob.links if lk.kind == "lock"]
+
+
+def test_same_lock_is_the_same_specific_last_member() -> None:
+    assert same_lock("q->sysfs_lock", "sysfs_lock")
+    assert same_lock("&q->elevator_lock", "disk->queue->elevator_lock")
+    assert not same_lock("io->lock", "ublk_io.lock")  # "lock" says nothing about which one
+    assert not same_lock("q->sysfs_lock", "q->sysfs_dir_lock")
+    assert lock_tail("kvm->arch.tsc_write_lock") == "tsc_write_lock"
+
+
+def test_a_bare_lock_name_links_to_the_lock_the_patch_changes() -> None:
+    # Tyler Hicks writes "lo_mutex"; the patch takes mutex_lock(&lo->lo_mutex)
+    links = lock_links(objections(LOOP_028), "In loop_probe(), we call get_disk_and_module")
+    assert Link("lock", "lo->lo_mutex", "matched lock change by member") in links
+
+
+def test_the_lock_a_primitive_call_in_the_sentence_takes_is_linked() -> None:
+    links = lock_links(objections(LOOP_028), "There should be no perf impact if we move the "
+                                             "mutex_unlock(&loop_ctl_mutex)")
+    assert "loop_ctl_mutex" in [lk.target for lk in links]
+
+
+def test_an_objection_naming_no_lock_takes_the_lock_of_the_one_before_it() -> None:
+    # Jan Kara's paragraph names disk->open_mutex, then goes on without naming it
+    links = lock_links(objections(LOOP_025), "So for this to be safe against compiler")
+    assert links == [Link("lock", "disk->open_mutex",
+                          "lock of the objection before it in the paragraph")]
+
+
+def test_an_objection_under_a_quoted_hunk_links_the_lock_the_hunk_changes() -> None:
+    # Christoph Hellwig, below the quoted hunk that takes hctx->queue->elevator_lock, names no lock
+    links = lock_links(objections(ELEVATOR), "We don't really want this read system call")
+    assert [lk.target for lk in links] == ["hctx->queue->elevator_lock"]
+    assert links[0].evidence == "lock changed in the quoted hunk"
+
+
+def test_a_lock_named_in_words_is_the_threads_lock_spelled_that_way() -> None:
+    msgs = file_messages(ELEVATOR)
+    pa = analyze_patches(msgs)
+    code = thread_code(pa.patches, pa.lock_changes)
+    # Ming Lei, linux-block-004 (training/labels): "elevator lock" is q->elevator_lock
+    sentence = ("Not sure why elevator lock is grabbed in throttle code, which looks a elevator "
+                "lock misuse, what does the elevator try to protect here?")
+    assert worded_locks(sentence, code) == ["q->elevator_lock"]
+    assert worded_locks("the loop lock order inversions", code) == []
+
+
+def test_goto_labels_are_not_locks() -> None:
+    # "goto out_unlock;" sits on the +/- lines of many locking hunks
+    assert not is_lockish("out_unlock") and not is_lockish("err_unlock")
+    assert is_lockish("lo->lo_mutex") and is_lockish("loop_ctl_mutex")
