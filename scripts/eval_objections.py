@@ -14,6 +14,7 @@ threads (lock changes, no objection in any reply: should be almost none).
 from __future__ import annotations
 
 import argparse
+import random
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -155,15 +156,48 @@ def report(name: str, gold: Sequence[Labeled], pred: Sequence[Pred]) -> list[str
     both = [(g, p) for g, p in zip(gold, pred, strict=True) if "none" not in (g.stance, p.stance)]
     stance_det = sum(g.stance == p.stance for g, p in both) / max(len(both), 1)
     det = prf(*_detection(gold, pred))
-    lines += ["", f"- macro-F1 (categories with support): **{macro:.2f}**",
+    (mlo, mhi), (dlo, dhi) = bootstrap(gold, pred)
+    lines += ["", f"- macro-F1 (categories with support): **{macro:.2f}** "
+              f"(95 % bootstrap interval {mlo:.2f}-{mhi:.2f})",
               f"- stance accuracy (4-way incl. none): {stance:.2f}; "
               f"on detected objections (3-way): {stance_det:.2f}",
-              f"- objection detection: P {det[0]:.2f} / R {det[1]:.2f} / F1 {det[2]:.2f}",
+              f"- objection detection: P {det[0]:.2f} / R {det[1]:.2f} / F1 {det[2]:.2f} "
+              f"({dlo:.2f}-{dhi:.2f})",
               "- links on detected objections with labeled targets: locks "
               f"{link_score(gold, pred, 'locks')} (the same lock written another way: "
               f"{link_score(gold, pred, 'locks', same_lock)}), "
               f"functions {link_score(gold, pred, 'functions')}", ""]
     return lines
+
+
+BOOTSTRAP = 1000  # thread resamples for the confidence intervals
+
+
+def _counts(gold: Sequence[Labeled], pred: Sequence[Pred]) -> list[int]:
+    """tp, fp, fn per category, then detection tp, fp, fn: one flat vector."""
+    table = category_table(gold, pred)
+    return [n for c in CATEGORIES for n in table[c][:3]] + list(_detection(gold, pred))
+
+
+def _scores(v: Sequence[int]) -> tuple[float, float]:
+    f1s = [prf(*v[i:i + 3])[2] for i in range(0, 3 * len(CATEGORIES), 3) if v[i] + v[i + 2]]
+    return (sum(f1s) / len(f1s) if f1s else 0.0), prf(*v[-3:])[2]
+
+
+def bootstrap(gold: Sequence[Labeled], pred: Sequence[Pred], seed: int = 0
+              ) -> tuple[tuple[float, float], tuple[float, float]]:
+    """95 % intervals of macro-F1 and detection F1, resampling whole threads (sentences of
+    one thread are not independent; sentences without a thread are their own unit)."""
+    units: dict[str, list[int]] = {}
+    for i, g in enumerate(gold):
+        units.setdefault(g.thread or f"#{i}", []).append(i)
+    vecs = [_counts([gold[i] for i in ix], [pred[i] for i in ix]) for ix in units.values()]
+    rng = random.Random(seed)
+    runs = [_scores([sum(col) for col in zip(*rng.choices(vecs, k=len(vecs)), strict=True)])
+            for _ in range(BOOTSTRAP)]
+    lo, hi = int(0.025 * BOOTSTRAP), int(0.975 * BOOTSTRAP) - 1
+    macro, det = sorted(r[0] for r in runs), sorted(r[1] for r in runs)
+    return (macro[lo], macro[hi]), (det[lo], det[hi])
 
 
 def _detection(gold: Sequence[Labeled], pred: Sequence[Pred]) -> tuple[int, int, int]:
