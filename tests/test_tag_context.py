@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.archive_server import file_messages
+from tests.archive_server import ArchiveServer, file_messages, messages, run
 from threadscan.extract import analyze_patches
 from threadscan.model import Objection
 from threadscan.nlp import tag_thread
+from threadscan.nlp.tag import patch_authors
+from threadscan.sources.base import SourceOptions
 
 
 def objections(path: Path) -> tuple[Objection, ...]:
@@ -39,3 +41,19 @@ def test_a_rewrapped_quote_of_a_review_sentence_is_the_same_objection() -> None:
         "We don't really want this read system call interrupted by random signals, do we?"]
     assert len(signals[0].seen_in) == 3
     assert {o.categories for o in obs} == {("design",)} and len(obs) == 3
+
+
+def test_a_reply_whose_archive_page_lost_re_and_its_parent_is_still_review(
+        archive: ArchiveServer, web_options: SourceOptions) -> None:
+    # pipermail: Paul Mackerras's reply opens October's archive, its parent is in September's;
+    # the page shows "[PATCH v9 2/8] ..." without "Re:" and no parent, but it quotes Bharata
+    url = "https://lists.ozlabs.org/pipermail/linuxppc-dev/2019-October/210029.html"
+    msgs = messages(run(archive, url, web_options, thread=True))
+    pa = analyze_patches(msgs)
+    paul = next(m for m in msgs if m.msgid == "20191018030049.GA907@oak.ozlabs.ibm.com")
+    assert not paul.subject.is_reply and not paul.in_reply_to
+    assert patch_authors(msgs, [p.msgid for p in pa.patches if not p.quoted]) == {"Bharata B Rao"}
+    obs = tag_thread(msgs, pa.patches, pa.lock_changes).objections
+    stale = [o for o in obs if o.sentence.startswith("The reference could become stale")]
+    assert [(o.speaker, o.msgid) for o in stale] == [("Paul Mackerras", paul.msgid)]
+    assert "race" in stale[0].categories

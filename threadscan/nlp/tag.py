@@ -107,13 +107,19 @@ def message_units(mi: int, msg: Message, authors: frozenset[str]) -> list[Unit]:
 
 
 def patch_authors(messages: Sequence[Message], patch_msgids: Iterable[str]) -> frozenset[str]:
-    """Who wrote the patch: posters of non-reply patch mails; when no posting is in the
-    batch, the posters of own patches and the speakers quoted diffs are attributed to
-    (reviewers post diffs too, so that fallback is used only when nothing better exists)."""
+    """Who wrote the patch: posters of non-reply patch mails. A ``[PATCH`` mail that quotes
+    others counts only when no such posting is in the batch: an archive page can lose a
+    reply's "Re:" and its parent (pipermail, when the parent is in last month's archive), and
+    a reviewer's reply must not make the reviewer an author; but a thread may be only the
+    author's own answer page (seed 000). Last, the posters of own patches and the speakers
+    quoted diffs are attributed to (reviewers post diffs too: used when nothing better exists)."""
     ids = set(patch_msgids)
-    posted = {m.author.display for m in messages if not m.subject.is_reply and not m.in_reply_to
-              and (m.msgid in ids or is_posting(m)
-                   or "PATCH" in (p.upper() for p in m.subject.prefixes))}
+    heads = [m for m in messages if not m.subject.is_reply and not m.in_reply_to]
+    tagged = [m for m in heads if "PATCH" in (p.upper() for p in m.subject.prefixes)]
+    posted = {m.author.display for m in heads if m.msgid in ids or is_posting(m)}
+    posted |= {m.author.display for m in tagged if not m.segments_of("quote")}
+    if not posted:
+        posted = {m.author.display for m in tagged}
     if not posted:
         posted = {m.author.display for m in messages if m.msgid in ids}
         posted |= {s.speaker or "" for m in messages for s in m.segments
