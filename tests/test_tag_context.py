@@ -57,3 +57,14 @@ def test_a_reply_whose_archive_page_lost_re_and_its_parent_is_still_review(
     stale = [o for o in obs if o.sentence.startswith("The reference could become stale")]
     assert [(o.speaker, o.msgid) for o in stale] == [("Paul Mackerras", paul.msgid)]
     assert "race" in stale[0].categories
+
+
+def test_a_pipermail_trailer_names_the_approver_as_mail_does(
+        archive: ArchiveServer, web_options: SourceOptions) -> None:
+    # the page writes "Paul Mackerras <paulus at ozlabs.org>"; the mbox "<paulus@ozlabs.org>"
+    url = "https://lists.ozlabs.org/pipermail/linuxppc-dev/2019-October/210029.html"
+    msgs = messages(run(archive, url, web_options, thread=True))
+    pa = analyze_patches(msgs)
+    found = {(a.person, a.kind) for a in tag_thread(msgs, pa.patches, pa.lock_changes).approvals}
+    assert ("Paul Mackerras <paulus@ozlabs.org>", "Acked-by") in found
+    assert not [p for p, _ in found if " at " in p]

@@ -22,6 +22,7 @@ _LOOKS_GOOD = re.compile(
     r"(?:[^.?!]{0,60})?(?:thanks|thank you)?|^makes sense to me\b|^ack(?:ed)?[.!]?$",
     re.IGNORECASE,
 )
+_AT = re.compile(r"<([^<>@\s]+) at ([^<>@\s]+)>")  # pipermail's "<user at host>"
 _NEGATED = re.compile(r"\b(?:but|except|however|not|n't)\b", re.IGNORECASE)
 _KINDS = {"acked": "Acked-by", "reviewed": "Reviewed-by", "tested": "Tested-by"}
 MAX_PROSE = 3  # sentences of own text looked at per segment
@@ -34,7 +35,8 @@ def trailer_approvals(msg: Message) -> list[Approval]:
             continue
         for m in _TRAILER.finditer(seg.text):
             kind = _KINDS[m.group(1).lower()]
-            out.append(Approval(msg.msgid, m.group(2), kind, m.group(0).strip()))
+            person = _AT.sub(r"<\1@\2>", m.group(2))  # the same person on every archive
+            out.append(Approval(msg.msgid, person, kind, m.group(0).strip()))
     return out
 
 
