@@ -81,6 +81,23 @@ def test_trylock_edge_and_error_path_restore(table: PrimitiveTable) -> None:
     assert [lock for lock in sim.sections] == ["mvdev->reset_lock", "mvdev->state_mutex"]
 
 
+def test_a_scoped_guard_holds_its_lock_to_the_end_of_its_block(table: PrimitiveTable) -> None:
+    # Bart Van Assche's blk-zoned v21 06/12 turns spin_lock_irqsave()/unlock into
+    # scoped_guard(spinlock_irqsave, &zwplug->lock) { ... }: the lock ends with that block,
+    # not with the function (the "again:" label above the guard is no longer covered)
+    path = DATA / "blk-zoned-scoped-guard-v21-06.mbox"
+    pa = analyze_patches(file_messages(path))
+    [patch] = [p for p in pa.patches if not p.quoted]
+    [image] = function_images(patch).values()
+    sim = simulate(image.new, table, find_wrappers(patch, table), called_names(patch))
+    [(start, end)] = sim.sections["zwplug->lock"]
+    assert image.new[start].code.strip() == "scoped_guard(spinlock_irqsave, &zwplug->lock) {"
+    assert image.new[end].code.strip() == "}" and end < len(image.new) - 1
+    assert "bdev = bio->bi_bdev;" in [il.code.strip() for il in image.new[end:]]
+    assert [(lc.function, lc.kind) for lc in pa.lock_changes] == [
+        ("blk_zone_wplug_bio_work", "shrunk")]
+
+
 def test_pre_image_of_a_new_function_is_empty(table: PrimitiveTable) -> None:
     patch = seed003_patch()
     image = function_images(patch)[("drivers/vfio/pci/mlx5/main.c",

@@ -13,6 +13,9 @@ lockdep does with its pseudo-locks: if the waited-for side ever takes A (``w -> 
 patch or thread) the corpus graph shows the inversion. A wait pushes nothing, and counts only
 when A was taken in the same hunk (a release in the unknown lines between hunks would make
 the edge false, and a wait under a lock reads as a deadlock).
+A scope guard holds its lock to the end of its block: ``scoped_guard(...) { }`` (QEMU's
+``WITH_*_GUARD``) to the end of the block it opens, ``guard(...)(...)`` to the end of the block
+it is in; when that block's ``{`` is not in the image, to the end of the image.
 Edges only in the post-image are ``added``, only in the pre-image ``removed``, in both
 ``kept``. Lines between hunks are unknown and treated as absent.
 """
@@ -41,6 +44,7 @@ class Held:
     index: int  # image position where it was taken
     trylock: bool = False
     hunk: str = ""  # id of the hunk it was taken in
+    scope: int | None = None  # a scope guard: released when the brace depth drops below this
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,7 @@ def simulate(
             _apply(sim, f, idx, il.line.text.strip(), il.key[0])
         if sim.saved and not braceless and EXIT_RE.match(il.code):
             sim.saved[-1] = (sim.saved[-1][0], True)
-        _braces(sim, il.code)
+        _braces(sim, il.code, idx)
         braceless = il.code.rstrip().endswith((")", "else")) and bool(BRACELESS_RE.match(il.code))
     for h in sim.held:
         sim.sections.setdefault(h.lock, []).append((h.index, len(lines)))
@@ -124,7 +128,7 @@ def _apply(sim: Simulation, f: Found, idx: int, text: str, hunk: str = "") -> No
             return
         for h in sim.held:
             sim.edges.append(Edge(h.lock, f.lock, f.role == "trylock", text))
-        sim.held.append(Held(f.lock, idx, f.role == "trylock", hunk))
+        sim.held.append(Held(f.lock, idx, f.role == "trylock", hunk, _guard_scope(sim, f)))
     elif f.role == "wait" and f.lock not in ("", "?"):
         for h in sim.held:  # a wait under a lock orders it like lockdep's pseudo-lock
             if h.lock != f.lock and h.hunk == hunk:
@@ -137,13 +141,30 @@ def _apply(sim: Simulation, f: Found, idx: int, text: str, hunk: str = "") -> No
                 break
 
 
-def _braces(sim: Simulation, code: str) -> None:
+def _guard_scope(sim: Simulation, f: Found) -> int | None:
+    """The brace depth a scope guard lives at: ``guard(mutex)(&m);`` until its block ends,
+    ``scoped_guard(mutex, &m) { ... }`` (QEMU: ``WITH_QEMU_LOCK_GUARD(&m) { ... }``) until
+    the end of the block it opens; None for other locks (released by their unlock)."""
+    if f.via != "guard":
+        return None
+    return len(sim.saved) + int(f.primitive.startswith(("scoped_", "WITH_")))
+
+
+def _braces(sim: Simulation, code: str, idx: int) -> None:
     if "{" not in code and "}" not in code:
         return
     for ch in code:
         if ch == "{":
             sim.saved.append((list(sim.held), False))
-        elif ch == "}" and sim.saved:
-            snapshot, exited = sim.saved.pop()
+        elif ch == "}" and sim.saved:  # a "}" whose "{" is not in the image (before it, or
+            snapshot, exited = sim.saved.pop()  # in lines between hunks) ends no guard
             if exited:
                 sim.held = list(snapshot)
+            _end_guards(sim, len(sim.saved), idx)
+
+
+def _end_guards(sim: Simulation, depth: int, idx: int) -> None:
+    """A block closed (the depth is now ``depth``): the scope guards of deeper blocks end."""
+    for h in [h for h in sim.held if h.scope is not None and h.scope > depth]:
+        sim.held.remove(h)
+        sim.sections.setdefault(h.lock, []).append((h.index, idx))
