@@ -10,8 +10,9 @@ from threadscan.extract import analyze_patches
 from threadscan.lockname import lock_tail, same_lock
 from threadscan.model import Link, Objection
 from threadscan.nlp import tag_thread
-from threadscan.nlp.entities import is_lockish
+from threadscan.nlp.entities import find_entities, is_lockish
 from threadscan.nlp.link import thread_code, worded_locks
+from threadscan.nlp.pipeline import load_pipeline
 
 DATA = Path(__file__).parent / "data"
 LOOP_028 = (DATA / "extract" /
@@ -82,3 +83,20 @@ def test_goto_labels_are_not_locks() -> None:
     # "goto out_unlock;" sits on the +/- lines of many locking hunks
     assert not is_lockish("out_unlock") and not is_lockish("err_unlock")
     assert is_lockish("lo->lo_mutex") and is_lockish("loop_ctl_mutex")
+
+
+def test_a_lock_the_patch_takes_is_a_lock_whatever_its_shape() -> None:
+    # blk_mq_freeze_queue(lo->lo_queue) takes lockdep's lo->lo_queue->q_usage_counter; a
+    # reviewer writes it as lockdep does, "(io)" and all (Nilay Shroff, linux-block-005)
+    msgs = file_messages(LOOP_025)
+    pa = analyze_patches(msgs)
+    code = thread_code(pa.patches, pa.lock_changes)
+    assert "lo->lo_queue->q_usage_counter" in code.changed_locks
+    cues = load_pipeline(None).cues
+    sentence = ("We're planning to replace q->sysfs_lock with a new dedicated lock for elevator "
+                "switch case and that should help cut the dependency between "
+                "q->q_usage_counter(io) and q->sysfs_lock.")
+    found = [(e.label, e.text) for e in find_entities(sentence, cues, locks={"q->q_usage_counter"})]
+    assert found == [("LOCK", "q->sysfs_lock"), ("LOCK", "q->q_usage_counter"),
+                     ("LOCK", "q->sysfs_lock")]
+    assert ("FUNC", "q_usage_counter") in [(e.label, e.text) for e in find_entities(sentence, cues)]

@@ -65,7 +65,8 @@ def _calls(text: str, cues: CueSet) -> Iterable[Entity]:
         yield Entity(label, name, m.start(), m.end())
 
 
-def _exprs(text: str, cues: CueSet, known: frozenset[str]) -> Iterable[Entity]:
+def _exprs(text: str, cues: CueSet, known: frozenset[str], locks: frozenset[str]
+           ) -> Iterable[Entity]:
     for m in _EXPR.finditer(text):
         raw = m.group(0)
         if not ("_" in raw or "->" in raw or "." in raw.rstrip(".")) and not (
@@ -73,12 +74,13 @@ def _exprs(text: str, cues: CueSet, known: frozenset[str]) -> Iterable[Entity]:
         ):
             continue
         norm = normalize_lock(raw)
-        if not norm or text[m.end() : m.end() + 1] == "(":
-            continue
+        if not norm or (text[m.end() : m.end() + 1] == "(" and norm not in locks):
+            continue  # a call; but "q->q_usage_counter(io)" is lockdep's name of a lock
         if "_" in norm and cues.is_lock_api(norm):
             yield Entity("LOCK_API", norm, m.start(), m.end())
-        elif norm.lower() in cues.global_locks or is_lockish(norm) or norm in known:
-            label = "LOCK" if (is_lockish(norm) or norm.lower() in cues.global_locks) else "FUNC"
+        elif norm.lower() in cues.global_locks or is_lockish(norm) or norm in known | locks:
+            label = "LOCK" if (is_lockish(norm) or norm.lower() in cues.global_locks
+                               or norm in locks) else "FUNC"
             if label == "FUNC" and not _looks_code(norm):
                 continue
             yield Entity(label, norm, m.start(), m.end())
@@ -96,10 +98,13 @@ def _splats(text: str, cues: CueSet) -> Iterable[Entity]:
             yield Entity("SPLAT", phrase, pos, pos + len(phrase))
 
 
-def find_entities(text: str, cues: CueSet, known: Iterable[str] = ()) -> list[Entity]:
-    """Non-overlapping code entities of ``text``, in order of appearance."""
-    known_set = frozenset(known)
-    found = [*_calls(text, cues), *_exprs(text, cues, known_set), *_splats(text, cues)]
+def find_entities(text: str, cues: CueSet, known: Iterable[str] = (),
+                  locks: Iterable[str] = ()) -> list[Entity]:
+    """Non-overlapping code entities of ``text``, in order of appearance; ``locks``: names the
+    thread's patches take as locks (``q->q_usage_counter`` of ``blk_mq_freeze_queue(q)``),
+    which are LOCKs whatever their shape."""
+    found = [*_calls(text, cues), *_exprs(text, cues, frozenset(known), frozenset(locks)),
+             *_splats(text, cues)]
     found.sort(key=lambda e: (e.start, -(e.end - e.start)))
     out: list[Entity] = []
     for ent in found:

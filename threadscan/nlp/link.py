@@ -56,6 +56,11 @@ class ThreadCode:
     def idents(self) -> frozenset[str]:
         return self.functions | self.locks
 
+    @property
+    def changed_locks(self) -> frozenset[str]:
+        """The locks the patches take that a sentence can name (not ``irq`` or ``page``)."""
+        return frozenset(lc.lock for lc in self.lock_changes if lc.lock and _names_lock(lc.lock))
+
 
 def _hunk_functions(h: Hunk) -> set[str]:
     names = {h.function} if h.function else set()

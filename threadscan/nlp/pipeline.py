@@ -182,17 +182,17 @@ def is_cued(hits: Iterable[Hit]) -> bool:
 Row = tuple[str, tuple[Hit, ...], tuple[Entity, ...]]
 
 
-def _rule_rows(pipe: Pipeline, sentences: Sequence[str], known: frozenset[str]
-               ) -> tuple[list[Row], dict[str, Doc]]:
+def _rule_rows(pipe: Pipeline, sentences: Sequence[str], known: frozenset[str],
+               locks: frozenset[str] = frozenset()) -> tuple[list[Row], dict[str, Doc]]:
     """Entities and cue hits per sentence, and the sentence docs; each distinct text is
     tokenized and matched once (quotes repeat sentences: the result depends only on the
-    text and ``known``)."""
+    text, ``known`` and ``locks``)."""
     docs: dict[str, Doc] = {}
     done: dict[str, tuple[tuple[Hit, ...], tuple[Entity, ...]]] = {}
     unique = list(dict.fromkeys(sentences))
     for text, doc in zip(unique, pipe.nlp.tokenizer.pipe(unique, batch_size=BATCH),
                          strict=True):
-        ents = tuple(find_entities(text, pipe.cues, known))
+        ents = tuple(find_entities(text, pipe.cues, known, locks))
         if ents:  # the thread's identifiers are entities too (a fresh doc has none)
             _set_ents(doc, ents)
         done[text] = (mark(pipe.rules.apply(doc, text), pipe.weak), ents)
@@ -237,12 +237,14 @@ def _classify(pipe: Pipeline, rows: Sequence[Row], inputs: Sequence[str],
 
 def analyse(pipe: Pipeline, sentences: Sequence[str], known: Iterable[str] = (),
             contexts: Sequence[Sequence[str]] | None = None,
-            paras: Sequence[Hashable] | None = None) -> list[Analysed]:
+            paras: Sequence[Hashable] | None = None, locks: Iterable[str] = ()
+            ) -> list[Analysed]:
     """Run the pipeline over sentences (batched ``nlp.pipe``): rules on the sentence docs,
     then the classifier on ``model_input`` texts (``contexts``: per sentence, the context
     pseudo-words of ``context.py``, by default those read off the sentence alone; ``paras``:
-    per sentence, its paragraph id, which adds the paragraph-neighbour cue word)."""
-    rows, docs = _rule_rows(pipe, sentences, frozenset(known))
+    per sentence, its paragraph id, which adds the paragraph-neighbour cue word; ``known`` and
+    ``locks``: the thread's identifiers and the locks its patches take, see ``entities.py``)."""
+    rows, docs = _rule_rows(pipe, sentences, frozenset(known), frozenset(locks))
     if not pipe.model:
         return [Analysed(t, h, e) for t, h, e in rows]
     ctx = [tuple(c) for c in contexts] if contexts is not None else [
