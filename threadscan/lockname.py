@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+_LOCKDEP_MAP = re.compile(r"(?<=\w)\(\w+\)$")  # lockdep's name of a lockdep map: "(io)"
 _TAIL = re.compile(r"(?:->|\.)\s*([^.>\s]+(?:\[[^\]]*\])?)\s*$")
 # members that name no particular lock: ``a->lock`` and ``b.lock`` may be anything
 GENERIC_MEMBERS = frozenset({
@@ -38,8 +39,9 @@ def is_bare(expr: str) -> bool:
 
 
 def same_lock(a: str, b: str) -> bool:
-    """Whether two written names are the same lock (see the module docstring)."""
-    na, nb = normalize_lock(a), normalize_lock(b)
+    """Whether two written names are the same lock (see the module docstring); lockdep's
+    ``q->q_usage_counter(io)`` is ``q->q_usage_counter``."""
+    na, nb = (normalize_lock(_LOCKDEP_MAP.sub("", x.strip())) for x in (a, b))
     if na == nb:
         return True
     tail = lock_tail(na)

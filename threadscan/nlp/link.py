@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from threadscan.lockname import is_bare, lock_tail
-from threadscan.model import Hunk, Link, LockChange, Patch
+from threadscan.model import Hunk, Link, LockChange, OrderEdge, Patch
 from threadscan.nlp.entities import Entity, is_lockish, normalize_lock
 
 _HUNK_HEADER = re.compile(r"^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@ ?(.*)$", re.MULTILINE)
@@ -51,15 +51,11 @@ class ThreadCode:
     functions: frozenset[str]  # hunk functions and functions called in hunk lines
     locks: frozenset[str]  # lock expressions of lock changes and lock-ish diff identifiers
     hunk_lines: tuple[frozenset[str], ...] = ()  # per hunk: its normalized line texts
+    taken: frozenset[str] = frozenset()  # locks the code takes that a sentence can name
 
     @property
     def idents(self) -> frozenset[str]:
         return self.functions | self.locks
-
-    @property
-    def changed_locks(self) -> frozenset[str]:
-        """The locks the patches take that a sentence can name (not ``irq`` or ``page``)."""
-        return frozenset(lc.lock for lc in self.lock_changes if lc.lock and _names_lock(lc.lock))
 
 
 def _hunk_functions(h: Hunk) -> set[str]:
@@ -76,16 +72,23 @@ def _hunk_locks(hunks: Iterable[Hunk]) -> set[str]:
     return {e for e in exprs if is_lockish(e)}
 
 
-def thread_code(patches: Sequence[Patch], lock_changes: Sequence[LockChange]) -> ThreadCode:
+def thread_code(patches: Sequence[Patch], lock_changes: Sequence[LockChange],
+                lock_order: Sequence[OrderEdge] = ()) -> ThreadCode:
+    """``taken``: the locks of the lock changes and of the code's nesting edges (also locks
+    taken on unchanged lines: ``blk_mq_freeze_queue(q)`` -> ``q->q_usage_counter``), except
+    context pseudo-locks and bare objects (``irq``, ``page``)."""
     ordered = [p for p in patches if not p.quoted] + [p for p in patches if p.quoted]
     hunks = tuple(h for p in ordered for h in p.hunks)
     texts = {ln.text for h in hunks for ln in h.lines}
     funcs = {h.function for h in hunks if h.function}
     funcs |= {m for text in texts if "(" in text for m in _CALLED.findall(text)} - _KEYWORDS
-    locks = {lc.lock for lc in lock_changes if lc.lock} | _hunk_locks(hunks)
+    edged = {x for e in lock_order if e.origin == "code" for x in (e.outer, e.inner)}
+    taken = {x for x in {lc.lock for lc in lock_changes if lc.lock} | edged if _names_lock(x)}
+    locks = {lc.lock for lc in lock_changes if lc.lock} | taken | _hunk_locks(hunks)
     norm = {text: _norm_line(text) for text in texts}
     lines = tuple(frozenset(norm[ln.text] for ln in h.lines) for h in hunks)
-    return ThreadCode(hunks, tuple(lock_changes), frozenset(funcs), frozenset(locks), lines)
+    return ThreadCode(hunks, tuple(lock_changes), frozenset(funcs), frozenset(locks), lines,
+                      frozenset(taken))
 
 
 def _norm_line(text: str) -> str:
