@@ -11,7 +11,7 @@ import pytest
 
 from tests.archive_server import ArchiveServer, file_messages, messages, msgids
 from threadscan.extract import analyze_patches
-from threadscan.model import Message
+from threadscan.model import Message, RawItem, Skip
 from threadscan.nlp import tag_thread
 from threadscan.nlp.sentences import sentence_key
 from threadscan.sources import default_registry
@@ -65,18 +65,22 @@ def thread_cases() -> list[tuple[str, str, str]]:
     return THREADS.findall((HTML / "SOURCES.md").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize(("site", "mbox", "root"), thread_cases())
-def test_thread_from_the_root_page_is_the_whole_source_mbox(
-        site: str, mbox: str, root: str, shared_archive: ArchiveServer, tmp_path: Path) -> None:
+def thread_items(site: str, root: str, archive: ArchiveServer, tmp_path: Path
+                 ) -> list[RawItem | Skip]:
+    """The items of a thread read from its root page on ``site`` (``--thread``)."""
     urls = [r[1] for r in page_rows() if r[0] == site and r[2].split()[:1] == [root]]
     if not urls:
         pytest.skip(f"{site} has no page for the root {root} (not a patch submission)")
-    url = urls[0]
     options = SourceOptions(cache_dir=str(tmp_path), delay=0.0, follow_thread=True)
-    got = msgids(list(default_registry().iter_items(shared_archive.url(url), options)))
+    return list(default_registry().iter_items(archive.url(urls[0]), options))
+
+
+@pytest.mark.parametrize(("site", "mbox", "root"), thread_cases())
+def test_thread_from_the_root_page_is_the_whole_source_mbox(
+        site: str, mbox: str, root: str, shared_archive: ArchiveServer, tmp_path: Path) -> None:
+    got = msgids(thread_items(site, root, shared_archive, tmp_path))
     want = [header_msgid(m) for m in split_mbox((SHARED / mbox).read_bytes())]
     assert sorted(got) == sorted(m for m in want if m)
-
 
 
 @pytest.mark.parametrize(("site", "mbox", "root"), thread_cases())
@@ -84,16 +88,12 @@ def test_a_thread_read_from_archive_pages_is_tagged_as_its_source_mbox(
         site: str, mbox: str, root: str, shared_archive: ArchiveServer, tmp_path: Path) -> None:
     # same objections (speaker, sentence, stance, categories) and lock changes, whatever
     # archive program rendered the thread
-    urls = [r[1] for r in page_rows() if r[0] == site and r[2].split()[:1] == [root]]
-    if not urls:
-        pytest.skip(f"{site} has no page for the root {root} (not a patch submission)")
-    options = SourceOptions(cache_dir=str(tmp_path), delay=0.0, follow_thread=True)
-    pages = messages(list(default_registry().iter_items(shared_archive.url(urls[0]), options)))
+    pages = messages(thread_items(site, root, shared_archive, tmp_path))
     assert tagged(pages) == tagged(file_messages(SHARED / mbox))
 
 
 def tagged(msgs: list[Message]) -> tuple[set[tuple[object, ...]], int]:
     pa = analyze_patches(msgs)
-    obs = tag_thread(msgs, pa.patches, pa.lock_changes).objections
+    obs = tag_thread(msgs, pa.patches, pa.lock_changes, lock_order=pa.lock_order).objections
     return {(o.speaker, sentence_key(o.sentence), o.stance, o.categories) for o in obs}, len(
         pa.lock_changes)
