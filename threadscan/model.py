@@ -309,17 +309,22 @@ class Objection:
     seen_in: tuple[str, ...] = ()  # other msgids where the same sentence appeared
     confidence: float = 1.0
 
+    def targets(self, kind: str) -> tuple[str, ...]:
+        """Distinct link targets of one kind, in link order (``links`` keeps every piece of
+        evidence: one function can be both named and described)."""
+        return tuple(dict.fromkeys(lk.target for lk in self.links if lk.kind == kind))
+
     @property
     def locks(self) -> tuple[str, ...]:
-        return tuple(lk.target for lk in self.links if lk.kind == "lock")
+        return self.targets("lock")
 
     @property
     def functions(self) -> tuple[str, ...]:
-        return tuple(lk.target for lk in self.links if lk.kind == "function")
+        return self.targets("function")
 
     @property
     def hunks(self) -> tuple[str, ...]:
-        return tuple(lk.target for lk in self.links if lk.kind == "hunk")
+        return self.targets("hunk")
 
 
 @dataclass(frozen=True)
