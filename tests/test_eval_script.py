@@ -51,7 +51,7 @@ def test_the_report_scores_categories_detection_links_and_intervals() -> None:
                       text)
     assert links is not None
     found, n, same, n2 = map(int, links.groups())
-    assert n == n2 == 7 and found < same  # lo_mutex counts only as the same lock
+    assert n == n2 >= 7 and found < same  # lo_mutex counts only as the same lock
 
 
 def test_a_label_takes_the_objection_of_its_own_message() -> None:

@@ -23,6 +23,9 @@ CITATIONS = [
     'Christoph seems to have already fixed this by 990e78116d380 ("block: loop: fix deadlock '
     'between open and remove").',
     "but task is already holding lock:",
+    "run #0: crashed: kernel BUG at arch/x86/mm/physaddr.c:LINE! run #1: crashed: inconsistent "
+    "lock state in rhashtable_walk_enter run #2: crashed: inconsistent lock state in "
+    "rhashtable_walk_enter",  # a syzbot bisection log, pasted (cut after three runs)
 ]
 
 
