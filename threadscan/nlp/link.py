@@ -8,8 +8,13 @@ Evidence, in order of strength:
    function the sentence names (or describes: "emergency sweeps" ->
    ``p2m_pod_emergency_sweep``) wins, else the nearest (last) one.
 2. ``lock`` / ``function``: names in the sentence, matched against the
-   thread's lock changes, hunk functions and diff identifiers; a generic
-   "the mutex" resolves to the one mutex named in the surrounding text.
+   thread's lock changes, hunk functions and diff identifiers (a bare member,
+   ``sysfs_lock``, is the patch's ``q->sysfs_lock``); a lock named in words
+   ("the elevator lock") or taken by a primitive call in the sentence; a
+   generic "the mutex" resolves to the one mutex named in the surrounding text.
+3. A sentence that names no lock is about the lock its quoted hunk changes
+   (``tag.py`` then falls back to the lock of the objection before it in the
+   same paragraph).
 """
 
 from __future__ import annotations
@@ -32,9 +37,6 @@ _LOCK_EXPR = re.compile(r"&?[A-Za-z_][\w]*(?:(?:->|\.)[A-Za-z_]\w*)*(?![\w(])(?!
 _WORDED = re.compile(
     r"\b([a-z][a-z0-9_]*) (lock|mutex|spinlock|spin lock|rwsem|rwlock|semaphore|sem)\b", re.I)
 _KEYWORDS = frozenset({"if", "for", "while", "switch", "return", "sizeof", "else", "do"})
-_LOCK_WORD = re.compile(
-    r"\b(?:un)?lock(?:s|ed|ing)?\b|\bmutex|\bspinlock|\bsemaphore|\brwsem|critical section"
-    r"|\bheld\b", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 # every lock-ish name (entities._LOCKISH) holds one of these: lines without them are skipped
 _LOCK_HINT = re.compile(r"lock|mutex|mtx|sem|seq|srcu", re.IGNORECASE)
