@@ -26,6 +26,9 @@ CITATIONS = [
     "run #0: crashed: kernel BUG at arch/x86/mm/physaddr.c:LINE! run #1: crashed: inconsistent "
     "lock state in rhashtable_walk_enter run #2: crashed: inconsistent lock state in "
     "rhashtable_walk_enter",  # a syzbot bisection log, pasted (cut after three runs)
+    "kernel/locking/spinlock.c:380:17: sparse: sparse: context imbalance in "
+    "'_raw_spin_lock_nest_lock' - wrong count at exit",  # "wrong" is the tool's, not a stance
+    'kernel test robot noticed "WARNING:possible_circular_locking_dependency_detected" on:',
 ]
 
 

@@ -81,6 +81,8 @@ class RuleSet:
         out = []
         for rule, s, e in sorted(hits, key=lambda h: (h[1], h[2], h[0])):
             group = table[rule]
+            if s in cited and group not in cats:
+                continue  # a stance frame inside a citation is not the speaker's stance
             negated = group in cats and (s in cited or _denied(doc, s, e, self.cues))
             out.append(Hit(group, rule, s, e, doc[s:e].text, negated))
         return tuple(out)
