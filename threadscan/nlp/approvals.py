@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from threadscan.mail.headers import parse_person
 from threadscan.model import Approval, Message
 from threadscan.nlp.sentences import split_sentences
 
@@ -22,7 +23,6 @@ _LOOKS_GOOD = re.compile(
     r"(?:[^.?!]{0,60})?(?:thanks|thank you)?|^makes sense to me\b|^ack(?:ed)?[.!]?$",
     re.IGNORECASE,
 )
-_AT = re.compile(r"<([^<>@\s]+) at ([^<>@\s]+)>")  # pipermail's "<user at host>"
 _NEGATED = re.compile(r"\b(?:but|except|however|not|n't)\b", re.IGNORECASE)
 _KINDS = {"acked": "Acked-by", "reviewed": "Reviewed-by", "tested": "Tested-by"}
 MAX_PROSE = 3  # sentences of own text looked at per segment
@@ -35,9 +35,16 @@ def trailer_approvals(msg: Message) -> list[Approval]:
             continue
         for m in _TRAILER.finditer(seg.text):
             kind = _KINDS[m.group(1).lower()]
-            person = _AT.sub(r"<\1@\2>", m.group(2))  # the same person on every archive
-            out.append(Approval(msg.msgid, person, kind, m.group(0).strip()))
+            out.append(Approval(msg.msgid, _trailer_person(m.group(2)), kind, m.group(0).strip()))
     return out
+
+
+def _trailer_person(written: str) -> str:
+    """"Name <email>" as the mail parser reads a From: value (archive obfuscation such as
+    pipermail's "<user at host>" undone), so an approver is the same person on every
+    archive; as written when it names no one with an address."""
+    p = parse_person(written)
+    return f"{p.name} <{p.email}>" if p.name and p.email else written
 
 
 def _person(msg: Message) -> str:
