@@ -78,7 +78,8 @@ def _exprs(text: str, cues: CueSet, known: frozenset[str], locks: frozenset[str]
             continue  # a call; but "q->q_usage_counter(io)" is lockdep's name of a lock
         if "_" in norm and cues.is_lock_api(norm):
             yield Entity("LOCK_API", norm, m.start(), m.end())
-        elif norm.lower() in cues.global_locks or is_lockish(norm) or norm in known | locks:
+        elif (norm.lower() in cues.global_locks or is_lockish(norm) or norm in known
+              or norm in locks):
             label = "LOCK" if (is_lockish(norm) or norm.lower() in cues.global_locks
                                or norm in locks) else "FUNC"
             if label == "FUNC" and not _looks_code(norm):

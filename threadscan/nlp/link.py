@@ -51,9 +51,10 @@ class ThreadCode:
     hunks: tuple[Hunk, ...]  # own patches first, then quoted views
     lock_changes: tuple[LockChange, ...]
     functions: frozenset[str]  # hunk functions and functions called in hunk lines
-    locks: frozenset[str]  # lock expressions of lock changes and lock-ish diff identifiers
+    locks: frozenset[str]  # the locks below and lock-ish diff identifiers
     hunk_lines: tuple[frozenset[str], ...] = ()  # per hunk: its normalized line texts
     taken: frozenset[str] = frozenset()  # locks the code takes that a sentence can name
+    changed: frozenset[str] = frozenset()  # the locks of the lock changes
 
     @property
     def idents(self) -> frozenset[str]:
@@ -84,13 +85,13 @@ def thread_code(patches: Sequence[Patch], lock_changes: Sequence[LockChange],
     texts = {ln.text for h in hunks for ln in h.lines}
     funcs = {h.function for h in hunks if h.function}
     funcs |= {m for text in texts if "(" in text for m in _CALLED.findall(text)} - _KEYWORDS
+    changed = frozenset(lc.lock for lc in lock_changes if lc.lock)
     edged = {x for e in lock_order if e.origin == "code" for x in (e.outer, e.inner)}
-    taken = {x for x in {lc.lock for lc in lock_changes if lc.lock} | edged if _names_lock(x)}
-    locks = {lc.lock for lc in lock_changes if lc.lock} | taken | _hunk_locks(hunks)
+    taken = frozenset(x for x in changed | edged if _names_lock(x))
+    locks = changed | taken | _hunk_locks(hunks)
     norm = {text: _norm_line(text) for text in texts}
     lines = tuple(frozenset(norm[ln.text] for ln in h.lines) for h in hunks)
-    return ThreadCode(hunks, tuple(lock_changes), frozenset(funcs), frozenset(locks), lines,
-                      frozenset(taken))
+    return ThreadCode(hunks, tuple(lock_changes), frozenset(funcs), locks, lines, taken, changed)
 
 
 def _norm_line(text: str) -> str:
@@ -179,12 +180,11 @@ def described_functions(sentence: str, candidates: Iterable[str]) -> list[str]:
 def _lock_target(name: str, code: ThreadCode) -> tuple[str, str]:
     """The lock a name in a sentence means: a bare member (``sysfs_lock``, ``->elevator_lock``)
     is the thread's lock with that last member, preferring the ones the patches change."""
-    changed = {lc.lock for lc in code.lock_changes if lc.lock}
-    if name in changed:
+    if name in code.changed:
         return name, "matched lock change"
     if is_bare(name):
         tail = lock_tail(name)
-        for pool, why in ((changed, "matched lock change by member"),
+        for pool, why in ((code.changed, "matched lock change by member"),
                           (code.locks, "named in sentence, matched diff lock")):
             paths = [lk for lk in pool if not is_bare(lk) and lock_tail(lk) == tail]
             if paths:
