@@ -25,6 +25,7 @@ from tests.test_store_support import (
 from threadscan.errors import StoreError, UsageError
 from threadscan.model import Provenance, Skip
 from threadscan.store import Corpus
+from threadscan.store.migrations import MIGRATION_NAMES
 from threadscan.thread import build_threads
 
 
@@ -56,8 +57,7 @@ def test_corpus_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
     with Corpus.open(tmp_path / "c.sqlite") as corpus:
         assert corpus.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert corpus.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        assert corpus.migrations == ("0001_initial", "0002_analysis", "0003_search_indexes",
-                                 "0004_objection_resolution")
+        assert corpus.migrations == MIGRATION_NAMES
 
 
 def test_every_xen_and_nvme_message_round_trips_equal(tmp_path: Path) -> None:
@@ -166,13 +166,44 @@ def test_corpus_created_at_0001_is_migrated_on_open(tmp_path: Path) -> None:
         assert old.migrations == ("0001_initial",)
         old.upsert_messages(msgs)
     with Corpus.open(path) as new:
-        assert new.migrations == ("0001_initial", "0002_analysis", "0003_search_indexes",
-                                 "0004_objection_resolution")
+        assert new.migrations == MIGRATION_NAMES
         assert new.messages([m.msgid for m in msgs]) == msgs
         new.replace_threads(build_threads(new.thread_inputs()))
         analysis = xen_analysis(thread_with(build_threads(msgs), XEN_PATCH), msgs)
         new.save_analysis(analysis)
         assert new.load_analysis(XEN_JULIEN) == analysis
+
+
+def _fts_matches_content(corpus: Corpus) -> None:
+    """Every row the store indexes is in its FTS table, and nothing else: FTS5's integrity
+    check against the content table (rank 1) for hunks and objections; for segments, whose
+    footers and signatures are not indexed, the indexed row ids."""
+    conn = corpus.conn
+    for fts in ("hunks_fts", "objections_fts"):
+        conn.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")
+    conn.execute("INSERT INTO segments_fts(segments_fts) VALUES ('integrity-check')")
+    indexed = [r[0] for r in conn.execute("SELECT id FROM segments_fts_docsize ORDER BY id")]
+    expected = [r[0] for r in conn.execute(
+        "SELECT id FROM segments WHERE kind NOT IN ('footer', 'signature') ORDER BY id")]
+    assert indexed == expected and len(expected) > 100
+
+
+def test_full_text_index_matches_stored_rows_across_the_0005_migration(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    xen, nvme = read_mbox(XEN), read_mbox(NVME, "https://lore.kernel.org/linux-block/")
+    with Corpus.open(path, migrate_to="0004_objection_resolution") as old:  # row triggers
+        old.upsert_messages(xen)
+    with Corpus.open(path) as new:  # 0005: the store indexes each batch itself
+        new.upsert_messages(nvme)
+        new.replace_threads(build_threads(new.thread_inputs()))
+        threads = build_threads(xen + nvme)
+        new.save_analysis(xen_analysis(thread_with(threads, XEN_PATCH), xen))
+        new.save_analysis(nvme_analysis(thread_with(threads, NVME_ROOT), nvme))
+        new.save_analysis(xen_analysis(thread_with(threads, XEN_PATCH), xen))  # replaced
+        _fts_matches_content(new)
+        assert XEN_PATCH in {h.msgid for h in new.search("evtchn_close", what="messages")}
+        assert NVME_ROOT in {h.msgid for h in new.search("tag_list_rwsem", what="messages")}
+        assert [h.msgid for h in new.search("cat:race")] == [XEN_JULIEN]
 
 
 def test_unreadable_corpus_file_is_a_store_error(tmp_path: Path) -> None:

@@ -77,7 +77,7 @@ class RuleSet:
         table = dict(self.groups)
         cats = frozenset(g.name for g in self.cues.categories)
         hits = {(vocab[mid], s, e) for mid, s, e in raw}
-        cited = _cited(doc, self.cues.reference_regex)
+        cited = _cited(doc, self.cues.reference_regex) if hits else frozenset()
         out = []
         for rule, s, e in sorted(hits, key=lambda h: (h[1], h[2], h[0])):
             group = table[rule]

@@ -15,6 +15,7 @@ from threadscan.errors import StoreError
 
 MIGRATION_NAMES: tuple[str, ...] = (
     "0001_initial", "0002_analysis", "0003_search_indexes", "0004_objection_resolution",
+    "0005_fts_bulk",
 )
 
 
