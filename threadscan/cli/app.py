@@ -31,8 +31,13 @@ def ingest(
     summary: Annotated[bool | None, typer.Option(
         "--summary/--no-summary", help="Print review summaries (default: when one thread)")] = None,
     fmt: Annotated[str, typer.Option("--format", help="Summary: text|md|json|html")] = "text",
+    midmask: Annotated[str, typer.Option(
+        envvar="THREADSCAN_MIDMASK", help="Where a bare Message-ID is looked up (b4's midmask)",
+    )] = "https://lore.kernel.org/all/%s/",
 ) -> None:
     """Ingest archive sources into the corpus.
+
+    A source may be a bare Message-ID: it is read from lore (--midmask), as b4 does.
 
     Example: threadscan ingest https://lore.kernel.org/linux-block/<msgid>/ --thread
     """
@@ -40,7 +45,8 @@ def ingest(
     from threadscan.pipeline import ingest as run_ingest
     from threadscan.sources.base import SourceOptions
 
-    opts = IngestOptions(source=SourceOptions(follow_thread=thread, offline=offline), jobs=jobs)
+    source = SourceOptions(follow_thread=thread, offline=offline, midmask=midmask)
+    opts = IngestOptions(source=source, jobs=jobs)
     with guard(), open_corpus(corpus) as db:
         bar = render.progress_callback(json_out)
         report = run_ingest(sources, db, opts, progress=bar)

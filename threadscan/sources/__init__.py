@@ -8,7 +8,8 @@ network module), detects the archive program from the page itself
 prefers the archive's raw mail and rebuilds RFC 822 bytes from the page otherwise.
 A page of no known archive is still read: an mbox as mail, HTML or plain text as
 ``page-text`` (for ``threadscan.mail``'s page reader); anything else is
-``UnsupportedSource``.
+``UnsupportedSource``. A bare Message-ID is looked up in a public-inbox
+(``sources.msgid``, b4's ``midmask``) and read as that URL.
 """
 
 from __future__ import annotations
@@ -84,9 +85,11 @@ URL_ADAPTER = Adapter(name="url", claims=is_url, iter_items=iter_url, priority=U
 def default_registry() -> SourceRegistry:
     """The URL adapter and the file adapters, registered as a third party would."""
     from threadscan.sources.files import FILE_ADAPTERS
+    from threadscan.sources.msgid import MSGID_ADAPTER
 
     registry = SourceRegistry()
     registry.register(URL_ADAPTER)
+    registry.register(MSGID_ADAPTER)
     for adapter in FILE_ADAPTERS:
         registry.register(adapter)
     return registry

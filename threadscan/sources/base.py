@@ -35,6 +35,7 @@ class SourceOptions:
     timeout: float = 30.0
     retries: int = 3
     max_bytes: int = 64 * 1024 * 1024  # refuse larger responses
+    midmask: str = "https://lore.kernel.org/all/%s/"  # where a bare Message-ID is looked up
 
 
 Item = RawItem | Skip
