@@ -201,8 +201,7 @@ def _add_group(group: CueGroup, nlp: Language, pm: Any) -> tuple[list[tuple[str,
     ids: list[tuple[str, str]] = []
     matchers: Gated = []
     for rid, phrases in group.phrases:
-        tokenizer: Any = nlp.tokenizer
-        pm.add(rid, list(tokenizer.pipe(phrases)))
+        pm.add(rid, _phrase_docs(nlp, phrases))
         ids.append((rid, group.name))
     for rid, pats in group.patterns:
         patterns = json.loads(pats)
@@ -213,6 +212,18 @@ def _add_group(group: CueGroup, nlp: Language, pm: Any) -> tuple[list[tuple[str,
             matchers.append((_gate(list(names)), rid, _api_patterns(names)))
             ids.append((rid, group.name))
     return ids, matchers
+
+
+def _phrase_docs(nlp: Language, phrases: tuple[str, ...] | list[str]) -> list[Doc]:
+    """Each phrase as the tokenizer splits it written in lower case and in capitals: the
+    code-aware tokenizer keeps "AB-BA" and "CAN'T" whole but splits "ab-ba" and "can't",
+    so matching on LOWER alone would miss the capitalised spelling."""
+    tokenizer: Any = nlp.tokenizer
+    docs: dict[tuple[str, ...], Doc] = {}
+    for variant in (*phrases, *(p.upper() for p in phrases)):
+        doc = tokenizer(variant)
+        docs.setdefault(tuple(t.lower_ for t in doc), doc)
+    return list(docs.values())
 
 
 def build_rules(nlp: Language, cues: CueSet) -> RuleSet:

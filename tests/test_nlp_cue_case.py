@@ -1,0 +1,41 @@
+"""Cue phrases match however they are capitalised (rules only, no model).
+
+The code-aware tokenizer keeps capitalised words like "AB-BA" or "CAN'T" whole but splits
+their lower-case spelling, so each phrase is compiled in both spellings (rules._phrase_docs).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from threadscan.nlp.pipeline import Pipeline, analyse, load_pipeline
+
+
+@pytest.fixture(scope="module")
+def rules() -> Pipeline:
+    return load_pipeline(None)
+
+
+def _phrases(pipe: Pipeline) -> list[tuple[str, str]]:
+    return [(rid, p) for group in (*pipe.cues.categories, *pipe.cues.stances)
+            for rid, phrases in group.phrases for p in phrases]
+
+
+def test_every_cue_phrase_matches_in_lower_case_capitals_and_sentence_case(
+        rules: Pipeline) -> None:
+    phrases = _phrases(rules)
+    variants = [(rid, v) for rid, p in phrases for v in (p, p.upper(), p[:1].upper() + p[1:])]
+    found = analyse(rules, [v for _, v in variants])
+    missed = [(rid, v) for (rid, v), a in zip(variants, found, strict=True)
+              if rid not in {h.rule for h in a.hits}]
+    assert len(phrases) > 1000
+    assert missed == []
+
+
+def test_capitalised_ab_ba_is_a_lock_order_cue(rules: Pipeline) -> None:
+    # Ming Lei on linux-block (tests/data/store/linux-block-022-...mbox), shared dev label
+    # lock-order + deadlock
+    text = ("It is one AB-BA deadlock, lockdep should have complained it, but nvme doesn't "
+            "support owned freeze queue.")
+    groups = {h.group for h in analyse(rules, [text])[0].hits if not h.negated}
+    assert {"lock-order", "deadlock"} <= groups
