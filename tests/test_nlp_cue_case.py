@@ -39,3 +39,29 @@ def test_capitalised_ab_ba_is_a_lock_order_cue(rules: Pipeline) -> None:
             "support owned freeze queue.")
     groups = {h.group for h in analyse(rules, [text])[0].hits if not h.negated}
     assert {"lock-order", "deadlock"} <= groups
+
+
+def test_typographic_apostrophes_and_quotes_read_as_ascii_ones(rules: Pipeline) -> None:
+    """Every labeled review sentence with an ASCII apostrophe or quote analyses the same
+    when a mail client made them typographic ("don’t", “...”), and keeps its own text."""
+    from pathlib import Path
+
+    from threadscan.nlp.labels import load_dir
+
+    labels = load_dir(Path(__file__).resolve().parents[1] / "training" / "labels")
+    plain = sorted({lab.text for lab in labels if "'" in lab.text or '"' in lab.text})
+    curly = [t.replace("n't", "n\u2019t").replace("'", "\u2018").replace('"', "\u201c")
+             for t in plain]
+    assert len(plain) > 500
+    for p, c, a, b in zip(plain, curly, analyse(rules, plain), analyse(rules, curly),
+                          strict=True):
+        assert [(h.rule, h.start, h.negated) for h in a.hits] == \
+            [(h.rule, h.start, h.negated) for h in b.hits], (p, c)
+
+
+def test_curly_negation_is_a_negation(rules: Pipeline) -> None:
+    from threadscan.nlp import tag_text
+
+    assert tag_text("I don\u2019t think this can deadlock.", rules) == []
+    [obj] = tag_text("It doesn\u2019t scale.", rules)
+    assert obj.categories == ("latency",) and obj.sentence == "It doesn\u2019t scale."

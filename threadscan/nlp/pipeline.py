@@ -16,6 +16,7 @@ import re
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from threadscan.errors import ModelError
@@ -40,6 +41,17 @@ BATCH = 256
 MANIFEST = "threadscan-training.json"
 _NON_WORD = re.compile(r"\W")
 _PSEUDO = re.compile(r"^zz[a-z_]+$")
+# Typographic apostrophes and quotes -> ASCII, one character for one (offsets stay valid):
+# "don’t" must be "do n't" to the negation rules and cue phrases, as "don't" is.
+_TYPOGRAPHIC = MappingProxyType(str.maketrans({
+    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\uff07": "'", "\u201b": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
+}))
+
+
+def plain_quotes(text: str) -> str:
+    """``text`` with typographic apostrophes and double quotes made ASCII (same length)."""
+    return text.translate(_TYPOGRAPHIC)
 Scores = tuple[tuple[str, float], ...]
 
 
@@ -243,7 +255,9 @@ def analyse(pipe: Pipeline, sentences: Sequence[str], known: Iterable[str] = (),
     then the classifier on ``model_input`` texts (``contexts``: per sentence, the context
     pseudo-words of ``context.py``, by default those read off the sentence alone; ``paras``:
     per sentence, its paragraph id, which adds the paragraph-neighbour cue word; ``known`` and
-    ``locks``: the thread's identifiers and the locks its patches take, see ``entities.py``)."""
+    ``locks``: the thread's identifiers and the locks its patches take, see ``entities.py``).
+    Each ``Analysed.text`` is the sentence with ASCII quotes (``plain_quotes``)."""
+    sentences = [plain_quotes(t) for t in sentences]
     rows, docs = _rule_rows(pipe, sentences, frozenset(known), frozenset(locks))
     if not pipe.model:
         return [Analysed(t, h, e) for t, h, e in rows]
