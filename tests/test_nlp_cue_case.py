@@ -65,3 +65,16 @@ def test_curly_negation_is_a_negation(rules: Pipeline) -> None:
     assert tag_text("I don\u2019t think this can deadlock.", rules) == []
     [obj] = tag_text("It doesn\u2019t scale.", rules)
     assert obj.categories == ("latency",) and obj.sentence == "It doesn\u2019t scale."
+
+
+@pytest.mark.parametrize("variant", [
+    "It is one AB-BA dead\u00adlock, lockdep should have complained it.",  # soft hyphen
+    "It is one AB-BA \u200bdeadlock, lockdep should have complained it.",  # zero-width space
+    "It is one AB\u2011BA\u00a0deadlock, lockdep should have complained it.",  # nb hyphen/space
+])
+def test_web_page_characters_do_not_hide_cues(rules: Pipeline, variant: str) -> None:
+    from threadscan.nlp import tag_text
+
+    [obj] = tag_text(variant, rules)
+    assert set(obj.categories) >= {"lock-order", "deadlock"}
+    assert obj.sentence.replace("\u00a0", " ") == variant.replace("\u00a0", " ")  # as written

@@ -41,16 +41,24 @@ BATCH = 256
 MANIFEST = "threadscan-training.json"
 _NON_WORD = re.compile(r"\W")
 _PSEUDO = re.compile(r"^zz[a-z_]+$")
-# Typographic apostrophes and quotes -> ASCII, one character for one (offsets stay valid):
-# "don’t" must be "do n't" to the negation rules and cue phrases, as "don't" is.
+# What a mail client or a web page makes of plain text, undone before tokenizing: typographic
+# apostrophes and quotes become ASCII ("don’t" must be "do n't" to the negation rules and cue
+# phrases, as "don't" is), no-break and thin spaces a space (tabs stay: they mark code),
+# Unicode hyphens "-", and invisible characters of web pages (soft hyphen, zero-width spaces,
+# BOM) go: "order\u00ading" is "ordering". The Analysed text is this text; entity offsets
+# refer to it.
 _TYPOGRAPHIC = MappingProxyType(str.maketrans({
     "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\uff07": "'", "\u201b": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
+    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ",
+    "\u2010": "-", "\u2011": "-",
+    "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None,
+    "\ufeff": None,
 }))
 
 
-def plain_quotes(text: str) -> str:
-    """``text`` with typographic apostrophes and double quotes made ASCII (same length)."""
+def plain_text(text: str) -> str:
+    """``text`` as the rules and the classifier read it (see ``_TYPOGRAPHIC``)."""
     return text.translate(_TYPOGRAPHIC)
 Scores = tuple[tuple[str, float], ...]
 
@@ -256,8 +264,8 @@ def analyse(pipe: Pipeline, sentences: Sequence[str], known: Iterable[str] = (),
     pseudo-words of ``context.py``, by default those read off the sentence alone; ``paras``:
     per sentence, its paragraph id, which adds the paragraph-neighbour cue word; ``known`` and
     ``locks``: the thread's identifiers and the locks its patches take, see ``entities.py``).
-    Each ``Analysed.text`` is the sentence with ASCII quotes (``plain_quotes``)."""
-    sentences = [plain_quotes(t) for t in sentences]
+    Each ``Analysed.text`` is the sentence as ``plain_text`` makes it."""
+    sentences = [plain_text(t) for t in sentences]
     rows, docs = _rule_rows(pipe, sentences, frozenset(known), frozenset(locks))
     if not pipe.model:
         return [Analysed(t, h, e) for t, h, e in rows]

@@ -235,10 +235,10 @@ def tag_units(pipe: Pipeline, units: Sequence[Unit], code: ThreadCode
     edges: list[OrderEdge] = []
     named: dict[tuple[int, int, int], tuple[Link, ...]] = {}  # paragraph -> its last lock links
     for u, a, d in zip(units, analysed, decisions, strict=True):
-        edges.extend(stated_edges(u.text, a.entities, u.msgid))
+        edges.extend(stated_edges(a.text, a.entities, u.msgid))  # a.text: entity offsets
         if d is None:
             continue
-        links = link_sentence(u.text, a.entities, u.diff_above, u.contexts, code)
+        links = link_sentence(a.text, a.entities, u.diff_above, u.contexts, code)
         links = _carry_locks(links, named, u.para)
         objections.append(Objection(u.msgid, u.speaker, u.text, d.stance, d.categories, links,
                                     d.fired, u.quoted, u.depth, (), d.confidence))
