@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 
 from threadscan.nlp.pipeline import Pipeline, analyse, load_pipeline
+from threadscan.nlp.rules import spellings
+from threadscan.nlp.weights import phrase_key
 
 
 @pytest.fixture(scope="module")
@@ -21,10 +23,11 @@ def _phrases(pipe: Pipeline) -> list[tuple[str, str]]:
             for rid, phrases in group.phrases for p in phrases]
 
 
-def test_every_cue_phrase_matches_in_lower_case_capitals_and_sentence_case(
+def test_every_cue_phrase_matches_in_every_spelling_and_sentence_case(
         rules: Pipeline) -> None:
     phrases = _phrases(rules)
-    variants = [(rid, v) for rid, p in phrases for v in (p, p.upper(), p[:1].upper() + p[1:])]
+    variants = [(rid, v) for rid, p in phrases
+                for v in (*spellings(p), p[:1].upper() + p[1:])]
     found = analyse(rules, [v for _, v in variants])
     missed = [(rid, v) for (rid, v), a in zip(variants, found, strict=True)
               if rid not in {h.rule for h in a.hits}]
@@ -78,3 +81,17 @@ def test_web_page_characters_do_not_hide_cues(rules: Pipeline, variant: str) -> 
     [obj] = tag_text(variant, rules)
     assert set(obj.categories) >= {"lock-order", "deadlock"}
     assert obj.sentence.replace("\u00a0", " ") == variant.replace("\u00a0", " ")  # as written
+
+
+def test_spellings_are_british_spaced_and_capital_forms_of_the_listed_phrase() -> None:
+    assert spellings("serialization") == (
+        "serialization", "serialisation", "SERIALIZATION", "SERIALISATION")
+    assert "use after free" in spellings("use-after-free")
+    assert spellings("size") == ("size", "SIZE")  # too short a stem to be an -ize verb
+
+
+def test_a_spelling_counts_as_the_listed_phrase_for_the_cue_weights(rules: Pipeline) -> None:
+    british, american = analyse(rules, ["This path is not serialised against the reset.",
+                                        "This path is not serialized against the reset."])
+    assert [phrase_key(h) for h in british.hits] == [phrase_key(h) for h in american.hits]
+    assert "race.words:not serialized against" in {phrase_key(h) for h in british.hits}

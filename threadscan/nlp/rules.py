@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from threadscan.nlp.cues import CueGroup, CueSet
@@ -49,6 +51,7 @@ class Hit:
     text: str
     negated: bool = False
     weak: bool = False  # a phrase that mostly occurs outside objections (nlp/weights.py)
+    phrase: str = ""  # the cue phrase as listed, whatever spelling matched ("use-after-free")
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class RuleSet:
     gates: tuple[tuple[re.Pattern[str], Any, Any], ...]  # gate, its Matcher, + ungated rules
     ungated: Any  # spacy Matcher of the rules without a gate
     groups: tuple[tuple[str, str], ...]  # (rule id, group name)
+    listed: Mapping[tuple[str, ...], str]  # lower-case tokens of a spelling -> listed phrase
 
     def _token_matches(self, doc: Doc, low: str) -> list[tuple[int, int, int]]:
         opened = [(alone, joined) for gate, alone, joined in self.gates if gate.search(low)]
@@ -84,7 +88,9 @@ class RuleSet:
             if s in cited and group not in cats:
                 continue  # a stance frame inside a citation is not the speaker's stance
             negated = group in cats and (s in cited or _denied(doc, s, e, self.cues))
-            out.append(Hit(group, rule, s, e, doc[s:e].text, negated))
+            span = doc[s:e]
+            listed = self.listed.get(tuple(t.lower_ for t in span), "")
+            out.append(Hit(group, rule, s, e, span.text, negated, phrase=listed))
         return tuple(out)
 
 
@@ -186,22 +192,24 @@ def _matcher(nlp: Language, rules: Gated) -> Any:
 
 
 def _rule_set(cues: CueSet, nlp: Language, pm: Any, gated: Gated,
-              ids: list[tuple[str, str]]) -> RuleSet:
+              ids: list[tuple[str, str]], listed: dict[tuple[str, ...], str]) -> RuleSet:
     ungated = [r for r in gated if r[0] is None]
     gates = tuple((gate, _matcher(nlp, [(gate, rid, pats)]),
                    _matcher(nlp, [*ungated, (gate, rid, pats)]))
                   for gate, rid, pats in gated if gate is not None)
-    return RuleSet(cues, pm, gates, _matcher(nlp, ungated), tuple(ids))
+    return RuleSet(cues, pm, gates, _matcher(nlp, ungated), tuple(ids),
+                   MappingProxyType(listed))
 
 
 Gated = list[tuple[re.Pattern[str] | None, str, list[list[dict[str, Any]]]]]
 
 
-def _add_group(group: CueGroup, nlp: Language, pm: Any) -> tuple[list[tuple[str, str]], Gated]:
+def _add_group(group: CueGroup, nlp: Language, pm: Any, listed: dict[tuple[str, ...], str]
+               ) -> tuple[list[tuple[str, str]], Gated]:
     ids: list[tuple[str, str]] = []
     matchers: Gated = []
     for rid, phrases in group.phrases:
-        pm.add(rid, _phrase_docs(nlp, phrases))
+        pm.add(rid, _phrase_docs(nlp, phrases, listed))
         ids.append((rid, group.name))
     for rid, pats in group.patterns:
         patterns = json.loads(pats)
@@ -214,15 +222,31 @@ def _add_group(group: CueGroup, nlp: Language, pm: Any) -> tuple[list[tuple[str,
     return ids, matchers
 
 
-def _phrase_docs(nlp: Language, phrases: tuple[str, ...] | list[str]) -> list[Doc]:
-    """Each phrase as the tokenizer splits it written in lower case and in capitals: the
-    code-aware tokenizer keeps "AB-BA" and "CAN'T" whole but splits "ab-ba" and "can't",
-    so matching on LOWER alone would miss the capitalised spelling."""
+_BRITISH = re.compile(r"(?<=[a-z]{4})iz(?=(?:e|ed|es|ing|ation|ations)\b)")
+_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
+
+
+def spellings(phrase: str) -> tuple[str, ...]:
+    """The ways reviewers write a cue phrase: as listed, with British -ise/-isation
+    ("synchronisation"), with its hyphens as spaces ("use after free"); each also in capitals."""
+    forms = dict.fromkeys((phrase, _BRITISH.sub("is", phrase), _HYPHEN.sub(" ", phrase)))
+    return (*forms, *(f.upper() for f in forms))
+
+
+def _phrase_docs(nlp: Language, phrases: tuple[str, ...] | list[str],
+                 listed: dict[tuple[str, ...], str]) -> list[Doc]:
+    """Each phrase in all its ``spellings``, as the tokenizer splits each (it keeps "AB-BA"
+    and "CAN'T" whole but splits "ab-ba" and "can't", so matching on LOWER alone would miss
+    the capitalised spelling); one pattern per distinct token sequence, recorded in
+    ``listed`` with the phrase it spells."""
     tokenizer: Any = nlp.tokenizer
     docs: dict[tuple[str, ...], Doc] = {}
-    for variant in (*phrases, *(p.upper() for p in phrases)):
-        doc = tokenizer(variant)
-        docs.setdefault(tuple(t.lower_ for t in doc), doc)
+    for phrase in phrases:
+        for variant in spellings(phrase):
+            doc = tokenizer(variant)
+            key = tuple(t.lower_ for t in doc)
+            docs.setdefault(key, doc)
+            listed.setdefault(key, phrase.lower())
     return list(docs.values())
 
 
@@ -233,8 +257,9 @@ def build_rules(nlp: Language, cues: CueSet) -> RuleSet:
     pm = PhraseMatcher(nlp.vocab, attr="LOWER")
     ids: list[tuple[str, str]] = []
     gated: Gated = []
+    listed: dict[tuple[str, ...], str] = {}
     for group in (*cues.categories, *cues.stances):
-        more_ids, more = _add_group(group, nlp, pm)
+        more_ids, more = _add_group(group, nlp, pm, listed)
         ids.extend(more_ids)
         gated.extend(more)
-    return _rule_set(cues, nlp, pm, gated, ids)
+    return _rule_set(cues, nlp, pm, gated, ids, listed)

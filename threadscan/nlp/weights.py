@@ -26,7 +26,8 @@ MIN_SUPPORT = 3  # sentences a phrase must occur in to be judged at all
 
 
 def phrase_key(hit: Hit) -> str:
-    return f"{hit.rule}:{hit.text.lower()}"
+    """The rule and the cue phrase as listed (any spelling of it counts as the phrase)."""
+    return f"{hit.rule}:{hit.phrase or hit.text.lower()}"
 
 
 def count(rows: Iterable[tuple[tuple[Hit, ...], bool]]) -> dict[str, list[int]]:
