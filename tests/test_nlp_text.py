@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from threadscan.lockname import normalize_lock
 from threadscan.nlp.cues import load_cues
-from threadscan.nlp.entities import find_entities, normalize_lock
+from threadscan.nlp.entities import find_entities
 from threadscan.nlp.sentences import is_code_line, split_sentences
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+_SPACES = re.compile(r"\s+")
 _LOCKDEP_MAP = re.compile(r"(?<=\w)\(\w+\)$")  # lockdep's name of a lockdep map: "(io)"
 _TAIL = re.compile(r"(?:->|\.)\s*([^.>\s]+(?:\[[^\]]*\])?)\s*$")
 # members that name no particular lock: ``a->lock`` and ``b.lock`` may be anything
@@ -22,8 +23,12 @@ GENERIC_MEMBERS = frozenset({
 
 
 def normalize_lock(expr: str) -> str:
-    """A lock expression in comparable form: ``&d->lock`` -> ``d->lock``."""
-    return re.sub(r"\s+", "", expr).lstrip("&*(").rstrip(")")
+    """A lock expression in comparable form, as TAXONOMY.md links want it: no ``&``, no
+    spaces, no outer parentheses (``&d->lock``, ``(&d->lock)`` -> ``d->lock``)."""
+    out = _SPACES.sub("", expr).lstrip("&*")
+    while out.startswith("(") and out.endswith(")"):
+        out = out[1:-1].lstrip("&*")
+    return out.strip("()")
 
 
 def lock_tail(expr: str) -> str:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from threadscan.lockname import normalize_lock
 from threadscan.nlp.cues import CueSet
 
 EntityLabel = str  # "LOCK" | "FUNC" | "LOCK_API" | "SPLAT"
@@ -30,7 +31,6 @@ _LOCKISH = re.compile(
 _NOT_LOCK = re.compile(r"^(?:lock|unlock|block|clock|deadlock|livelock|lockdep|spinlock|mutex|"
                        r"sem|seq|lockless|unlocked|locked)$"
                        r"|^\w*_unlock$", re.IGNORECASE)  # goto labels: out_unlock, err_unlock
-_SPACES = re.compile(r"\s+")
 _PATHISH = re.compile(r"[_>.]")
 
 
@@ -40,14 +40,6 @@ class Entity:
     text: str  # normalized: "&mvdev->state_mutex" -> "mvdev->state_mutex"; "foo()" -> "foo"
     start: int
     end: int
-
-
-def normalize_lock(expr: str) -> str:
-    """Lock expression as TAXONOMY.md links want it: no &, no spaces, no outer parens."""
-    out = _SPACES.sub("", expr).lstrip("&*")
-    while out.startswith("(") and out.endswith(")"):
-        out = out[1:-1].lstrip("&*")
-    return out.strip("()")
 
 
 def is_lockish(expr: str) -> bool:

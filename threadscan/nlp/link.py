@@ -24,9 +24,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from threadscan.lockname import is_bare, lock_tail
+from threadscan.lockname import is_bare, lock_tail, normalize_lock
 from threadscan.model import Hunk, Link, LockChange, OrderEdge, Patch
-from threadscan.nlp.entities import Entity, is_lockish, normalize_lock
+from threadscan.nlp.entities import Entity, is_lockish
 
 _HUNK_HEADER = re.compile(r"^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@ ?(.*)$", re.MULTILINE)
 _IDENT = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
