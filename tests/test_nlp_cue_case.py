@@ -95,3 +95,22 @@ def test_a_spelling_counts_as_the_listed_phrase_for_the_cue_weights(rules: Pipel
                                         "This path is not serialized against the reset."])
     assert [phrase_key(h) for h in british.hits] == [phrase_key(h) for h in american.hits]
     assert "race.words:not serialized against" in {phrase_key(h) for h in british.hits}
+
+
+@pytest.mark.parametrize(("text", "stance"), [
+    # OBJECTION-GUIDE.md rule 7: timing-API advice, with the API named bare
+    ("Any reason to use mdelay over msleep for a 50ms wait?", "question"),
+    ("Please, use usleep_range for 1 millisecond timeout", "suggestion"),
+])
+def test_sleep_apis_named_without_parentheses_are_latency_cues(
+        rules: Pipeline, text: str, stance: str) -> None:
+    from threadscan.nlp import tag_text
+
+    [obj] = tag_text(text, rules)
+    assert (obj.stance, obj.categories) == (stance, ("latency",))
+
+
+def test_very_short_api_names_are_cues_only_as_calls(rules: Pipeline) -> None:
+    bare, call = analyse(rules, ["It frees 10 mb of memory.", "This needs an mb() here."])
+    assert "memory-ordering" not in {h.group for h in bare.hits}
+    assert "memory-ordering" in {h.group for h in call.hits}

@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
 NEG_WINDOW = 4
+SHORT_API = 3  # API names this short ("mb", "wmb") are cues only as calls: "wmb()"
 DOUBT_WINDOW = 12
 _CLAUSE_STOP = frozenset({",", ";", ":", "--", "(", ")", "but", "however", "although", "though"})
 _SKIP = re.compile(r"^[\W_]+$")
@@ -141,8 +142,8 @@ def is_negated(doc: Doc, start: int, cues: CueSet) -> bool:
 
 
 def _api_patterns(names: tuple[str, ...]) -> list[list[dict[str, Any]]]:
-    long = [re.escape(n.lower()) for n in names if "_" in n or len(n) > 6]
-    short = [re.escape(n.lower()) for n in names if not ("_" in n or len(n) > 6)]
+    long = [re.escape(n.lower()) for n in names if "_" in n or len(n) > SHORT_API]
+    short = [re.escape(n.lower()) for n in names if not ("_" in n or len(n) > SHORT_API)]
     pats: list[list[dict[str, Any]]] = []
     if long:
         pats.append([{"LOWER": {"REGEX": rf"^(?:{'|'.join(long)})(?:\(.*\))?$"}}])
