@@ -34,6 +34,12 @@ from threadscan.mail.subject import parse_subject
         ("Re[2]: question", "question", True, (), None, None, None),
         ("=?utf-8?q?Remittance_Advice?=", "Remittance Advice", False, (), None, None, None),
         ("", "", False, (), None, None, None),
+        # Chinese mail clients' reply / forward markers, encoded, with a full-width colon
+        ("=?utf-8?b?5Zue5aSN77yaW1BBVENIIHYyIDEvM10gYmxrLW1xOiBmaXggeA==?=", "blk-mq: fix x",
+         True, ("PATCH",), 2, 1, 3),
+        ("答复: Re: [PATCH] x", "x", True, ("PATCH",), None, None, None),
+        ("转发: [PATCH] x", "x", False, ("PATCH",), None, None, None),
+        ("Removal: of x", "Removal: of x", False, (), None, None, None),
     ],
 )
 def test_parse_subject_table(

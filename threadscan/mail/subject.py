@@ -8,8 +8,12 @@ from dataclasses import dataclass
 from threadscan.mail.headers import decode_header
 from threadscan.model import Subject
 
-_REPLY = re.compile(r"^(?:re|aw|antw|sv|vs|odp|r)\s*(?:\[\d+\]|\(\d+\))?\s*:\s*", re.I)
-_FORWARD = re.compile(r"^(?:fwd?|fw|wg|tr)\s*:\s*", re.I)
+# Reply and forward markers of mail clients in several languages ("AW:" German, "SV:" Nordic,
+# "回复：" Chinese, "返信:" Japanese), with an ASCII or a full-width colon.
+_REPLY = re.compile(
+    r"^(?:re|aw|antw|sv|vs|odp|r|ynt|回复|回覆|答复|答覆|返信)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*",
+    re.I)
+_FORWARD = re.compile(r"^(?:fwd?|fw|wg|tr|enc|转发|轉寄|転送)\s*[:：]\s*", re.I)
 _BRACKET = re.compile(r"^\[([^\[\]]*)\]\s*")
 _VERSION = re.compile(r"^v(\d+)(?:\.\d+)?$", re.I)
 _GLUED = re.compile(r"^(PATCH|RFC)v(\d+)$", re.I)
