@@ -34,6 +34,7 @@ from threadscan.nlp.stance import Decision, Thresholds, decide, stance_only
 MIN_PART_WORDS = 5  # words a differently split copy of a sentence must have to be merged
 MERGE_WINDOW = 300  # the most recent kept objections a differently split copy is compared with
 _DIFFISH = re.compile(r"^@@ -\d+(?:,\d+)? \+\d+", re.MULTILINE)
+_SIGNED_OFF = re.compile(r"^\s*Signed-off-by:", re.MULTILINE | re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,11 @@ def message_units(mi: int, msg: Message, authors: frozenset[str]) -> list[Unit]:
     out: list[Unit] = []
     segs = msg.segments
     whole = "\n".join(s.text for s in segs if s.kind in ("text", "quote", "diff"))
+    quoted_patch = patch_depths(segs)
     for si, seg in enumerate(segs):
         if seg.kind not in ("text", "quote") or _is_diff(seg):
+            continue
+        if seg.kind == "quote" and seg.depth in quoted_patch:
             continue
         speaker = seg.speaker if seg.kind == "quote" else (seg.speaker or msg.author.display)
         strict = any(_same_person(speaker, a) for a in authors)
@@ -104,6 +108,16 @@ def message_units(mi: int, msg: Message, authors: frozenset[str]) -> list[Unit]:
                                 seg.depth if seg.kind == "quote" else 0, (mi, si, pi),
                                 above, (seg.text + "\n" + above, whole), strict))
     return out
+
+
+def patch_depths(segments: Sequence[Segment]) -> frozenset[int]:
+    """Quote depths that hold a patch posting: a quote at that depth signs off
+    (``Signed-off-by:``). All text quoted at one depth of a mail comes from one message (the
+    parent at depth 1, its parent at 2), so the whole depth is the patch's own description,
+    not review, also when the posting itself is not in the batch (one reply fetched alone,
+    an archive month that lost the patch)."""
+    return frozenset(s.depth for s in segments
+                     if s.kind == "quote" and s.depth > 0 and _SIGNED_OFF.search(s.text))
 
 
 def patch_authors(messages: Sequence[Message], patch_msgids: Iterable[str]) -> frozenset[str]:
