@@ -51,6 +51,7 @@ def test_quoted_commit_message_is_not_review_when_the_posting_is_missing() -> No
     quoting = [m for m in replies if any(
         s.kind == "quote" and "To close this race" in s.text for s in m.segments)]
     assert quoting and all(patch_depths(m.segments) for m in quoting)
+    assert patch_authors(replies, ()) == {"Tetsuo Handa"}  # the signed-off quote's speaker
     res = tag_thread(replies, (), ())
     assert not any("To close this race" in o.sentence for o in res.objections)
 

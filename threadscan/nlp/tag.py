@@ -126,7 +126,8 @@ def patch_authors(messages: Sequence[Message], patch_msgids: Iterable[str]) -> f
     reply's "Re:" and its parent (pipermail, when the parent is in last month's archive), and
     a reviewer's reply must not make the reviewer an author; but a thread may be only the
     author's own answer page (seed 000). Last, the posters of own patches and the speakers
-    quoted diffs are attributed to (reviewers post diffs too: used when nothing better exists)."""
+    quoted diffs and signed-off quotes are attributed to (reviewers post diffs too: used when
+    nothing better exists)."""
     ids = set(patch_msgids)
     heads = [m for m in messages if not m.subject.is_reply and not m.in_reply_to]
     tagged = [m for m in heads if "PATCH" in (p.upper() for p in m.subject.prefixes)]
@@ -137,7 +138,8 @@ def patch_authors(messages: Sequence[Message], patch_msgids: Iterable[str]) -> f
     if not posted:
         posted = {m.author.display for m in messages if m.msgid in ids}
         posted |= {s.speaker or "" for m in messages for s in m.segments
-                   if s.kind == "diff" and s.depth > 0}
+                   if (s.kind == "diff" and s.depth > 0)
+                   or (s.kind == "quote" and s.depth in patch_depths(m.segments))}
     return frozenset(n for n in posted if n)
 
 
