@@ -120,6 +120,13 @@ def patch_depths(segments: Sequence[Segment]) -> frozenset[int]:
                      if s.kind == "quote" and s.depth > 0 and _SIGNED_OFF.search(s.text))
 
 
+def _patch_quotes(msg: Message) -> list[Segment]:
+    """The quoted diffs and signed-off quotes of a mail (the patch as others quoted it)."""
+    depths = patch_depths(msg.segments)
+    return [s for s in msg.segments if (s.kind == "diff" and s.depth > 0)
+            or (s.kind == "quote" and s.depth in depths)]
+
+
 def patch_authors(messages: Sequence[Message], patch_msgids: Iterable[str]) -> frozenset[str]:
     """Who wrote the patch: posters of non-reply patch mails. A ``[PATCH`` mail that quotes
     others counts only when no such posting is in the batch: an archive page can lose a
@@ -137,9 +144,7 @@ def patch_authors(messages: Sequence[Message], patch_msgids: Iterable[str]) -> f
         posted = {m.author.display for m in tagged}
     if not posted:
         posted = {m.author.display for m in messages if m.msgid in ids}
-        posted |= {s.speaker or "" for m in messages for s in m.segments
-                   if (s.kind == "diff" and s.depth > 0)
-                   or (s.kind == "quote" and s.depth in patch_depths(m.segments))}
+        posted |= {s.speaker or "" for m in messages for s in _patch_quotes(m)}
     return frozenset(n for n in posted if n)
 
 
