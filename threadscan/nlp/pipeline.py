@@ -60,6 +60,8 @@ _TYPOGRAPHIC = MappingProxyType(str.maketrans({
 def plain_text(text: str) -> str:
     """``text`` as the rules and the classifier read it (see ``_TYPOGRAPHIC``)."""
     return text.translate(_TYPOGRAPHIC)
+
+
 Scores = tuple[tuple[str, float], ...]
 
 
