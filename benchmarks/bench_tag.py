@@ -65,8 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         pa = analyze_patches(group)
         sentences += sum(len(message_units(i, m, frozenset())) for i, m in enumerate(group))
         start, cpu = time.monotonic(), time.process_time()
-        objections += len(tag_thread(group, pa.patches, pa.lock_changes, pipe,
-                                      pa.lock_order).objections)
+        objections += len(tag_thread(group, pa, pipe).objections)
         tag_time += time.monotonic() - start
         cpu_time += time.process_time() - cpu
     print(f"pipeline load {t1 - t0:.2f}s; parsed {len(msgs)} messages in {t2 - t1:.1f}s")

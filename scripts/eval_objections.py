@@ -79,8 +79,7 @@ def predict_in_threads(pipe: Pipeline, labels: Sequence[Labeled], fixtures: Path
         if path:
             msgs = thread_messages(path)
             pa = analyze_patches(msgs)
-            found[thread] = list(tag_thread(msgs, pa.patches, pa.lock_changes, pipe,
-                                            pa.lock_order).objections)
+            found[thread] = list(tag_thread(msgs, pa, pipe).objections)
     out = []
     for lab in labels:
         ob = _matching(lab, found.get(lab.thread, ()))
@@ -218,7 +217,7 @@ def control_counts(pipe: Pipeline, folder: Path) -> list[str]:
     for mbox in sorted(folder.glob("*.mbox")):
         msgs = thread_messages(mbox)
         pa = analyze_patches(msgs)
-        n = len(tag_thread(msgs, pa.patches, pa.lock_changes, pipe, pa.lock_order).objections)
+        n = len(tag_thread(msgs, pa, pipe).objections)
         total += n
         lines.append(f"| {mbox.stem[:60]} | {len(msgs)} | {n} |")
     return ["### controls (lore-linux-block-controls)", "", "| thread | messages | objections |",

@@ -94,6 +94,6 @@ def test_a_thread_read_from_archive_pages_is_tagged_as_its_source_mbox(
 
 def tagged(msgs: list[Message]) -> tuple[set[tuple[object, ...]], int]:
     pa = analyze_patches(msgs)
-    obs = tag_thread(msgs, pa.patches, pa.lock_changes, lock_order=pa.lock_order).objections
+    obs = tag_thread(msgs, pa).objections
     return {(o.speaker, sentence_key(o.sentence), o.stance, o.categories) for o in obs}, len(
         pa.lock_changes)

@@ -28,7 +28,7 @@ ELEVATOR = (DATA / "nlp" /
 def objections(path: Path) -> tuple[Objection, ...]:
     msgs = file_messages(path)
     pa = analyze_patches(msgs)
-    return tag_thread(msgs, pa.patches, pa.lock_changes).objections
+    return tag_thread(msgs, pa).objections
 
 
 def lock_links(obs: tuple[Objection, ...], start: str) -> list[Link]:

@@ -84,7 +84,7 @@ def test_control_threads_have_almost_no_objections() -> None:
         msgs = [m for it in iter_items(str(mbox), SourceOptions(offline=True))
                 if isinstance(it, RawItem) for m in parse_item(it) if isinstance(m, Message)]
         pa = analyze_patches(msgs)
-        total += len(tag_thread(msgs, pa.patches, pa.lock_changes, pipe).objections)
+        total += len(tag_thread(msgs, pa, pipe).objections)
         messages += len(msgs)
     assert messages > 50
     assert total <= messages // 3

@@ -15,7 +15,7 @@ from threadscan.sources.base import SourceOptions
 def objections(path: Path) -> tuple[Objection, ...]:
     msgs = file_messages(path)
     pa = analyze_patches(msgs)
-    return tag_thread(msgs, pa.patches, pa.lock_changes).objections
+    return tag_thread(msgs, pa).objections
 
 
 THREAD = (Path(__file__).parent / "data" / "extract" /
@@ -53,7 +53,7 @@ def test_a_reply_whose_archive_page_lost_re_and_its_parent_is_still_review(
     paul = next(m for m in msgs if m.msgid == "20191018030049.GA907@oak.ozlabs.ibm.com")
     assert not paul.subject.is_reply and not paul.in_reply_to
     assert patch_authors(msgs, [p.msgid for p in pa.patches if not p.quoted]) == {"Bharata B Rao"}
-    obs = tag_thread(msgs, pa.patches, pa.lock_changes).objections
+    obs = tag_thread(msgs, pa).objections
     stale = [o for o in obs if o.sentence.startswith("The reference could become stale")]
     assert [(o.speaker, o.msgid) for o in stale] == [("Paul Mackerras", paul.msgid)]
     assert "race" in stale[0].categories
@@ -65,6 +65,6 @@ def test_a_pipermail_trailer_names_the_approver_as_mail_does(
     url = "https://lists.ozlabs.org/pipermail/linuxppc-dev/2019-October/210029.html"
     msgs = messages(run(archive, url, web_options, thread=True))
     pa = analyze_patches(msgs)
-    found = {(a.person, a.kind) for a in tag_thread(msgs, pa.patches, pa.lock_changes).approvals}
+    found = {(a.person, a.kind) for a in tag_thread(msgs, pa).approvals}
     assert ("Paul Mackerras <paulus@ozlabs.org>", "Acked-by") in found
     assert not [p for p, _ in found if " at " in p]

@@ -8,7 +8,7 @@ import pytest
 
 from tests.archive_server import file_messages
 from threadscan.extract import analyze_patches
-from threadscan.model import Message
+from threadscan.model import Message, PatchAnalysis
 from threadscan.nlp import tag_thread
 from threadscan.nlp.context import PARAGRAPH_CUE, neighbour_words
 from threadscan.nlp.tag import (
@@ -52,13 +52,13 @@ def test_quoted_commit_message_is_not_review_when_the_posting_is_missing() -> No
         s.kind == "quote" and "To close this race" in s.text for s in m.segments)]
     assert quoting and all(patch_depths(m.segments) for m in quoting)
     assert patch_authors(replies, ()) == {"Tetsuo Handa"}  # the signed-off quote's speaker
-    res = tag_thread(replies, (), ())
+    res = tag_thread(replies, PatchAnalysis())
     assert not any("To close this race" in o.sentence for o in res.objections)
 
 
 def test_noobj009_control_thread_has_no_objections(messages: list[Message]) -> None:
     pa = analyze_patches(messages)
-    res = tag_thread(messages, pa.patches, pa.lock_changes)
+    res = tag_thread(messages, pa)
     assert [o.sentence for o in res.objections] == []
 
 
@@ -78,5 +78,5 @@ def test_series_patches_sent_in_reply_to_the_cover_letter_are_description() -> N
     assert patch8.parent_ids and is_posting(patch8)
     assert message_units(0, patch8, frozenset()) == []
     pa = analyze_patches(msgs)
-    tagged = {o.msgid for o in tag_thread(msgs, pa.patches, pa.lock_changes).objections}
+    tagged = {o.msgid for o in tag_thread(msgs, pa).objections}
     assert not tagged & {m.msgid for m in msgs if is_posting(m)}

@@ -30,7 +30,7 @@ def messages(path: Path) -> list[Message]:
 def run(pipe: Pipeline, name: str) -> NlpResult:
     msgs = messages(next(DATA.glob(f"{name}_*.txt")))
     pa = analyze_patches(msgs)
-    return tag_thread(msgs, pa.patches, pa.lock_changes, pipe)
+    return tag_thread(msgs, pa, pipe)
 
 
 def find(res: NlpResult, start: str) -> Objection:

@@ -50,7 +50,7 @@ def analyze_thread(thread: Thread, messages: Sequence[Message]) -> ThreadAnalysi
 
     msgs = tuple(messages)
     pa = analyze_patches(msgs)
-    nr = tag_thread(msgs, pa.patches, pa.lock_changes, lock_order=pa.lock_order)
+    nr = tag_thread(msgs, pa)
     return ThreadAnalysis(
         thread=thread,
         messages=msgs,

@@ -4,7 +4,7 @@ spaCy is imported lazily (only inside functions of this package), so
 ``import threadscan`` stays light.
 
     tag_text(text) -> list[Objection]                       # `threadscan tag`
-    tag_thread(messages, patches, lock_changes, lock_order=...) -> NlpResult
+    tag_thread(messages, analyze_patches(messages)) -> NlpResult
 
 Pipeline: sentences.py (mail-aware splitting) -> pipeline.py (spacy.blank("en")
 + tokenizer.py + entities.py + rules.py/cues.v1.json + trained textcat in
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from threadscan.model import LockChange, Message, NlpResult, Objection, OrderEdge, Patch
+from threadscan.model import Message, NlpResult, Objection, PatchAnalysis
 from threadscan.nlp.approvals import approvals
 from threadscan.nlp.link import thread_code
 from threadscan.nlp.pipeline import Pipeline, default_pipeline, load_pipeline
@@ -48,15 +48,14 @@ def tag_text(text: str, pipe: Pipeline | None = None) -> list[Objection]:
 
 def tag_thread(
     messages: Sequence[Message],
-    patches: Sequence[Patch],
-    lock_changes: Sequence[LockChange],
+    patches: PatchAnalysis,
     pipe: Pipeline | None = None,
-    lock_order: Sequence[OrderEdge] = (),
 ) -> NlpResult:
-    """Objections (deduplicated across quotes), approvals and prose order edges of a thread
-    (``lock_order``: the code's nesting edges, whose locks sentences may name too)."""
-    code = thread_code(patches, lock_changes, lock_order)
-    authors = patch_authors(messages, (p.msgid for p in patches if not p.quoted))
+    """Objections (deduplicated across quotes), approvals and prose order edges of a thread;
+    ``patches``: the extract stage's analysis of the same messages (its hunks, lock changes
+    and code nesting edges are what sentences link to)."""
+    code = thread_code(patches.patches, patches.lock_changes, patches.lock_order)
+    authors = patch_authors(messages, (p.msgid for p in patches.patches if not p.quoted))
     described = description_keys(messages)
     units = [u for mi, m in enumerate(messages) for u in message_units(mi, m, authors)
              if is_review(u, described)]
