@@ -11,13 +11,14 @@ from threadscan.extract import analyze_patches
 from threadscan.model import Message, PatchAnalysis
 from threadscan.nlp import tag_thread
 from threadscan.nlp.context import PARAGRAPH_CUE, neighbour_words
+from threadscan.nlp.sentences import sentence_key
 from threadscan.nlp.tag import (
     description_keys,
     is_posting,
     is_review,
     message_units,
     patch_authors,
-    patch_depths,
+    patch_quotes,
 )
 
 CONTROL = (Path(__file__).parent / "data" / "nlp" /
@@ -35,7 +36,7 @@ def test_noobj009_quoted_commit_message_is_not_review(messages: list[Message]) -
     described = description_keys(messages)
     units = [u for mi, m in enumerate(messages) for u in message_units(mi, m, authors)]
     quoted = [u for u in units if u.quoted and "concurrently will trigger" in u.text]
-    assert all(not is_review(u, described) for u in quoted)
+    assert quoted and all(not is_review(u, described) for u in quoted)
     assert any(is_review(u, described) for u in units if not u.quoted)
 
 
@@ -50,8 +51,13 @@ def test_quoted_commit_message_is_not_review_when_the_posting_is_missing() -> No
     assert 0 < len(replies) < len(msgs)
     quoting = [m for m in replies if any(
         s.kind == "quote" and "To close this race" in s.text for s in m.segments)]
-    assert quoting and all(patch_depths(m.segments) for m in quoting)
+    assert quoting and all(patch_quotes(m) for m in quoting)
     assert patch_authors(replies, ()) == {"Tetsuo Handa"}  # the signed-off quote's speaker
+    described = description_keys(replies)  # the quote is description, whoever said it
+    units = [u for mi, m in enumerate(replies) for u in message_units(mi, m, frozenset())]
+    quoted = [u for u in units if u.quoted and "To close this race" in u.text]
+    assert quoted and all(sentence_key(u.text) in described for u in quoted)
+    assert all(not is_review(u, described) for u in quoted)
     res = tag_thread(replies, PatchAnalysis())
     assert not any("To close this race" in o.sentence for o in res.objections)
 

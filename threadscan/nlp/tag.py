@@ -93,11 +93,8 @@ def message_units(mi: int, msg: Message, authors: frozenset[str]) -> list[Unit]:
     out: list[Unit] = []
     segs = msg.segments
     whole = "\n".join(s.text for s in segs if s.kind in ("text", "quote", "diff"))
-    quoted_patch = patch_depths(segs)
     for si, seg in enumerate(segs):
         if seg.kind not in ("text", "quote") or _is_diff(seg):
-            continue
-        if seg.kind == "quote" and seg.depth in quoted_patch:
             continue
         speaker = seg.speaker if seg.kind == "quote" else (seg.speaker or msg.author.display)
         strict = any(_same_person(speaker, a) for a in authors)
@@ -110,21 +107,13 @@ def message_units(mi: int, msg: Message, authors: frozenset[str]) -> list[Unit]:
     return out
 
 
-def patch_depths(segments: Sequence[Segment]) -> frozenset[int]:
-    """Quote depths that hold a patch posting: a quote at that depth signs off
-    (``Signed-off-by:``). All text quoted at one depth of a mail comes from one message (the
-    parent at depth 1, its parent at 2), so the whole depth is the patch's own description,
-    not review, also when the posting itself is not in the batch (one reply fetched alone,
-    an archive month that lost the patch)."""
-    return frozenset(s.depth for s in segments
-                     if s.kind == "quote" and s.depth > 0 and _SIGNED_OFF.search(s.text))
-
-
-def _patch_quotes(msg: Message) -> list[Segment]:
-    """The quoted diffs and signed-off quotes of a mail (the patch as others quoted it)."""
-    depths = patch_depths(msg.segments)
-    return [s for s in msg.segments if (s.kind == "diff" and s.depth > 0)
-            or (s.kind == "quote" and s.depth in depths)]
+def patch_quotes(msg: Message) -> list[Segment]:
+    """The patch as this mail quotes it: quoted diffs, and quoted text that signs off
+    (``Signed-off-by:``: a commit message), also when the posting itself is not in the batch
+    (one reply fetched alone, an archive month that lost the patch). Only the signed-off
+    segment: the same depth may hold a reviewer's words around a patch they proposed."""
+    return [s for s in msg.segments if s.depth > 0 and (
+        s.kind == "diff" or (s.kind == "quote" and _SIGNED_OFF.search(s.text)))]
 
 
 def patch_authors(messages: Sequence[Message], patch_msgids: Iterable[str]) -> frozenset[str]:
@@ -144,14 +133,18 @@ def patch_authors(messages: Sequence[Message], patch_msgids: Iterable[str]) -> f
         posted = {m.author.display for m in tagged}
     if not posted:
         posted = {m.author.display for m in messages if m.msgid in ids}
-        posted |= {s.speaker or "" for m in messages for s in _patch_quotes(m)}
+        posted |= {s.speaker or "" for m in messages for s in patch_quotes(m)}
     return frozenset(n for n in posted if n)
 
 
 def description_keys(messages: Sequence[Message]) -> frozenset[str]:
-    """Normalized sentences of the patch postings' own text (commit messages, cover letters)."""
-    return frozenset(sentence_key(sentence) for m in messages if is_posting(m)
-                     for seg in m.segments_of("text") for sentence in split_sentences(seg.text))
+    """Normalized sentences of the patch postings' own text (commit messages, cover letters),
+    and of the patch as replies quote it (``patch_quotes``: also when the posting itself is
+    not in the batch)."""
+    own = (seg for m in messages if is_posting(m) for seg in m.segments_of("text"))
+    quoted = (seg for m in messages for seg in patch_quotes(m) if seg.kind == "quote")
+    return frozenset(sentence_key(sentence) for seg in (*own, *quoted)
+                     for sentence in split_sentences(seg.text))
 
 
 def is_review(u: Unit, described: frozenset[str]) -> bool:
