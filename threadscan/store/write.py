@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from types import MappingProxyType
 
 from threadscan.model import Message, Objection, Skip, Thread, ThreadAnalysis
 from threadscan.store import analysis_codec as ac
@@ -24,21 +26,20 @@ def _insert(
         conn.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", rows)
 
 
-FTS_SOURCES = {  # FTS table -> (content table, indexed columns, rows indexed)
-    "segments_fts": ("segments", ("text", "kind"), "kind NOT IN ('footer', 'signature')"),
-    "hunks_fts": ("hunks", ("removed", "added"), "1"),
-    "objections_fts": ("objections", ("sentence",), "1"),
-}
+FTS_OF = MappingProxyType({  # content table -> (its FTS table, indexed columns, rows indexed)
+    "segments": ("segments_fts", ("text", "kind"), "kind NOT IN ('footer', 'signature')"),
+    "hunks": ("hunks_fts", ("removed", "added"), "1"),
+    "objections": ("objections_fts", ("sentence",), "1"),
+})
 
 
-def _last_id(conn: sqlite3.Connection, table: str) -> int:
-    return int(conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0])
-
-
-def _index(conn: sqlite3.Connection, fts: str, after: int) -> None:
-    """Add the rows of ``fts``'s content table with id > ``after`` to it, in one statement
-    (migration 0005: a trigger per row made FTS5 flush at every statement)."""
-    table, cols, where = FTS_SOURCES[fts]
+@contextmanager
+def _indexed(conn: sqlite3.Connection, table: str) -> Iterator[None]:
+    """Rows inserted into ``table`` in the block join its FTS table after it, in one statement
+    (migration 0005: a trigger per row made FTS5 flush its terms at every statement)."""
+    after = int(conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0])
+    yield
+    fts, cols, where = FTS_OF[table]
     names = ", ".join(cols)
     conn.execute(f"INSERT INTO {fts}(rowid, {names}) SELECT id, {names} FROM {table} "
                  f"WHERE id > ? AND {where} ORDER BY id", (after,))
@@ -64,9 +65,8 @@ def upsert_messages(conn: sqlite3.Connection, msgs: Iterable[Message]) -> tuple[
     new = list(fresh.values())
     _insert(conn, "messages", codec.MESSAGE_COLUMNS, [codec.message_row(m) for m in new])
     seg_rows = [r for m in new for r in codec.segment_rows(m)]
-    after = _last_id(conn, "segments")
-    _insert(conn, "segments", codec.SEGMENT_COLUMNS, seg_rows)
-    _index(conn, "segments_fts", after)
+    with _indexed(conn, "segments"):
+        _insert(conn, "segments", codec.SEGMENT_COLUMNS, seg_rows)
     att_rows = [r for m in new for r in codec.attachment_rows(m)]
     _insert(conn, "attachments", codec.ATTACHMENT_COLUMNS, att_rows)
     return len(new), len(batch) - len(new)
@@ -168,19 +168,17 @@ def save_analysis(conn: sqlite3.Connection, a: ThreadAnalysis) -> None:
                  (tid, patch_author(a)))
     _insert_rows(conn, tid, "patches", ac.PATCH_COLUMNS, [ac.patch_row(p) for p in a.patches])
     hunks = [r for p in a.patches for r in ac.hunk_rows(p)]
-    after = _last_id(conn, "hunks")
-    _insert(conn, "hunks", ("thread_id", *ac.HUNK_COLUMNS), [(tid, *r) for r in hunks])
-    _index(conn, "hunks_fts", after)
+    with _indexed(conn, "hunks"):
+        _insert(conn, "hunks", ("thread_id", *ac.HUNK_COLUMNS), [(tid, *r) for r in hunks])
     _insert_rows(conn, tid, "lock_ops", ac.LOCK_OP_COLUMNS, [ac.lock_op_row(o) for o in a.lock_ops])
     _insert_rows(conn, tid, "lock_changes", ac.LOCK_CHANGE_COLUMNS,
                  [ac.lock_change_row(c) for c in a.lock_changes])
     _insert_rows(conn, tid, "lock_order", ac.ORDER_COLUMNS, [ac.order_row(e) for e in a.lock_order])
     _insert_rows(conn, tid, "approvals", ac.APPROVAL_COLUMNS,
                  [ac.approval_row(x) for x in a.approvals])
-    after = _last_id(conn, "objections")
-    for pos, o in enumerate(a.objections):
-        _insert_objection(conn, tid, pos, o)
-    _index(conn, "objections_fts", after)
+    with _indexed(conn, "objections"):
+        for pos, o in enumerate(a.objections):
+            _insert_objection(conn, tid, pos, o)
     refresh_unresolved(conn, [tid])
 
 
