@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 
 from threadscan.mail.headers import parse_person
-from threadscan.model import Approval, Message
+from threadscan.model import Approval, Message, Person
 from threadscan.nlp.sentences import split_sentences
 
 _TRAILER = re.compile(r"^\s*(Acked|Reviewed|Tested)-by:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
@@ -43,13 +43,11 @@ def _trailer_person(written: str) -> str:
     """"Name <email>" as the mail parser reads a From: value (archive obfuscation such as
     pipermail's "<user at host>" undone), so an approver is the same person on every
     archive; as written when it names no one with an address."""
-    p = parse_person(written)
-    return f"{p.name} <{p.email}>" if p.name and p.email else written
+    return _name_addr(parse_person(written), written)
 
 
-def _person(msg: Message) -> str:
-    a = msg.author
-    return f"{a.name} <{a.email}>" if a.name and a.email else a.display
+def _name_addr(p: Person, fallback: str) -> str:
+    return f"{p.name} <{p.email}>" if p.name and p.email else fallback
 
 
 def prose_approvals(msg: Message) -> list[Approval]:
@@ -59,7 +57,8 @@ def prose_approvals(msg: Message) -> list[Approval]:
     for seg in msg.segments_of("text"):
         for sentence in split_sentences(seg.text)[:MAX_PROSE]:
             if _LOOKS_GOOD.search(sentence) and not _NEGATED.search(sentence):
-                out.append(Approval(msg.msgid, _person(msg), "looks-good", sentence))
+                who = _name_addr(msg.author, msg.author.display)
+                out.append(Approval(msg.msgid, who, "looks-good", sentence))
                 return out
     return out
 

@@ -204,8 +204,9 @@ def _call_locks(sentence: str, entities: Sequence[Entity]) -> list[str]:
         call = sentence[e.start:e.end] if e.label == "LOCK_API" else ""
         args = call[call.find("(") + 1:].split(",")[0] if "(" in call else ""
         m = _LOCK_EXPR.search(args)
-        if m and is_lockish(normalize_lock(m.group(0))):
-            out.append(normalize_lock(m.group(0)))
+        lock = normalize_lock(m.group(0)) if m else ""
+        if lock and is_lockish(lock):
+            out.append(lock)
     return out
 
 
