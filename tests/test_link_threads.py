@@ -73,7 +73,7 @@ def test_an_objection_under_a_quoted_hunk_links_the_lock_the_hunk_changes() -> N
 def test_a_lock_named_in_words_is_the_threads_lock_spelled_that_way() -> None:
     msgs = file_messages(ELEVATOR)
     pa = analyze_patches(msgs)
-    code = thread_code(pa.patches, pa.lock_changes)
+    code = thread_code(pa)
     # Ming Lei, linux-block-004 (training/labels): "elevator lock" is q->elevator_lock
     sentence = ("Not sure why elevator lock is grabbed in throttle code, which looks a elevator "
                 "lock misuse, what does the elevator try to protect here?")
@@ -93,7 +93,7 @@ def test_a_lock_the_code_takes_is_a_lock_whatever_its_shape() -> None:
     # does, "(io)" and all (Nilay Shroff, linux-block-005, training/labels)
     msgs = file_messages(NVME_022)
     pa = analyze_patches(msgs)
-    code = thread_code(pa.patches, pa.lock_changes, pa.lock_order)
+    code = thread_code(pa)
     assert "q->q_usage_counter" in code.taken - {lc.lock for lc in pa.lock_changes}
     sentence = ("We're planning to replace q->sysfs_lock with a new dedicated lock for elevator "
                 "switch case and that should help cut the dependency between "

@@ -14,6 +14,7 @@ from threadscan.model import (
     Message,
     Objection,
     Patch,
+    PatchAnalysis,
     Person,
     Provenance,
     Segment,
@@ -54,7 +55,7 @@ QUOTED_DIFF = """@@ -477,10 +499,34 @@ static int mlx5vf_pci_get_device_state(st
 
 
 def test_quoted_diff_matches_hunk_by_content_not_line_numbers() -> None:
-    code = thread_code([PATCH], [CHANGE])
+    code = thread_code(PatchAnalysis((PATCH,), lock_changes=(CHANGE,)))
     shifted = QUOTED_DIFF.replace("-477,10 +499,34", "-1,1 +1,1")
     assert [h.id for h in match_hunks(shifted, code)] == ["orig@x:0:3"]
 
@@ -62,7 +63,7 @@ def test_quoted_diff_matches_hunk_by_content_not_line_numbers() -> None:
 def test_sentence_under_quoted_diff_links_hunk_function_and_lock() -> None:
     from threadscan.nlp.link import link_sentence
 
-    code = thread_code([PATCH], [CHANGE])
+    code = thread_code(PatchAnalysis((PATCH,), lock_changes=(CHANGE,)))
     text = "Returning -EAGAIN here avoids a stale state_mutex view."
     ents = find_entities(text, load_cues(), code.idents)
     links = link_sentence(text, ents, QUOTED_DIFF, (), code)

@@ -42,7 +42,7 @@ def tag_text(text: str, pipe: Pipeline | None = None) -> list[Objection]:
         for pi, par in enumerate(paragraphs(text))
         for sentence in split_paragraph(par)
     ]
-    objections, _ = tag_units(pipe or default_pipeline(), units, thread_code((), ()))
+    objections, _ = tag_units(pipe or default_pipeline(), units, thread_code(PatchAnalysis()))
     return objections
 
 
@@ -54,7 +54,7 @@ def tag_thread(
     """Objections (deduplicated across quotes), approvals and prose order edges of a thread;
     ``patches``: the extract stage's analysis of the same messages (its hunks, lock changes
     and code nesting edges are what sentences link to)."""
-    code = thread_code(patches.patches, patches.lock_changes, patches.lock_order)
+    code = thread_code(patches)
     authors = patch_authors(messages, (p.msgid for p in patches.patches if not p.quoted))
     described = description_keys(messages)
     units = [u for mi, m in enumerate(messages) for u in message_units(mi, m, authors)

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from threadscan.lockname import is_bare, lock_tail, normalize_lock
-from threadscan.model import Hunk, Link, LockChange, OrderEdge, Patch
+from threadscan.model import Hunk, Link, LockChange, PatchAnalysis
 from threadscan.nlp.entities import Entity, is_lockish
 
 _HUNK_HEADER = re.compile(r"^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@ ?(.*)$", re.MULTILINE)
@@ -75,23 +75,23 @@ def _hunk_locks(hunks: Iterable[Hunk]) -> set[str]:
     return {e for e in exprs if is_lockish(e)}
 
 
-def thread_code(patches: Sequence[Patch], lock_changes: Sequence[LockChange],
-                lock_order: Sequence[OrderEdge] = ()) -> ThreadCode:
-    """``taken``: the locks of the lock changes and of the code's nesting edges (also locks
-    taken on unchanged lines: ``blk_mq_freeze_queue(q)`` -> ``q->q_usage_counter``), except
-    context pseudo-locks and bare objects (``irq``, ``page``)."""
-    ordered = [p for p in patches if not p.quoted] + [p for p in patches if p.quoted]
+def thread_code(pa: PatchAnalysis) -> ThreadCode:
+    """The code a thread's sentences can name, from the extract stage's analysis. ``taken``:
+    the locks of the lock changes and of the code's nesting edges (also locks taken on
+    unchanged lines: ``blk_mq_freeze_queue(q)`` -> ``q->q_usage_counter``), except context
+    pseudo-locks and bare objects (``irq``, ``page``)."""
+    ordered = [p for p in pa.patches if not p.quoted] + [p for p in pa.patches if p.quoted]
     hunks = tuple(h for p in ordered for h in p.hunks)
     texts = {ln.text for h in hunks for ln in h.lines}
     funcs = {h.function for h in hunks if h.function}
     funcs |= {m for text in texts if "(" in text for m in _CALLED.findall(text)} - _KEYWORDS
-    changed = frozenset(lc.lock for lc in lock_changes if lc.lock)
-    edged = {x for e in lock_order if e.origin == "code" for x in (e.outer, e.inner)}
+    changed = frozenset(lc.lock for lc in pa.lock_changes if lc.lock)
+    edged = {x for e in pa.lock_order if e.origin == "code" for x in (e.outer, e.inner)}
     taken = frozenset(x for x in changed | edged if _names_lock(x))
     locks = changed | taken | _hunk_locks(hunks)
     norm = {text: _norm_line(text) for text in texts}
     lines = tuple(frozenset(norm[ln.text] for ln in h.lines) for h in hunks)
-    return ThreadCode(hunks, tuple(lock_changes), frozenset(funcs), locks, lines, taken, changed)
+    return ThreadCode(hunks, pa.lock_changes, frozenset(funcs), locks, lines, taken, changed)
 
 
 def _norm_line(text: str) -> str:
