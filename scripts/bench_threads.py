@@ -86,14 +86,15 @@ def slug(subject: str) -> str:
     return SLUG.sub("-", s).strip("-")[:60].rstrip("-")
 
 
-def kept_threads(mbox: Path, min_lines: int = 3) -> list[tuple[str, bytes]]:
-    """(name, mbox bytes) of each kept thread, in archive order."""
+def kept_threads(mbox: Path, min_lines: int = 3, kept: bool = True) -> list[tuple[str, bytes]]:
+    """(name, mbox bytes) of each kept thread, in archive order; with ``kept=False`` the other
+    threads with a reply (the background: little or no locking talk, never labeled)."""
     raws = messages(mbox)
     msgs = [mailbox.mboxMessage(r) for r in raws]
     out = []
     for n, thread in enumerate(group(msgs)):
         lines = set().union(*(locking_lines(msgs[i]) for i in thread))
-        if len(thread) >= 2 and len(lines) >= min_lines:
+        if len(thread) >= 2 and (len(lines) >= min_lines) == kept:
             name = f"bench-{n:04d}-{slug(str(msgs[thread[0]].get('Subject', '')))}"
             out.append((name, b"".join(raws[i] for i in thread)))
     return out

@@ -35,6 +35,10 @@ MIN_PART_WORDS = 5  # words a differently split copy of a sentence must have to 
 MERGE_WINDOW = 300  # the most recent kept objections a differently split copy is compared with
 _DIFFISH = re.compile(r"^@@ -\d+(?:,\d+)? \+\d+", re.MULTILINE)
 _SIGNED_OFF = re.compile(r"^\s*Signed-off-by:", re.MULTILINE | re.IGNORECASE)
+# git send-email (<stamp.pid-serial-sender>) and git format-patch (<cover|sha1.epoch.git.
+# committer>) write the poster's address into the Message-ID; b4's ids hold only the domain.
+_GIT_MSGID = re.compile(r"^(?:\d{14}\.\d+-\d+-|(?:cover|[0-9a-f]{40})\.\d{9,11}\.git\.)"
+                        r"(?P<addr>[^@\s]+@[^@\s]+)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -133,8 +137,32 @@ def patch_authors(messages: Sequence[Message], patch_msgids: Iterable[str]) -> f
         posted = {m.author.display for m in tagged}
     if not posted:
         posted = {m.author.display for m in messages if m.msgid in ids}
+        posted |= missing_posters(messages)
         posted |= {s.speaker or "" for m in messages for s in patch_quotes(m)}
     return frozenset(n for n in posted if n)
+
+
+def _patch_reply(m: Message) -> bool:
+    return m.subject.is_reply and any(p.upper().startswith(("PATCH", "RFC"))
+                                      for p in m.subject.prefixes)
+
+
+def missing_posters(messages: Sequence[Message]) -> set[str]:
+    """Who posted the patch a thread answers when the posting is not in the batch (a reply
+    fetched alone, a series whose cover letter went to another list or month): the poster
+    whose address git wrote into the thread root's Message-ID, when they speak in the batch;
+    and the speaker a direct reply to a ``[PATCH]`` root quotes first (its parent is the
+    posting: the root is its only reference)."""
+    present = {m.msgid for m in messages}
+    replies = [m for m in messages if _patch_reply(m) and m.parent_ids
+               and m.parent_ids[0] not in present]
+    roots = (_GIT_MSGID.match(m.parent_ids[0]) for m in replies)
+    addrs = {g.group("addr").lower() for g in roots if g}
+    posters = {m.author.display for m in messages if m.author.email and m.author.email in addrs}
+    direct = (m.segments_of("quote") for m in replies if len(set(m.parent_ids)) == 1)
+    posters |= {quotes[0].speaker for quotes in direct if quotes and quotes[0].depth == 1
+                and quotes[0].speaker}
+    return posters
 
 
 def description_keys(messages: Sequence[Message]) -> frozenset[str]:
