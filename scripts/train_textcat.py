@@ -166,8 +166,10 @@ def _neighbours(units: dict[str, list[Unit]]) -> dict[int, tuple[str, ...]]:
     rules = load_pipeline(None)
     out: dict[int, tuple[str, ...]] = {}
     for us in units.values():
-        hits = [a.hits for a in analyse(rules, [u.text for u in us])]
-        words = neighbour_words([is_cued(h) for h in hits], [u.para for u in us])
+        found = analyse(rules, [u.text for u in us])
+        need = rules.cues.context_required
+        words = neighbour_words([is_cued(a.hits, a.text, need) for a in found],
+                                [u.para for u in us])
         out.update((id(u), w) for u, w in zip(us, words, strict=True))
     return out
 

@@ -196,9 +196,15 @@ def model_input(text: str, hits: Sequence[Hit], ents: Sequence[Entity], features
     return f"{text} {' '.join(sorted(tags))}" if tags else text
 
 
-def is_cued(hits: Iterable[Hit]) -> bool:
-    """A live (non-negated) category cue fired."""
-    return any(h.group in CATEGORIES and not h.negated for h in hits)
+def is_cued(hits: Iterable[Hit], text: str = "",
+            required: tuple[tuple[str, str], ...] = ()) -> bool:
+    """A live (non-negated) category cue fired that says by itself the sentence is about
+    concurrency: not a generic phrase ("at the same time", "missed", "reverse order": rule ids
+    ``<category>.generic``), and within its category's required context (``required``: a
+    design phrase such as "simpler" needs a locking word in ``text``)."""
+    need = dict(required)
+    return any(h.group in CATEGORIES and not h.negated and not h.generic and (
+        h.group not in need or re.search(need[h.group], text, re.IGNORECASE)) for h in hits)
 
 
 Row = tuple[str, tuple[Hit, ...], tuple[Entity, ...]]
@@ -274,7 +280,8 @@ def analyse(pipe: Pipeline, sentences: Sequence[str], known: Iterable[str] = (),
     ctx = [tuple(c) for c in contexts] if contexts is not None else [
         text_words(t) for t, _, _ in rows]
     if paras is not None:
-        near = neighbour_words([is_cued(h) for _, h, _ in rows], paras)
+        need = pipe.cues.context_required
+        near = neighbour_words([is_cued(h, t, need) for t, h, _ in rows], paras)
         ctx = [(*c, *n) for c, n in zip(ctx, near, strict=True)]
     inputs = [model_input(t, h, e, pipe.features, c) for (t, h, e), c in zip(rows, ctx,
                                                                              strict=True)]

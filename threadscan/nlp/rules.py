@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
 NEG_WINDOW = 4
+GENERIC_SUFFIX = ".generic"  # rule ids of generic category phrases (cue data)
 SHORT_API = 3  # API names this short ("mb", "wmb") are cues only as calls: "wmb()"
 DOUBT_WINDOW = 12
 _CLAUSE_STOP = frozenset({",", ";", ":", "--", "(", ")", "but", "however", "although", "though"})
@@ -53,6 +54,12 @@ class Hit:
     negated: bool = False
     weak: bool = False  # a phrase that mostly occurs outside objections (nlp/weights.py)
     phrase: str = ""  # the cue phrase as listed, whatever spelling matched ("use-after-free")
+
+    @property
+    def generic(self) -> bool:
+        """A category phrase common outside concurrency ("at the same time", "missed"): it
+        names the category only in a sentence that is about concurrency for another reason."""
+        return self.rule.endswith(GENERIC_SUFFIX)
 
 
 @dataclass(frozen=True)

@@ -187,10 +187,11 @@ def decide(
 
 
 def _anchored(a: Analysed, required: tuple[tuple[str, str], ...]) -> bool:
-    """Whether the sentence, or its paragraph, is about concurrency at all: a category cue, a
-    lock or lock-API entity, a locking word (the ``design`` context regex), or a cued sentence
-    beside it in the paragraph. Review comments about anything else are not objections."""
-    if is_cued(a.hits) or PARAGRAPH_CUE in a.context:
+    """Whether the sentence, or its paragraph, is about concurrency at all: a category cue
+    (not a generic phrase; a design phrase only beside a locking word), a lock or lock-API
+    entity, a locking word (the ``design`` context regex), or a cued sentence beside it in the
+    paragraph. Review comments about anything else are not objections."""
+    if is_cued(a.hits, a.text, required) or PARAGRAPH_CUE in a.context:
         return True
     if any(e.label in ("LOCK", "LOCK_API") for e in a.entities):
         return True
