@@ -83,3 +83,20 @@ def test_generic_phrase_counts_beside_a_cued_sentence() -> None:
 @pytest.mark.parametrize("line", CITED)
 def test_applied_patch_list_crash_titles_and_log_lines_cite_not_claim(line: str) -> None:
     assert tag_text(line) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    # "atomic writes" is a storage feature (NVMe, md), not concurrency: 46 labeled sentences
+    # name it, none is an objection
+    "If system admistrators need to make atomic writes on legacy devices that only report "
+    "AWUPF, they can manually set the atomic write granulairty.",
+    "Not that I know of any such device, but better be safe, so maybe for now do not enable "
+    "atomic write support on zoned devices ?",
+])
+def test_atomic_writes_are_not_a_locking_word(sentence: str) -> None:
+    assert tag_text(sentence) == []
+
+
+def test_atomics_as_a_locking_alternative_are_still_design() -> None:
+    found = tag_text("Could we use atomic operations instead of taking the spinlock?")
+    assert [(o.stance, o.categories) for o in found] == [("suggestion", ("design",))]

@@ -207,6 +207,16 @@ def is_cued(hits: Iterable[Hit], text: str = "",
         h.group not in need or re.search(need[h.group], text, re.IGNORECASE)) for h in hits)
 
 
+def about_concurrency(hits: Iterable[Hit], entities: Iterable[Entity], text: str,
+                      required: tuple[tuple[str, str], ...] = ()) -> bool:
+    """Whether a sentence by itself is about concurrency: a cue that says so (``is_cued``), a
+    lock or lock-API entity, or a locking word (the ``design`` context regex)."""
+    if is_cued(hits, text, required) or any(e.label in ("LOCK", "LOCK_API") for e in entities):
+        return True
+    need = dict(required).get("design")
+    return not need or bool(re.search(need, text, re.IGNORECASE))
+
+
 Row = tuple[str, tuple[Hit, ...], tuple[Entity, ...]]
 
 
@@ -265,26 +275,42 @@ def _classify(pipe: Pipeline, rows: Sequence[Row], inputs: Sequence[str],
 
 def analyse(pipe: Pipeline, sentences: Sequence[str], known: Iterable[str] = (),
             contexts: Sequence[Sequence[str]] | None = None,
-            paras: Sequence[Hashable] | None = None, locks: Iterable[str] = ()
-            ) -> list[Analysed]:
+            paras: Sequence[Hashable] | None = None, locks: Iterable[str] = (),
+            groups: Sequence[Hashable] | None = None) -> list[Analysed]:
     """Run the pipeline over sentences (batched ``nlp.pipe``): rules on the sentence docs,
     then the classifier on ``model_input`` texts (``contexts``: per sentence, the context
     pseudo-words of ``context.py``, by default those read off the sentence alone; ``paras``:
     per sentence, its paragraph id, which adds the paragraph-neighbour cue word; ``known`` and
-    ``locks``: the thread's identifiers and the locks its patches take, see ``entities.py``).
-    Each ``Analysed.text`` is the sentence as ``plain_text`` makes it."""
+    ``locks``: the thread's identifiers and the locks its patches take, see ``entities.py``;
+    ``groups``: per sentence, a group (a message segment) whose sentences the classifier reads
+    only when one of them is ``about_concurrency``, the others get no scores: none of them can
+    be an objection, since ``stance.decide`` needs such a sentence in the paragraph and a
+    sentence joins only an objection of its own segment). Each ``Analysed.text`` is the
+    sentence as ``plain_text`` makes it."""
     sentences = [plain_text(t) for t in sentences]
     rows, docs = _rule_rows(pipe, sentences, frozenset(known), frozenset(locks))
     if not pipe.model:
         return [Analysed(t, h, e) for t, h, e in rows]
     ctx = [tuple(c) for c in contexts] if contexts is not None else [
         text_words(t) for t, _, _ in rows]
+    need = pipe.cues.context_required
     if paras is not None:
-        need = pipe.cues.context_required
         near = neighbour_words([is_cued(h, t, need) for t, h, _ in rows], paras)
         ctx = [(*c, *n) for c, n in zip(ctx, near, strict=True)]
-    inputs = [model_input(t, h, e, pipe.features, c) for (t, h, e), c in zip(rows, ctx,
-                                                                             strict=True)]
-    scores = _classify(pipe, rows, inputs, docs)
-    return [Analysed(t, h, e, cats, stances, tuple(c))
-            for (t, h, e), (cats, stances), c in zip(rows, scores, ctx, strict=True)]
+    read = _to_classify(rows, groups, need)
+    inputs = [model_input(*rows[i], pipe.features, ctx[i]) for i in read]
+    scores = dict(zip(read, _classify(pipe, [rows[i] for i in read], inputs, docs),
+                      strict=True))
+    return [Analysed(t, h, e, *scores.get(i, ((), ())), tuple(c))
+            for i, ((t, h, e), c) in enumerate(zip(rows, ctx, strict=True))]
+
+
+def _to_classify(rows: Sequence[Row], groups: Sequence[Hashable] | None,
+                 required: tuple[tuple[str, str], ...]) -> list[int]:
+    """Indexes of the rows the classifier reads: all, or those of the groups with a sentence
+    about concurrency."""
+    if groups is None:
+        return list(range(len(rows)))
+    live = {g for (t, h, e), g in zip(rows, groups, strict=True)
+            if about_concurrency(h, e, t, required)}
+    return [i for i, g in enumerate(groups) if g in live]

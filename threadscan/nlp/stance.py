@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from threadscan.model import CATEGORIES, Category, Stance
 from threadscan.nlp.context import PARAGRAPH_CUE
-from threadscan.nlp.pipeline import Analysed, is_cued
+from threadscan.nlp.pipeline import Analysed, about_concurrency
 from threadscan.nlp.rules import Hit
 
 _TRAILER = re.compile(r"^\s*[A-Z][\w-]*-by:|^\s*(?:Cc|Fixes|Link|Closes):", re.IGNORECASE)
@@ -191,12 +191,7 @@ def _anchored(a: Analysed, required: tuple[tuple[str, str], ...]) -> bool:
     (not a generic phrase; a design phrase only beside a locking word), a lock or lock-API
     entity, a locking word (the ``design`` context regex), or a cued sentence beside it in the
     paragraph. Review comments about anything else are not objections."""
-    if is_cued(a.hits, a.text, required) or PARAGRAPH_CUE in a.context:
-        return True
-    if any(e.label in ("LOCK", "LOCK_API") for e in a.entities):
-        return True
-    need = dict(required).get("design")
-    return not need or bool(re.search(need, a.text, re.I))
+    return PARAGRAPH_CUE in a.context or about_concurrency(a.hits, a.entities, a.text, required)
 
 
 def _fallback_design(a: Analysed, required: tuple[tuple[str, str], ...]) -> list[Hit]:

@@ -267,7 +267,7 @@ def tag_units(pipe: Pipeline, units: Sequence[Unit], code: ThreadCode
     """Objections and stated order edges of the units (one batched pipeline run)."""
     analysed = analyse(pipe, [u.text for u in units], code.idents,
                        [u.pseudo_words for u in units], [u.para for u in units],
-                       code.taken)
+                       code.taken, [u.para[:2] for u in units])
     need = pipe.cues.context_required
     decisions = _inherit(units, analysed, [
         decide(a, pipe.model, strict=u.strict, required=need)
