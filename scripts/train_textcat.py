@@ -43,7 +43,12 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from bench_threads import thread_mbox  # noqa: E402
 
 from threadscan.model import CATEGORIES  # noqa: E402
-from threadscan.nlp.context import context_words, neighbour_words, text_words  # noqa: E402
+from threadscan.nlp.context import (  # noqa: E402
+    context_words,
+    lock_diff_words,
+    neighbour_words,
+    text_words,
+)
 from threadscan.nlp.labels import Labeled, load_dir  # noqa: E402
 from threadscan.nlp.pipeline import (  # noqa: E402
     CAT_PREFIX,
@@ -145,6 +150,9 @@ def _thread_units(path: Path) -> list[Unit]:
 def label_contexts(labels: Sequence[Labeled], fixtures: Path) -> list[tuple[str, ...]]:
     """Context pseudo-words per label: thread labels are aligned (same words) with the units
     of their fixture mbox (speaker role, diff above); others get text-only words."""
+    from threadscan.nlp.cues import load_cues
+
+    cues = load_cues()
     units: dict[str, list[Unit]] = {}
     for thread in sorted({lab.thread for lab in labels if lab.thread}):
         path = thread_mbox(thread, fixtures)
@@ -156,7 +164,8 @@ def label_contexts(labels: Sequence[Labeled], fixtures: Path) -> list[tuple[str,
         cands = units.get(lab.thread, [])
         u = next((u for u in cands if sentence_key(u.text) == key), None) or next(
             (u for u in cands if same_sentence(key, sentence_key(u.text))), None)
-        out.append((*context_words(lab.text, u.strict, bool(u.diff_above)), *near[id(u)])
+        out.append((*context_words(lab.text, u.strict, bool(u.diff_above)),
+                    *lock_diff_words(u.diff_above, cues.is_lock_api), *near[id(u)])
                    if u else text_words(lab.text))
     return out
 

@@ -68,3 +68,28 @@ def test_a_pipermail_trailer_names_the_approver_as_mail_does(
     found = {(a.person, a.kind) for a in tag_thread(msgs, pa).approvals}
     assert ("Paul Mackerras <paulus@ozlabs.org>", "Acked-by") in found
     assert not [p for p, _ in found if " at " in p]
+
+
+LOOP = (Path(__file__).parent / "data" / "extract" /
+        "linux-block-025-loop-remove-lo-refcount-and-avoid-lo-mutex-in-open-release.mbox")
+
+
+def test_sentence_answering_a_quoted_locking_hunk_is_about_concurrency() -> None:
+    # Jan Kara, under a quoted hunk that takes lo_mutex: "... we need to reshuffle
+    # loop_configure() a bit first." names no lock and no locking word (labeled a design
+    # suggestion); the hunk it answers is its anchor, and alone it is no objection
+    from threadscan.nlp import tag_text
+    from threadscan.nlp.context import LOCK_DIFF, lock_diff_words
+    from threadscan.nlp.cues import load_cues
+    from threadscan.nlp.tag import message_units
+
+    text = ("So I think this is the right way to go but we need to reshuffle loop_configure() "
+            "a bit first.")
+    msgs = file_messages(LOOP)
+    units = [u for mi, m in enumerate(msgs) for u in message_units(mi, m, frozenset())
+             if u.text == text]
+    assert units and lock_diff_words(units[0].diff_above, load_cues().is_lock_api) == (
+        LOCK_DIFF,)
+    [ob] = [o for o in objections(LOOP) if o.sentence == text]
+    assert (ob.speaker, ob.stance, ob.categories) == ("Jan Kara", "suggestion", ("design",))
+    assert tag_text(text) == []

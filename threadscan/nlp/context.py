@@ -8,6 +8,8 @@ features "text+cues+ctx"), learned from the thread labels:
 
     zzctxauthor / zzctxreviewer   the speaker wrote the patch / did not (thread only)
     zzctxdiff                     the sentence answers a quoted diff right above it
+    zzctxlockdiff                 ... and the end of that diff calls a lock primitive (the
+                                  sentence answers locking code; also a concurrency anchor)
     zzctxquestion                 ends with "?"
     zzctxhedge                    "I think", "IMHO", "maybe", "not sure" ...
     zzctxyou                      second-person request: "you should", "please", "could you"
@@ -22,7 +24,7 @@ Pure functions, no spaCy.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 _QUESTION = re.compile(r"\?[\s\"')\]]*$")
 _HEDGE = re.compile(
@@ -63,6 +65,17 @@ def context_words(text: str, author: bool | None, diff_above: bool) -> tuple[str
 
 
 PARAGRAPH_CUE = "zzctxparcue"
+LOCK_DIFF = "zzctxlockdiff"
+DIFF_TAIL = 15  # last lines of the quoted diff above a sentence: the code it answers
+_CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
+
+
+def lock_diff_words(diff_above: str, is_lock_api: Callable[[str], bool]) -> tuple[str, ...]:
+    """``zzctxlockdiff`` when the last lines of the quoted diff right above the sentence call
+    a lock primitive (``is_lock_api``: the cue data's lock API)."""
+    tail = diff_above.splitlines()[-DIFF_TAIL:]
+    names = {m.group(1) for line in tail for m in _CALL.finditer(line)}
+    return (LOCK_DIFF,) if any(is_lock_api(n) for n in names) else ()
 
 
 def neighbour_words(cued: Sequence[bool], paras: Sequence[Hashable]) -> list[tuple[str, ...]]:

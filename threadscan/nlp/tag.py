@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from threadscan.model import Link, Message, Objection, OrderEdge, Segment
-from threadscan.nlp.context import context_words
+from threadscan.nlp.context import context_words, lock_diff_words
 from threadscan.nlp.link import ThreadCode, link_sentence
 from threadscan.nlp.pipeline import Analysed, Pipeline, analyse
 from threadscan.nlp.prose_order import stated_edges
@@ -265,8 +265,10 @@ def _carry_locks(links: tuple[Link, ...], named: dict[tuple[int, int, int], tupl
 def tag_units(pipe: Pipeline, units: Sequence[Unit], code: ThreadCode
               ) -> tuple[list[Objection], list[OrderEdge]]:
     """Objections and stated order edges of the units (one batched pipeline run)."""
+    lock_api = pipe.cues.is_lock_api
     analysed = analyse(pipe, [u.text for u in units], code.idents,
-                       [u.pseudo_words for u in units], [u.para for u in units],
+                       [(*u.pseudo_words, *lock_diff_words(u.diff_above, lock_api))
+                        for u in units], [u.para for u in units],
                        code.taken, [u.para[:2] for u in units])
     need = pipe.cues.context_required
     decisions = _inherit(units, analysed, [
