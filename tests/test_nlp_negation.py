@@ -26,6 +26,8 @@ def polarity(pipe: Pipeline, text: str, group: str) -> list[bool]:
     ("We must make sure that it does not cause deadlock.", "deadlock"),
     # shared dev sentence: "not race-free" asserts the race
     ("OK, but I suspect some users of napi_reschedule() might not be race-free...", "race"),
+    # a train thread (loop): the complexity stays when a remedy "does not reduce" it
+    ("Adding even more locks does not reduce complexity.", "design"),
 ])
 def test_negated_remedy_or_absence_leaves_the_concern_live(rules: Pipeline, text: str,
                                                            group: str) -> None:
@@ -41,3 +43,16 @@ def test_denied_problems_and_absences_stay_negated(rules: Pipeline, text: str,
                                                    group: str) -> None:
     flags = polarity(rules, text, group)
     assert flags and all(flags)
+
+
+@pytest.mark.parametrize("text", [
+    # train threads (xen-devel, linux-block): lock ordering without the words "order"
+    "It will make things worse, as it would violate the locking hierarchy "
+    "(xen_rebind_evtchn_to_cpu() is called with the IRQ-desc lock held).",
+    "I doubt lockdep will be happy about this.",
+    "Does lockdep not complain about this case?",
+])
+def test_locking_hierarchy_and_lockdep_happiness_are_lock_order(rules: Pipeline,
+                                                                text: str) -> None:
+    flags = polarity(rules, text, "lock-order")
+    assert flags and not any(flags)
