@@ -89,11 +89,26 @@ def predict_in_threads(pipe: Pipeline, labels: Sequence[Labeled], fixtures: Path
     return out
 
 
+MIN_PART_WORDS = 3  # words the shorter of a label and an objection that contains it must have
+
+
 def _matching(lab: Labeled, objections: Sequence[Objection]) -> Objection | None:
-    """The objection of a label sentence: one with the same words (or one containing the other),
-    preferring one found in the label's own message, then one with exactly the same words."""
+    """The objection of a label sentence: one with the same words, or, in the label's own
+    message, one containing the other (the two sentence splitters cut differently) when the
+    shorter has at least ``MIN_PART_WORDS`` words (else "Thanks," or a signature "Will" would
+    take the objection of any sentence of the thread with that word); preferring one found in
+    the label's own message, then one with exactly the same words."""
     key = sentence_key(lab.text)
-    same = [o for o in objections if same_sentence(key, sentence_key(o.sentence))]
+
+    def matches(o: Objection) -> bool:
+        other = sentence_key(o.sentence)
+        if other == key:
+            return True
+        own = lab.msgid in (o.msgid, *o.seen_in)
+        short = min(len(key.split()), len(other.split()))
+        return own and short >= MIN_PART_WORDS and same_sentence(key, other)
+
+    same = [o for o in objections if matches(o)]
     return min(same, default=None, key=lambda o: (
         lab.msgid not in (o.msgid, *o.seen_in), sentence_key(o.sentence) != key))
 

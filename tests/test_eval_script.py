@@ -64,3 +64,19 @@ def test_a_label_takes_the_objection_of_its_own_message() -> None:
     assert ev._matching(lab, [elsewhere, own]) is own
     assert ev._matching(lab, [elsewhere]) is elsewhere
     assert ev._matching(lab, []) is None
+
+
+def test_a_short_label_does_not_take_a_longer_objection_of_another_message() -> None:
+    # "Thanks," or a signature line inside a longer objection sentence is a split difference
+    # only in its own message, and only for three words or more (else any objection of the
+    # thread with that word would count as the label's)
+    ev = load_script("eval_objections")
+    [lab] = [lab for lab in labeled() if "without holding the per domai" in lab.text]
+    words = lab.text.rstrip(".").split()
+    longer = Objection(lab.msgid, lab.speaker, f"Thanks, {lab.text}", "objection", ("race",))
+    thanks = replace(lab, text="Thanks,")
+    part = replace(lab, text=" ".join(words[:4]))
+    assert ev._matching(replace(lab, text=lab.text), [longer]) is longer  # split differently
+    assert ev._matching(part, [longer]) is longer
+    assert ev._matching(thanks, [longer]) is None  # one word
+    assert ev._matching(part, [replace(longer, msgid="<other@x>")]) is None  # other message
