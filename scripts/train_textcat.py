@@ -46,6 +46,7 @@ from threadscan.model import CATEGORIES  # noqa: E402
 from threadscan.nlp.context import (  # noqa: E402
     context_words,
     lock_diff_words,
+    lock_quote_words,
     neighbour_words,
     text_words,
 )
@@ -165,7 +166,8 @@ def label_contexts(labels: Sequence[Labeled], fixtures: Path) -> list[tuple[str,
         u = next((u for u in cands if sentence_key(u.text) == key), None) or next(
             (u for u in cands if same_sentence(key, sentence_key(u.text))), None)
         out.append((*context_words(lab.text, u.strict, bool(u.diff_above)),
-                    *lock_diff_words(u.diff_above, cues.is_lock_api), *near[id(u)])
+                    *lock_diff_words(u.diff_above, cues.is_lock_api),
+                    *lock_quote_words(u.quote_above, cues.locking_regex), *near[id(u)])
                    if u else text_words(lab.text))
     return out
 

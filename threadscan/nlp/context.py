@@ -10,6 +10,8 @@ features "text+cues+ctx"), learned from the thread labels:
     zzctxdiff                     the sentence answers a quoted diff right above it
     zzctxlockdiff                 ... and the end of that diff calls a lock primitive (the
                                   sentence answers locking code; also a concurrency anchor)
+    zzctxlockquote                the quoted prose right above names locking (the sentence
+                                  answers talk about locking; also a concurrency anchor)
     zzctxquestion                 ends with "?"
     zzctxhedge                    "I think", "IMHO", "maybe", "not sure" ...
     zzctxyou                      second-person request: "you should", "please", "could you"
@@ -68,6 +70,18 @@ PARAGRAPH_CUE = "zzctxparcue"
 LOCK_DIFF = "zzctxlockdiff"
 DIFF_TAIL = 15  # last lines of the quoted diff above a sentence: the code it answers
 _CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
+
+
+LOCK_QUOTE = "zzctxlockquote"
+ANCHORS = (PARAGRAPH_CUE, LOCK_DIFF, LOCK_QUOTE)  # context words that make a sentence anchored
+QUOTE_TAIL = 8  # last lines of the quoted prose right above a sentence: what it answers
+
+
+def lock_quote_words(quote_above: str, locking: str) -> tuple[str, ...]:
+    """``zzctxlockquote`` when the last lines of the quoted prose right above the sentence
+    match ``locking`` (the cue data's locking words)."""
+    tail = "\n".join(quote_above.splitlines()[-QUOTE_TAIL:])
+    return (LOCK_QUOTE,) if locking and tail and re.search(locking, tail, re.IGNORECASE) else ()
 
 
 def lock_diff_words(diff_above: str, is_lock_api: Callable[[str], bool]) -> tuple[str, ...]:

@@ -49,6 +49,11 @@ class CueSet:
     remedy_regex: str = r"(?!x)x"  # after a negated cue: the negation is the remedy's
     absence_suffixes: frozenset[str] = frozenset()  # "race-free": the cue names an absence
 
+    @property
+    def locking_regex(self) -> str:
+        """Words that make a text about locking (the ``design`` context regex)."""
+        return dict(self.context_required).get("design", "")
+
     def is_lock_api(self, name: str) -> bool:
         return name in self.lock_api or bool(re.match(self.lock_api_regex, name))
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from threadscan.errors import ModelError
 from threadscan.model import CATEGORIES
-from threadscan.nlp.context import neighbour_words, text_words
+from threadscan.nlp.context import ANCHORS, neighbour_words, text_words
 from threadscan.nlp.cues import CueSet, load_cues
 from threadscan.nlp.entities import Entity, find_entities
 from threadscan.nlp.rules import Hit, RuleSet, build_rules
@@ -217,6 +217,15 @@ def about_concurrency(hits: Iterable[Hit], entities: Iterable[Entity], text: str
     return not need or bool(re.search(need, text, re.IGNORECASE))
 
 
+def anchored(hits: Iterable[Hit], entities: Iterable[Entity], text: str,
+             context: Iterable[str], required: tuple[tuple[str, str], ...] = ()) -> bool:
+    """Whether a sentence, or where it stands, is about concurrency: ``about_concurrency``, or
+    a context word that says so (a cued sentence in its paragraph, a quoted locking hunk or
+    quoted talk about locking right above it: ``context.ANCHORS``)."""
+    return any(w in ANCHORS for w in context) or about_concurrency(hits, entities, text,
+                                                                   required)
+
+
 Row = tuple[str, tuple[Hit, ...], tuple[Entity, ...]]
 
 
@@ -283,9 +292,9 @@ def analyse(pipe: Pipeline, sentences: Sequence[str], known: Iterable[str] = (),
     per sentence, its paragraph id, which adds the paragraph-neighbour cue word; ``known`` and
     ``locks``: the thread's identifiers and the locks its patches take, see ``entities.py``;
     ``groups``: per sentence, a group (a message segment) whose sentences the classifier reads
-    only when one of them is ``about_concurrency``, the others get no scores: none of them can
-    be an objection, since ``stance.decide`` needs such a sentence in the paragraph and a
-    sentence joins only an objection of its own segment). Each ``Analysed.text`` is the
+    only when one of them is ``anchored``, the others get no scores: none of them can be an
+    objection, since ``stance.decide`` needs an anchored sentence and a sentence joins only an
+    objection of its own segment). Each ``Analysed.text`` is the
     sentence as ``plain_text`` makes it."""
     sentences = [plain_text(t) for t in sentences]
     rows, docs = _rule_rows(pipe, sentences, frozenset(known), frozenset(locks))
@@ -297,7 +306,7 @@ def analyse(pipe: Pipeline, sentences: Sequence[str], known: Iterable[str] = (),
     if paras is not None:
         near = neighbour_words([is_cued(h, t, need) for t, h, _ in rows], paras)
         ctx = [(*c, *n) for c, n in zip(ctx, near, strict=True)]
-    read = _to_classify(rows, groups, need)
+    read = _to_classify(rows, ctx, groups, need)
     inputs = [model_input(*rows[i], pipe.features, ctx[i]) for i in read]
     scores = dict(zip(read, _classify(pipe, [rows[i] for i in read], inputs, docs),
                       strict=True))
@@ -305,12 +314,13 @@ def analyse(pipe: Pipeline, sentences: Sequence[str], known: Iterable[str] = (),
             for i, ((t, h, e), c) in enumerate(zip(rows, ctx, strict=True))]
 
 
-def _to_classify(rows: Sequence[Row], groups: Sequence[Hashable] | None,
+def _to_classify(rows: Sequence[Row], ctx: Sequence[Sequence[str]],
+                 groups: Sequence[Hashable] | None,
                  required: tuple[tuple[str, str], ...]) -> list[int]:
-    """Indexes of the rows the classifier reads: all, or those of the groups with a sentence
-    about concurrency."""
+    """Indexes of the rows the classifier reads: all, or those of the groups with an
+    ``anchored`` sentence."""
     if groups is None:
         return list(range(len(rows)))
-    live = {g for (t, h, e), g in zip(rows, groups, strict=True)
-            if about_concurrency(h, e, t, required)}
+    live = {g for (t, h, e), c, g in zip(rows, ctx, groups, strict=True)
+            if anchored(h, e, t, c, required)}
     return [i for i, g in enumerate(groups) if g in live]

@@ -27,8 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from threadscan.model import CATEGORIES, Category, Stance
-from threadscan.nlp.context import LOCK_DIFF, PARAGRAPH_CUE
-from threadscan.nlp.pipeline import Analysed, about_concurrency
+from threadscan.nlp.pipeline import Analysed, anchored
 from threadscan.nlp.rules import Hit
 
 _TRAILER = re.compile(r"^\s*[A-Z][\w-]*-by:|^\s*(?:Cc|Fixes|Link|Closes):", re.IGNORECASE)
@@ -191,8 +190,7 @@ def _anchored(a: Analysed, required: tuple[tuple[str, str], ...]) -> bool:
     (not a generic phrase; a design phrase only beside a locking word), a lock or lock-API
     entity, a locking word (the ``design`` context regex), or a cued sentence beside it in the
     paragraph. Review comments about anything else are not objections."""
-    return (PARAGRAPH_CUE in a.context or LOCK_DIFF in a.context
-            or about_concurrency(a.hits, a.entities, a.text, required))
+    return anchored(a.hits, a.entities, a.text, a.context, required)
 
 
 def _fallback_design(a: Analysed, required: tuple[tuple[str, str], ...]) -> list[Hit]:

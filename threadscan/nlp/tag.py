@@ -18,7 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from threadscan.model import Link, Message, Objection, OrderEdge, Segment
-from threadscan.nlp.context import context_words, lock_diff_words
+from threadscan.nlp.context import context_words, lock_diff_words, lock_quote_words
+from threadscan.nlp.cues import CueSet
 from threadscan.nlp.link import ThreadCode, link_sentence
 from threadscan.nlp.pipeline import Analysed, Pipeline, analyse
 from threadscan.nlp.prose_order import stated_edges
@@ -55,6 +56,7 @@ class Unit:
     contexts: tuple[str, ...] = ()  # nearest first: segment + diff above, whole message
     strict: bool = False  # spoken by the patch author
     in_thread: bool = True  # False for free text: the speaker's role is unknown
+    quote_above: str = ""  # the quoted prose the sentence's segment answers directly
 
     @property
     def pseudo_words(self) -> tuple[str, ...]:
@@ -86,6 +88,16 @@ def _diff_above(segs: Sequence[Segment], i: int) -> str:
     return ""
 
 
+def _quote_above(segs: Sequence[Segment], i: int) -> str:
+    """The quoted prose right above segment ``i`` (what its words answer), or ""."""
+    depth = segs[i].depth if segs[i].kind == "quote" else 0
+    for seg in reversed(segs[:i]):
+        if seg.kind not in ("text", "quote", "diff"):
+            continue
+        return seg.text if seg.kind == "quote" and seg.depth > depth and not _is_diff(seg) else ""
+    return ""
+
+
 def _same_person(a: str | None, b: str) -> bool:
     return bool(a) and bool(b) and (a or "").strip().lower() == b.strip().lower()
 
@@ -102,12 +114,13 @@ def message_units(mi: int, msg: Message, authors: frozenset[str]) -> list[Unit]:
             continue
         speaker = seg.speaker if seg.kind == "quote" else (seg.speaker or msg.author.display)
         strict = any(_same_person(speaker, a) for a in authors)
-        above = _diff_above(segs, si)
+        above, answered = _diff_above(segs, si), _quote_above(segs, si)
         for pi, par in enumerate(paragraphs(seg.text)):
             for sentence in split_paragraph(par):
                 out.append(Unit(msg.msgid, speaker, sentence, seg.kind == "quote",
                                 seg.depth if seg.kind == "quote" else 0, (mi, si, pi),
-                                above, (seg.text + "\n" + above, whole), strict))
+                                above, (seg.text + "\n" + above, whole), strict,
+                                quote_above=answered))
     return out
 
 
@@ -262,13 +275,18 @@ def _carry_locks(links: tuple[Link, ...], named: dict[tuple[int, int, int], tupl
     return links + carried
 
 
+def unit_contexts(units: Sequence[Unit], cues: CueSet) -> list[tuple[str, ...]]:
+    """The context pseudo-words of each unit: its own (``Unit.pseudo_words``) and what the
+    quote right above it answers (a locking hunk, talk about locking)."""
+    return [(*u.pseudo_words, *lock_diff_words(u.diff_above, cues.is_lock_api),
+             *lock_quote_words(u.quote_above, cues.locking_regex)) for u in units]
+
+
 def tag_units(pipe: Pipeline, units: Sequence[Unit], code: ThreadCode
               ) -> tuple[list[Objection], list[OrderEdge]]:
     """Objections and stated order edges of the units (one batched pipeline run)."""
-    lock_api = pipe.cues.is_lock_api
     analysed = analyse(pipe, [u.text for u in units], code.idents,
-                       [(*u.pseudo_words, *lock_diff_words(u.diff_above, lock_api))
-                        for u in units], [u.para for u in units],
+                       unit_contexts(units, pipe.cues), [u.para for u in units],
                        code.taken, [u.para[:2] for u in units])
     need = pipe.cues.context_required
     decisions = _inherit(units, analysed, [
