@@ -278,8 +278,13 @@ def _carry_locks(links: tuple[Link, ...], named: dict[tuple[int, int, int], tupl
 def unit_contexts(units: Sequence[Unit], cues: CueSet) -> list[tuple[str, ...]]:
     """The context pseudo-words of each unit: its own (``Unit.pseudo_words``) and what the
     quote right above it answers (a locking hunk, talk about locking)."""
-    return [(*u.pseudo_words, *lock_diff_words(u.diff_above, cues.is_lock_api),
-             *lock_quote_words(u.quote_above, cues.locking_regex)) for u in units]
+    above: dict[tuple[str, str], tuple[str, ...]] = {}  # the units of a segment share it
+    for u in units:
+        key = (u.diff_above, u.quote_above)
+        if key not in above:
+            above[key] = (*lock_diff_words(u.diff_above, cues.is_lock_api),
+                          *lock_quote_words(u.quote_above, cues.locking_regex))
+    return [(*u.pseudo_words, *above[u.diff_above, u.quote_above]) for u in units]
 
 
 def tag_units(pipe: Pipeline, units: Sequence[Unit], code: ThreadCode
