@@ -43,13 +43,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from bench_threads import thread_mbox  # noqa: E402
 
 from threadscan.model import CATEGORIES  # noqa: E402
-from threadscan.nlp.context import (  # noqa: E402
-    context_words,
-    lock_diff_words,
-    lock_quote_words,
-    neighbour_words,
-    text_words,
-)
+from threadscan.nlp.context import context_words, neighbour_words, text_words  # noqa: E402
 from threadscan.nlp.labels import Labeled, load_dir  # noqa: E402
 from threadscan.nlp.pipeline import (  # noqa: E402
     CAT_PREFIX,
@@ -66,7 +60,7 @@ from threadscan.nlp.pipeline import (  # noqa: E402
 )
 from threadscan.nlp.sentences import same_sentence, sentence_key  # noqa: E402
 from threadscan.nlp.stance import Decision  # noqa: E402
-from threadscan.nlp.tag import Unit  # noqa: E402
+from threadscan.nlp.tag import Unit, answered_words  # noqa: E402
 from threadscan.nlp.weights import WEIGHTS_FILE, count, save, weak_keys  # noqa: E402
 
 FIXTURES = ROOT.parent / "shared" / "fixtures"
@@ -166,9 +160,7 @@ def label_contexts(labels: Sequence[Labeled], fixtures: Path) -> list[tuple[str,
         u = next((u for u in cands if sentence_key(u.text) == key), None) or next(
             (u for u in cands if same_sentence(key, sentence_key(u.text))), None)
         out.append((*context_words(lab.text, u.strict, bool(u.diff_above)),
-                    *lock_diff_words(u.diff_above, cues.is_lock_api),
-                    *lock_quote_words(u.quote_above, cues.locking_regex), *near[id(u)])
-                   if u else text_words(lab.text))
+                    *answered_words(u, cues), *near[id(u)]) if u else text_words(lab.text))
     return out
 
 

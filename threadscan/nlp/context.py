@@ -68,13 +68,11 @@ def context_words(text: str, author: bool | None, diff_above: bool) -> tuple[str
 
 PARAGRAPH_CUE = "zzctxparcue"
 LOCK_DIFF = "zzctxlockdiff"
-DIFF_TAIL = 15  # last lines of the quoted diff above a sentence: the code it answers
-_CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
-
-
 LOCK_QUOTE = "zzctxlockquote"
 ANCHORS = (PARAGRAPH_CUE, LOCK_DIFF, LOCK_QUOTE)  # context words that make a sentence anchored
+DIFF_TAIL = 15  # last lines of the quoted diff above a sentence: the code it answers
 QUOTE_TAIL = 8  # last lines of the quoted prose right above a sentence: what it answers
+_CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
 
 
 def lock_quote_words(quote_above: str, locking: str) -> tuple[str, ...]:

@@ -294,8 +294,8 @@ def analyse(pipe: Pipeline, sentences: Sequence[str], known: Iterable[str] = (),
     ``groups``: per sentence, a group (a message segment) whose sentences the classifier reads
     only when one of them is ``anchored``, the others get no scores: none of them can be an
     objection, since ``stance.decide`` needs an anchored sentence and a sentence joins only an
-    objection of its own segment). Each ``Analysed.text`` is the
-    sentence as ``plain_text`` makes it."""
+    objection of its own segment). Each ``Analysed.text`` is the sentence as ``plain_text``
+    makes it."""
     sentences = [plain_text(t) for t in sentences]
     rows, docs = _rule_rows(pipe, sentences, frozenset(known), frozenset(locks))
     if not pipe.model:

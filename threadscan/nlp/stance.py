@@ -186,10 +186,10 @@ def decide(
 
 
 def _anchored(a: Analysed, required: tuple[tuple[str, str], ...]) -> bool:
-    """Whether the sentence, or its paragraph, is about concurrency at all: a category cue
-    (not a generic phrase; a design phrase only beside a locking word), a lock or lock-API
-    entity, a locking word (the ``design`` context regex), or a cued sentence beside it in the
-    paragraph. Review comments about anything else are not objections."""
+    """Whether the sentence, or where it stands, is about concurrency at all (``anchored``: a
+    cue that says so, a lock, a locking word, a cued sentence in its paragraph, a quoted
+    locking hunk or locking talk right above it). Review comments about anything else are not
+    objections."""
     return anchored(a.hits, a.entities, a.text, a.context, required)
 
 

@@ -275,15 +275,19 @@ def _carry_locks(links: tuple[Link, ...], named: dict[tuple[int, int, int], tupl
     return links + carried
 
 
+def answered_words(u: Unit, cues: CueSet) -> tuple[str, ...]:
+    """Context words for what the unit answers: a quoted locking hunk, quoted locking talk."""
+    return (*lock_diff_words(u.diff_above, cues.is_lock_api),
+            *lock_quote_words(u.quote_above, cues.locking_regex))
+
+
 def unit_contexts(units: Sequence[Unit], cues: CueSet) -> list[tuple[str, ...]]:
-    """The context pseudo-words of each unit: its own (``Unit.pseudo_words``) and what the
-    quote right above it answers (a locking hunk, talk about locking)."""
-    above: dict[tuple[str, str], tuple[str, ...]] = {}  # the units of a segment share it
+    """The context pseudo-words of each unit: its own (``Unit.pseudo_words``) and
+    ``answered_words`` (computed once per segment: its units share them)."""
+    above: dict[tuple[str, str], tuple[str, ...]] = {}
     for u in units:
-        key = (u.diff_above, u.quote_above)
-        if key not in above:
-            above[key] = (*lock_diff_words(u.diff_above, cues.is_lock_api),
-                          *lock_quote_words(u.quote_above, cues.locking_regex))
+        if (u.diff_above, u.quote_above) not in above:
+            above[u.diff_above, u.quote_above] = answered_words(u, cues)
     return [(*u.pseudo_words, *above[u.diff_above, u.quote_above]) for u in units]
 
 
