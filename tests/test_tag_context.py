@@ -74,22 +74,48 @@ LOOP = (Path(__file__).parent / "data" / "extract" /
         "linux-block-025-loop-remove-lo-refcount-and-avoid-lo-mutex-in-open-release.mbox")
 
 
+def _answered(path: Path, text: str) -> tuple[str, ...]:
+    """The context words a unit gets for what it answers (``tag.answered_words``)."""
+    from threadscan.nlp.cues import load_cues
+    from threadscan.nlp.tag import answered_words, message_units
+
+    msgs = file_messages(path)
+    units = [u for mi, m in enumerate(msgs) for u in message_units(mi, m, frozenset())
+             if u.text == text]
+    assert units
+    return answered_words(units[0], load_cues())
+
+
 def test_sentence_answering_a_quoted_locking_hunk_is_about_concurrency() -> None:
     # Jan Kara, under a quoted hunk that takes lo_mutex: "... we need to reshuffle
     # loop_configure() a bit first." names no lock and no locking word (labeled a design
-    # suggestion); the hunk it answers is its anchor, and alone it is no objection
+    # suggestion); the hunk it answers is its only anchor, and alone it is no objection
     from threadscan.nlp import tag_text
-    from threadscan.nlp.context import LOCK_DIFF, lock_diff_words
-    from threadscan.nlp.cues import load_cues
-    from threadscan.nlp.tag import message_units
+    from threadscan.nlp.context import LOCK_DIFF
 
     text = ("So I think this is the right way to go but we need to reshuffle loop_configure() "
             "a bit first.")
-    msgs = file_messages(LOOP)
-    units = [u for mi, m in enumerate(msgs) for u in message_units(mi, m, frozenset())
-             if u.text == text]
-    assert units and lock_diff_words(units[0].diff_above, load_cues().is_lock_api) == (
-        LOCK_DIFF,)
+    assert _answered(LOOP, text) == (LOCK_DIFF,)
     [ob] = [o for o in objections(LOOP) if o.sentence == text]
     assert (ob.speaker, ob.stance, ob.categories) == ("Jan Kara", "suggestion", ("design",))
+    assert ob.fired == ("rule:suggestion.frames",)  # no cue, no paragraph neighbour
     assert tag_text(text) == []
+
+
+EVTCHN = (Path(__file__).parent / "data" / "labels" /
+          "xen-devel-evtchn-defer-lock-acquire-v6.mbox")
+
+
+def test_sentence_answering_quoted_talk_about_locking_is_about_concurrency() -> None:
+    # Julien Grall answers a quoted explanation of the per-domain event lock: "Effectively, it
+    # means that is_port_valid() *cannot* be used in an ASSERT()/BUG_ON() ..." names no lock
+    # and no locking word (labeled a race objection); the quote it answers is its only anchor
+    from threadscan.nlp import tag_text
+    from threadscan.nlp.context import LOCK_QUOTE
+
+    [ob] = [o for o in objections(EVTCHN)
+            if o.sentence.startswith("Effectively, it means that is_port_valid()")]
+    assert _answered(EVTCHN, ob.sentence) == (LOCK_QUOTE,)
+    assert (ob.speaker, ob.categories) == ("Julien Grall", ("race",))
+    assert "context:paragraph" not in ob.fired
+    assert tag_text(ob.sentence) == []
