@@ -196,15 +196,20 @@ def model_input(text: str, hits: Sequence[Hit], ents: Sequence[Entity], features
     return f"{text} {' '.join(sorted(tags))}" if tags else text
 
 
+def in_context(hit: Hit, text: str, required: tuple[tuple[str, str], ...]) -> bool:
+    """Whether a hit's category finds the context it requires in ``text`` (``required``: a
+    design phrase such as "simpler" needs a locking word)."""
+    need = dict(required).get(hit.group)
+    return need is None or bool(re.search(need, text, re.IGNORECASE))
+
+
 def is_cued(hits: Iterable[Hit], text: str = "",
             required: tuple[tuple[str, str], ...] = ()) -> bool:
     """A live (non-negated) category cue fired that says by itself the sentence is about
     concurrency: not a generic phrase ("at the same time", "missed", "reverse order": rule ids
-    ``<category>.generic``), and within its category's required context (``required``: a
-    design phrase such as "simpler" needs a locking word in ``text``)."""
-    need = dict(required)
-    return any(h.group in CATEGORIES and not h.negated and not h.generic and (
-        h.group not in need or re.search(need[h.group], text, re.IGNORECASE)) for h in hits)
+    ``<category>.generic``), and ``in_context``."""
+    return any(h.group in CATEGORIES and not h.negated and not h.generic
+               and in_context(h, text, required) for h in hits)
 
 
 def about_concurrency(hits: Iterable[Hit], entities: Iterable[Entity], text: str,

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from threadscan.model import CATEGORIES, Category, Stance
-from threadscan.nlp.pipeline import Analysed, anchored
+from threadscan.nlp.pipeline import Analysed, anchored, in_context
 from threadscan.nlp.rules import Hit
 
 _TRAILER = re.compile(r"^\s*[A-Z][\w-]*-by:|^\s*(?:Cc|Fixes|Link|Closes):", re.IGNORECASE)
@@ -72,8 +72,7 @@ def _live(hits: tuple[Hit, ...], names: tuple[str, ...]) -> list[Hit]:
 
 def _in_context(a: Analysed, hits: list[Hit], required: tuple[tuple[str, str], ...]) -> list[Hit]:
     """Drop category hits whose category needs a locking context the sentence lacks."""
-    need = dict(required)
-    return [h for h in hits if h.group not in need or re.search(need[h.group], a.text, re.I)]
+    return [h for h in hits if in_context(h, a.text, required)]
 
 
 def _vetoed(hits: tuple[Hit, ...]) -> bool:
@@ -148,8 +147,8 @@ def decide(
     """The objection decision for one analysed sentence, or None (not review)."""
     if _TRAILER.match(a.text) or len(a.text.split()) < 3 or _vetoed(a.hits):
         return None
-    if not _anchored(a, required):
-        return None
+    if not anchored(a.hits, a.entities, a.text, a.context, required):
+        return None  # not about concurrency: review of anything else is no objection
     if model and 1.0 - a.stance_score("none") < (th.author_min if strict else th.gate):
         return None
     rstance = rule_stance(a)
@@ -183,14 +182,6 @@ def decide(
         if model and a.cat_score(c) >= th.model_add
     )
     return Decision(stance, cats, fired, round(conf, 3))
-
-
-def _anchored(a: Analysed, required: tuple[tuple[str, str], ...]) -> bool:
-    """Whether the sentence, or where it stands, is about concurrency at all (``anchored``: a
-    cue that says so, a lock, a locking word, a cued sentence in its paragraph, a quoted
-    locking hunk or locking talk right above it). Review comments about anything else are not
-    objections."""
-    return anchored(a.hits, a.entities, a.text, a.context, required)
 
 
 def _fallback_design(a: Analysed, required: tuple[tuple[str, str], ...]) -> list[Hit]:
