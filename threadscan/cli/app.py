@@ -9,6 +9,7 @@ import typer
 
 from threadscan.cli import render
 from threadscan.cli.common import CorpusOpt, JsonOpt, guard, open_corpus, read_text_arg
+from threadscan.sources.base import DEFAULT_MIDMASK
 
 app = typer.Typer(
     name="threadscan",
@@ -33,7 +34,7 @@ def ingest(
     fmt: Annotated[str, typer.Option("--format", help="Summary: text|md|json|html")] = "text",
     midmask: Annotated[str, typer.Option(
         envvar="THREADSCAN_MIDMASK", help="Where a bare Message-ID is looked up (b4's midmask)",
-    )] = "https://lore.kernel.org/all/%s/",
+    )] = DEFAULT_MIDMASK,
 ) -> None:
     """Ingest archive sources into the corpus.
 

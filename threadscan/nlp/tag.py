@@ -72,8 +72,13 @@ def is_posting(msg: Message) -> bool:
     ``[PATCH ...]`` tag and no diff of its own."""
     if msg.subject.is_reply or msg.segments_of("quote"):
         return False
-    tagged = any(p.upper().startswith(("PATCH", "RFC")) for p in msg.subject.prefixes)
-    return not msg.parent_ids or tagged or any(s.depth == 0 for s in msg.segments_of("diff"))
+    return (not msg.parent_ids or _patch_tagged(msg)
+            or any(s.depth == 0 for s in msg.segments_of("diff")))
+
+
+def _patch_tagged(msg: Message) -> bool:
+    """The subject carries a ``[PATCH ...]`` or ``[RFC ...]`` tag."""
+    return any(p.upper().startswith(("PATCH", "RFC")) for p in msg.subject.prefixes)
 
 
 def _is_diff(seg: Segment) -> bool:
@@ -155,11 +160,6 @@ def patch_authors(messages: Sequence[Message], patch_msgids: Iterable[str]) -> f
     return frozenset(n for n in posted if n)
 
 
-def _patch_reply(m: Message) -> bool:
-    return m.subject.is_reply and any(p.upper().startswith(("PATCH", "RFC"))
-                                      for p in m.subject.prefixes)
-
-
 def missing_posters(messages: Sequence[Message]) -> set[str]:
     """Who posted the patch a thread answers when the posting is not in the batch (a reply
     fetched alone, a series whose cover letter went to another list or month): the poster
@@ -167,7 +167,7 @@ def missing_posters(messages: Sequence[Message]) -> set[str]:
     and the speaker a direct reply to a ``[PATCH]`` root quotes first (its parent is the
     posting: the root is its only reference)."""
     present = {m.msgid for m in messages}
-    replies = [m for m in messages if _patch_reply(m) and m.parent_ids
+    replies = [m for m in messages if m.subject.is_reply and _patch_tagged(m) and m.parent_ids
                and m.parent_ids[0] not in present]
     roots = (_GIT_MSGID.match(m.parent_ids[0]) for m in replies)
     addrs = {g.group("addr").lower() for g in roots if g}

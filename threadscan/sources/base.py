@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from threadscan.errors import UnsupportedSource
 from threadscan.model import RawItem, Skip
 
+DEFAULT_MIDMASK = "https://lore.kernel.org/all/%s/"  # b4's default: where a Message-ID is read
+
 
 @dataclass(frozen=True)
 class SourceOptions:
@@ -35,7 +37,7 @@ class SourceOptions:
     timeout: float = 30.0
     retries: int = 3
     max_bytes: int = 64 * 1024 * 1024  # refuse larger responses
-    midmask: str = "https://lore.kernel.org/all/%s/"  # where a bare Message-ID is looked up
+    midmask: str = DEFAULT_MIDMASK  # where a bare Message-ID is looked up
 
 
 Item = RawItem | Skip
