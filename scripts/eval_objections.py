@@ -240,31 +240,38 @@ def control_counts(pipe: Pipeline, folder: Path) -> list[str]:
             "|---|---:|---:|", *lines, "", f"- total objections on controls: **{total}**", ""]
 
 
-def background_counts(pipe: Pipeline, mbox: Path) -> list[str]:
-    """Objections on the benchmark mbox's threads that were not labeled because they hardly
-    talk about locking (fewer than 3 reply lines naming it, ``bench_threads.py``): never
-    trained on, and by the labeling protocol almost none of their sentences is an objection,
-    so what the tagger reports there is mostly false (a precision check on ordinary list
-    traffic, which the labeled threads, chosen for their locking talk, cannot give)."""
+def background_objections(pipe: Pipeline, mbox: Path) -> dict[str, tuple[Objection, ...]]:
+    """Objections per thread of the benchmark mbox's threads that were not labeled because
+    they hardly talk about locking (fewer than 3 reply lines naming it, ``bench_threads.py``).
+    Never trained on, and by the labeling protocol almost none of their sentences is an
+    objection, so what the tagger reports there is mostly false (a precision check on ordinary
+    list traffic, which the labeled threads, chosen for their locking talk, cannot give)."""
     import tempfile
-    from collections import Counter
 
     from threadscan.extract import analyze_patches
     from threadscan.nlp import tag_thread
 
-    threads, total, with_any, cats = kept_threads(mbox, kept=False), 0, 0, Counter[str]()
+    found: dict[str, tuple[Objection, ...]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for name, data in threads:
+        for name, data in kept_threads(mbox, kept=False):
             path = Path(tmp) / f"{name}.mbox"
             path.write_bytes(data)
             msgs = thread_messages(path)
-            found = tag_thread(msgs, analyze_patches(msgs), pipe).objections
-            total, with_any = total + len(found), with_any + bool(found)
-            cats.update(c for o in found for c in o.categories)
+            found[name] = tag_thread(msgs, analyze_patches(msgs), pipe).objections
+    return found
+
+
+def background_counts(pipe: Pipeline, mbox: Path) -> list[str]:
+    """The report section of ``background_objections``."""
+    from collections import Counter
+
+    found = background_objections(pipe, mbox)
+    cats = Counter(c for obs in found.values() for o in obs for c in o.categories)
     per_cat = ", ".join(f"{c} {n}" for c, n in cats.most_common())
+    total = sum(len(obs) for obs in found.values())
     return ["### background: unlabeled benchmark threads with little locking talk", "",
-            f"- threads: {len(threads)}; with an objection: {with_any}; objections: "
-            f"**{total}** ({per_cat or 'none'})", ""]
+            f"- threads: {len(found)}; with an objection: {sum(map(bool, found.values()))}; "
+            f"objections: **{total}** ({per_cat or 'none'})", ""]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,8 +14,6 @@ from pathlib import Path
 import pytest
 
 from tests.scriptmod import load_script
-from threadscan.extract import analyze_patches
-from threadscan.nlp import tag_thread
 from threadscan.nlp.pipeline import default_pipeline
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -27,19 +25,10 @@ pytestmark = [
 ]
 
 
-def test_threads_with_little_locking_talk_get_few_objections(tmp_path: Path) -> None:
-    bench = load_script("bench_threads")
-    ev = load_script("eval_objections")
-    threads = bench.kept_threads(BENCH, kept=False)
-    pipe = default_pipeline()
-    found = []
-    for name, data in threads:
-        path = tmp_path / f"{name}.mbox"
-        path.write_bytes(data)
-        msgs = ev.thread_messages(path)
-        found.extend(tag_thread(msgs, analyze_patches(msgs), pipe).objections)
-    assert len(threads) == 376
-    assert len(found) <= 90
-    texts = {o.sentence for o in found}
+def test_threads_with_little_locking_talk_get_few_objections() -> None:
+    found = load_script("eval_objections").background_objections(default_pipeline(), BENCH)
+    texts = {o.sentence for obs in found.values() for o in obs}
+    assert len(found) == 376
+    assert sum(len(obs) for obs in found.values()) <= 90
     assert not any(t.startswith("[1/1] ") for t in texts)  # b4's applied list is a citation
     assert not any("ramdisk_start and ramdisk_size at the same time" in t for t in texts)
