@@ -7,6 +7,7 @@ quote are the change, not a concern about it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,13 @@ import pytest
 from tests.archive_server import file_messages
 from threadscan.model import Message, PatchAnalysis
 from threadscan.nlp import tag_thread
-from threadscan.nlp.tag import is_posting, message_units, missing_posters, patch_authors
+from threadscan.nlp.tag import (
+    is_posting,
+    message_units,
+    missing_posters,
+    patch_authors,
+    poster_address,
+)
 
 THREAD = (Path(__file__).parent / "data" / "nlp" /
           "linux-block-noobj-004-block-protect-debugfs-attributes-using-q-elevator-lock.mbox")
@@ -52,14 +59,26 @@ def test_reviewer_reply_deeper_in_the_thread_names_no_one(replies: list[Message]
     assert missing_posters(later) == set()
 
 
-def test_ids_without_an_address_name_no_one() -> None:
-    # b4 and mail clients write ids that carry no poster's address
+@pytest.mark.parametrize(("msgid", "address"), [
+    (ROOT, "nilay@linux.ibm.com"),  # git send-email
+    ("cover.1757589589.git.leon@kernel.org", "leon@kernel.org"),  # format-patch cover letter
+    ("9a5e0d1ca4d3a1a1b6c1b6bb4b1f5b3c6a9dc1e2.1757589589.git.leon@kernel.org",
+     "leon@kernel.org"),  # format-patch patch (a commit id)
+    ("20250822-rnull-up-v6-16-v6-0-ec65006e2f07@kernel.org", None),  # b4: a domain only
+    ("3e26b52a-0bc7-438d-8ae4-29ac27268cad@kernel.org", None),  # a mail client
+    ("20250312141251.GA13250@lst.de", None),  # mutt
+])
+def test_only_git_made_ids_name_their_poster(msgid: str, address: str | None) -> None:
+    assert poster_address(msgid) == address
+
+
+def test_a_root_id_without_an_address_names_no_one() -> None:
     msgs = file_messages(THREAD)
     reply = next(m for m in msgs if m.msgid.startswith("c44eabfb"))
-    for root in ("20250822-rnull-up-v6-16-v6-0-ec65006e2f07@kernel.org",
-                 "3e26b52a-0bc7-438d-8ae4-29ac27268cad@kernel.org"):
-        moved = _with_root(reply, root)
-        assert missing_posters([moved]) == set()
+    assert missing_posters([reply]) == {"Nilay Shroff"}
+    moved = replace(reply, references=("20250822-rnull-up-v6-16-v6-0-ec65006e2f07@kernel.org",
+                                       *reply.references[1:]))
+    assert missing_posters([moved]) == set()
 
 
 def test_author_answer_fetched_alone_is_not_tagged_as_review(replies: list[Message]) -> None:
@@ -70,8 +89,3 @@ def test_author_answer_fetched_alone_is_not_tagged_as_review(replies: list[Messa
     res = tag_thread(last, PatchAnalysis())
     assert {o.speaker for o in res.objections} == {"Christoph Hellwig"}
     assert any("mutex_lock_killable" in o.sentence for o in res.objections)
-
-
-def _with_root(m: Message, root: str) -> Message:
-    from dataclasses import replace
-    return replace(m, references=(root, *m.references[1:]))

@@ -160,6 +160,12 @@ def patch_authors(messages: Sequence[Message], patch_msgids: Iterable[str]) -> f
     return frozenset(n for n in posted if n)
 
 
+def poster_address(msgid: str) -> str | None:
+    """The sender's address git wrote into a Message-ID it made (``_GIT_MSGID``), or None."""
+    m = _GIT_MSGID.match(msgid)
+    return m.group("addr").lower() if m else None
+
+
 def missing_posters(messages: Sequence[Message]) -> set[str]:
     """Who posted the patch a thread answers when the posting is not in the batch (a reply
     fetched alone, a series whose cover letter went to another list or month): the poster
@@ -169,8 +175,7 @@ def missing_posters(messages: Sequence[Message]) -> set[str]:
     present = {m.msgid for m in messages}
     replies = [m for m in messages if m.subject.is_reply and _patch_tagged(m) and m.parent_ids
                and m.parent_ids[0] not in present]
-    roots = (_GIT_MSGID.match(m.parent_ids[0]) for m in replies)
-    addrs = {g.group("addr").lower() for g in roots if g}
+    addrs = {poster_address(m.parent_ids[0]) for m in replies} - {None}
     posters = {m.author.display for m in messages if m.author.email and m.author.email in addrs}
     direct = (m.segments_of("quote") for m in replies if len(set(m.parent_ids)) == 1)
     posters |= {quotes[0].speaker for quotes in direct if quotes and quotes[0].depth == 1
