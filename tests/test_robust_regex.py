@@ -20,7 +20,7 @@ from threadscan.errors import QueryError
 from threadscan.extract import analyze_patches, ccode, cfunc, primitives, repair
 from threadscan.extract import diff as ediff
 from threadscan.extract import unflatten as eunflatten
-from threadscan.mail import attribution, body, diffsplit, headers, page, subject, unquoted
+from threadscan.mail import attribution, body, diffsplit, headers, lorepage, page, subject, unquoted
 from threadscan.mail import unflatten as munflatten
 from threadscan.model import Message, Provenance, RawItem
 from threadscan.nlp import entities, link, sentences
@@ -97,6 +97,11 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "unquoted.recover_quotes": lambda t: unquoted.recover_quotes(t.split("\n")),
     "page.parse_page": lambda t: page.parse_page(t, PROV),
     "page.detect_kind": page.detect_kind,
+    "lorepage.parse_lore (message page)": lambda t: lorepage.parse_lore(
+        f"From: {t}\nCc: {t}\nMessage-ID: <{t}> (raw)\n\n{t}", PROV),
+    "lorepage.parse_lore (thread page)": lambda t: lorepage.parse_lore(
+        f"* {t}\n@ 2022-03-12 16:25 {t}` x\nFrom: {t} @ 2022-03-12 16:25 UTC (permalink / raw)\n"
+        f"  To: {t}\n\n{t}\n^ permalink raw reply", PROV),
     "mail.unflatten.parse_patchwork": lambda t: munflatten.parse_patchwork(t, PROV),
     "mail.parse_mail (body)": lambda t: mail.parse_mail(_b(t), PROV),
     "mail.parse_mail (headers)": _header_mail,

@@ -50,6 +50,7 @@ class FooterRule:
     pattern: re.Pattern[str]
     scope: str  # "rest" | "line"
     next: re.Pattern[str] | None
+    within: int = 1  # how many of the following non-blank lines ``next`` reads
 
 
 @lru_cache(maxsize=1)
@@ -65,6 +66,7 @@ def footer_rules() -> tuple[FooterRule, ...]:
                 pattern=re.compile(str(row["pattern"])),
                 scope=str(row.get("scope", "line")),
                 next=re.compile(str(nxt)) if nxt else None,
+                within=int(row.get("within", 1)),
             )
         )
     return tuple(rules)
@@ -229,13 +231,19 @@ def _footer_rule(
     for rule in rules:
         if not rule.pattern.search(text):
             continue
-        if rule.next is not None:
-            j = _next_nonblank(split, i)
-            following = split[j][1].replace("\xa0", " ").strip()[:_FOOTER_MAX] if j else ""
-            if j is None or not rule.next.search(following):
-                continue
+        if rule.next is not None and not rule.next.search(_following(split, i, rule.within)):
+            continue
         return rule
     return None
+
+
+def _following(split: Sequence[tuple[int, str]], i: int, count: int) -> str:
+    """The next ``count`` non-blank lines after ``i`` (stripped, joined by newlines)."""
+    found: list[str] = []
+    while len(found) < count and (j := _next_nonblank(split, i)) is not None:
+        found.append(split[j][1].replace("\xa0", " ").strip()[:_FOOTER_MAX])
+        i = j
+    return "\n".join(found)
 
 
 def _mark_signature(split: Sequence[tuple[int, str]], kinds: list[SegmentKind], i: int) -> int:

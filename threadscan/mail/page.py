@@ -1,4 +1,4 @@
-"""Archive page text -> messages (pipermail, MHonArc, HyperKitty, Patchwork, Google Groups text).
+"""Archive page text -> messages (pipermail, MHonArc, HyperKitty, Patchwork, lore, Google Groups).
 
 ``parse_page`` detects the archive kind from the text (signatures in
 ``data/pages.toml``), finds the header (subject, author, date) the page shows,
@@ -59,8 +59,8 @@ def _kinds() -> tuple[tuple[str, int, tuple[re.Pattern[str], ...]], ...]:
 
 
 def detect_kind(text: str) -> str:
-    """'patchwork' | 'pipermail' | 'mhonarc' | 'hyperkitty' | 'text' (header-less, e.g. Google
-    Groups)."""
+    """'patchwork' | 'lore' | 'pipermail' | 'mhonarc' | 'hyperkitty' | 'text' (header-less,
+    e.g. Google Groups)."""
     for name, window, patterns in _kinds():
         head = text[:window]
         if any(p.search(head) for p in patterns):
@@ -79,6 +79,10 @@ def parse_page(text: str, provenance: Provenance) -> list[Message | Skip]:
             from threadscan.mail.unflatten import parse_patchwork
 
             return list(parse_patchwork(text, provenance))
+        if kind == "lore":
+            from threadscan.mail.lorepage import parse_lore
+
+            return parse_lore(text, provenance)
         if kind == "text":
             return [_parse_plain(text, provenance)]
         return [_parse_archive(text, kind, provenance)]
@@ -134,10 +138,18 @@ def _hyperkitty_head(lines: Sequence[str]) -> PageHead:
         if _HK_DAY.match(filled[pos][1]) and _HK_TIME.match(filled[pos + 1][1]):
             stamp = f"{filled[pos][1]} {filled[pos + 1][1]}"
             when, zoned = parse_date_zone(stamp)
-            subject = _HK_TITLE.sub("", filled[0][1])
+            subject = _hyperkitty_subject([value for _, value in filled[: pos - 1]])
             return PageHead(subject=subject, author=parse_person(filled[pos - 1][1]), date=when,
                             date_text=stamp, zone_known=zoned, body_start=filled[pos + 1][0] + 1)
     return PageHead(subject=_HK_TITLE.sub("", filled[0][1]) if filled else "")
+
+
+def _hyperkitty_subject(above: Sequence[str]) -> str:
+    """The page title "<subject> - <list> - HyperKitty" when the text has it, else (a
+    browser's copy: "HyperKitty", "thread", the subject) the line above the sender."""
+    if above and _HK_TITLE.search(above[0]):
+        return _HK_TITLE.sub("", above[0])
+    return above[-1] if len(above) > 1 else ""
 
 
 def _mhonarc_head(lines: Sequence[str]) -> PageHead:
@@ -161,6 +173,8 @@ def _header_fields(lines: Sequence[str], head: PageHead) -> PageHead:
         i += 1
     found: dict[str, str] = {}
     while i < len(lines) and (m := _HEADER_FIELD.match(lines[i].strip())):
+        if m.group("key").lower() in found:  # git's in-body "From:" starts the body
+            break
         found[m.group("key").lower()] = m.group("value").strip()
         i += 1
     if not found:

@@ -28,6 +28,11 @@ _LEAD_ATTR = re.compile(r"^(?P<attr>On\s.{5,200}?\s(?:wrote|writes):)(?:\s+(?P<r
 _MARKS = re.compile(r"(?:^|\s)(>(?: >)*)(?=\s|$)")
 _END_SIGN = re.compile(r"(?:^|\s)(?P<name>[A-Z][a-z]{1,20})\s*$")
 _FIELD_MAX = 400
+# a browser copies a table's cells tab-separated
+_TAB_ROW = re.compile(
+    r"^(?P<key>\s*(?:Message ID|State|Headers|Series|Delegated to|Commit|Archived))"
+    r"\t+(?P<value>.*?)\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,7 @@ def parse_patchwork(text: str, provenance: Provenance) -> list[Message | Skip]:
     9:47 a.m. UTC" line) is read by ``threadscan.mail.pwpage``; a page whose
     messages were each flattened onto one line is rebuilt here.
     """
-    lines = text.split("\n")
+    lines = [_pipe_row(ln) for ln in text.split("\n")]
     fields = {
         m.group("key").strip().lower(): m.group("value")
         for ln in lines
@@ -86,6 +91,12 @@ def parse_patchwork(text: str, provenance: Provenance) -> list[Message | Skip]:
     for pos in _order(flats, targets):
         out.append(_message(pos, flats, targets, people, fields, ids, provenance))
     return out
+
+
+def _pipe_row(line: str) -> str:
+    """"Message ID<TAB><id>" (a browser's copy of the table) as "Message ID | <id> |"."""
+    m = _TAB_ROW.match(line) if "\t" in line else None
+    return f"{m.group('key')} | {m.group('value')} |" if m else line
 
 
 def _is_head(line: str) -> bool:

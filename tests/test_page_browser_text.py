@@ -1,0 +1,170 @@
+"""Archive pages copied out of a browser (``data/pagetext``) read as the pages themselves.
+
+A reader who selects a whole lore, Patchwork, HyperKitty or MHonArc page and pastes it
+gets the page's innerText: no quote markup, table cells tab-separated, links on their
+headings' lines. The same thread must come out as it does from the mail or the HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from tests.archive_server import file_messages
+from threadscan.extract import analyze_patches
+from threadscan.mail import parse_item, parse_mail
+from threadscan.mail.page import detect_kind
+from threadscan.model import Message, Provenance, RawItem, Segment
+from threadscan.nlp import tag_thread
+from threadscan.nlp.sentences import sentence_key
+from threadscan.sources.detect import page_text
+from threadscan.sources.http import FetchResult
+
+DATA = Path(__file__).parent / "data"
+COPIES = DATA / "pagetext"
+HTML = DATA / "html"
+LORE_THREAD = HTML / "lore/linux-block/00000000000099c4ca05da07e42f@google.com"
+LORE_RAW = HTML / "lore/linux-block/20220314152318.k4cvwe737q5r5juw@quack3.lan/raw"
+PAGES = {
+    "patchwork-patch": "patchwork/project/linux-block/patch/"
+                       "20251201094754.4149975-2-senozhatsky@chromium.org/index.html",
+    "hyperkitty-message": "hyperkitty/list/virtualization@lists.linux-foundation.org/message/"
+                          "4YUFPKYAK4BYFEXWQ2COVTN2FVHK2FU7/index.html",
+    "xenproject-message": "xenproject/archives/html/xen-devel/2023-03/msg00004.html",
+    "spinics-message": "spinics/lists/kvm-arm/msg50001.html",
+}
+
+
+def copied(name: str, text: str | None = None) -> list[Message]:
+    data = (text if text is not None else read(name)).encode("utf-8")
+    found = parse_item(RawItem(data, "page-text", Provenance(f"{name}.txt", "text")))
+    assert all(isinstance(m, Message) for m in found), found
+    return [m for m in found if isinstance(m, Message)]
+
+
+def read(name: str) -> str:
+    return (COPIES / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def from_html(name: str) -> list[Message]:
+    url = f"http://127.0.0.1/{PAGES[name]}"
+    page = FetchResult(url, url, 200, "text/html; charset=utf-8", (HTML / PAGES[name]).read_bytes())
+    found = parse_item(RawItem(page_text(page), "page-text", Provenance(url, "text")))
+    return [m for m in found if isinstance(m, Message)]
+
+
+def said(msg: Message) -> list[tuple[str, int, str | None, str]]:
+    """Who says what, page chrome aside."""
+    return [seg_key(s) for s in msg.segments if s.kind != "footer"]
+
+
+def seg_key(s: Segment) -> tuple[str, int, str | None, str]:
+    return (s.kind, s.depth, s.speaker, s.text)
+
+
+def tagged(msgs: list[Message]) -> tuple[set[tuple[object, ...]], int]:
+    analysis = analyze_patches(msgs)
+    objections = tag_thread(msgs, analysis).objections
+    return ({(o.speaker, sentence_key(o.sentence), o.stance, o.categories) for o in objections},
+            len(analysis.lock_changes))
+
+
+def test_each_copied_page_is_recognised_by_its_archive_program() -> None:
+    kinds = {name: detect_kind(read(name)) for name in
+             ("lore-thread", "lore-message", *PAGES)}
+    assert kinds == {"lore-thread": "lore", "lore-message": "lore", "patchwork-patch": "patchwork",
+                     "hyperkitty-message": "hyperkitty", "xenproject-message": "mhonarc",
+                     "spinics-message": "mhonarc"}
+
+
+def test_lore_thread_page_gives_every_message_under_its_parent() -> None:
+    page = copied("lore-thread")
+    mail = sorted(file_messages(LORE_THREAD / "t.mbox.gz"), key=lambda m: (m.date, m.msgid))
+    assert [(m.author.name, m.date) for m in sorted(page, key=lambda m: m.date)] == [
+        (m.author.name, m.date.astimezone(dt.UTC).replace(second=0)) for m in mail]
+    by_id = {m.msgid: m for m in page}
+    jan = next(m for m in page if m.author.name == "Jan Kara" and m.date.day == 16)
+    parent = by_id[jan.in_reply_to]
+    assert (parent.author.name, parent.date.hour, parent.date.minute) == ("Tetsuo Handa", 10, 57)
+    assert page[0].in_reply_to is None and page[0].subject.clean.startswith("possible deadlock")
+    assert all(m.in_reply_to in by_id for m in page[1:])
+
+
+def test_lore_thread_page_is_tagged_as_the_thread_mbox() -> None:
+    # same lock changes (the patch's diff comes through) and the same objections
+    page, mail = tagged(copied("lore-thread")), tagged(file_messages(LORE_THREAD / "t.mbox.gz"))
+    assert page == mail and page[1] > 0 and len(page[0]) > 5
+
+
+def test_lore_message_page_is_the_raw_mail() -> None:
+    [page] = copied("lore-message")
+    mail = parse_mail(LORE_RAW.read_bytes(), Provenance(str(LORE_RAW), "eml"))
+    assert isinstance(mail, Message)
+    assert (page.msgid, page.author, page.date, page.subject, page.in_reply_to) == (
+        mail.msgid, mail.author, mail.date, mail.subject, mail.in_reply_to)
+    assert [seg_key(s) for s in page.segments] == [seg_key(s) for s in mail.segments]
+
+
+def test_lore_header_block_without_indent_or_blank_line_still_ends_at_the_body() -> None:
+    # text extractors that drop leading whitespace and blank lines (as stored copies of
+    # lore mirrors show them): "Cc:" continuations start at column 0, the body follows
+    # "In-Reply-To:" directly
+    lines = read("lore-message").split("\n")
+    squeezed = [ln.strip() for i, ln in enumerate(lines) if ln.strip() or i > 20]
+    [page] = copied("lore-message", "\n".join(squeezed))
+    assert page.msgid == "20220314152318.k4cvwe737q5r5juw@quack3.lan"
+    assert page.in_reply_to == "613b094e-2b76-11b7-458b-553aafaf0df7@I-love.SAKURA.ne.jp"
+    assert page.segments[0].kind == "attribution"
+    assert page.segments[0].text.startswith("On Mon 14-03-22 00:15:22, Tetsuo Handa wrote:")
+
+
+def test_patchwork_page_with_tab_separated_cells_reads_as_its_html() -> None:
+    page, html = copied("patchwork-patch"), from_html("patchwork-patch")
+    assert len(page) == 9 and page[0].msgid == "20251201094754.4149975-2-senozhatsky@chromium.org"
+    assert [(m.author, m.date, m.subject, said(m)) for m in page] == [
+        (m.author, m.date, m.subject, said(m)) for m in html]
+    assert any(s.kind == "diff" for s in page[0].segments)
+    assert {m.in_reply_to for m in page[1:]} == {page[0].msgid}
+
+
+def test_hyperkitty_copy_without_page_title_finds_sender_date_and_subject() -> None:
+    [page], [html] = copied("hyperkitty-message"), from_html("hyperkitty-message")
+    assert page.author.name == "Jason Wang"
+    assert page.subject.raw == "[PATCH 2/2] vdpa: mlx5: synchronize driver status with CVQ"
+    assert (page.author, page.date, page.subject, said(page)) == (
+        html.author, html.date, html.subject, said(html))
+
+
+def test_mhonarc_copy_keeps_navigation_and_attachment_notes_out_of_the_message() -> None:
+    for name in ("xenproject-message", "spinics-message"):
+        [page], [html] = copied(name), from_html(name)
+        assert (page.author, page.date, said(page)) == (html.author, html.date, said(html))
+        text = "\n".join(s.text for s in page.segments if s.kind != "footer")
+        for chrome in ("Prev by Date", "Attachment:", "References:", "Follow-Ups:"):
+            assert chrome not in text, (name, chrome)
+    [xen] = copied("xenproject-message")
+    assert [s.text for s in xen.segments if s.kind == "trailer"] == [
+        "Reviewed-by: Juergen Gross <jgross@xxxxxxxx>"]
+
+
+def test_git_in_body_from_line_is_not_taken_as_the_sender() -> None:
+    # git send-email writes "From: <patch author>" as the first body line when the
+    # sender is someone else; a copied page shows it right under the header fields
+    lines = read("spinics-message").split("\n")
+    fields = ("In-reply-to:", "References:")
+    last = max(i for i, ln in enumerate(lines[:20]) if ln.startswith(fields))
+    lines.insert(last + 1, "From: Paolo Bonzini <pbonzini@xxxxxxxxxx>")
+    [page] = copied("spinics-message", "\n".join(lines))
+    assert page.author.name == "Sean Christopherson"
+
+
+def test_a_mails_own_reference_list_stays_in_the_message() -> None:
+    # MHonArc's "References:" list is chrome because "From: Name" lines follow each entry;
+    # a reviewer's own list of links has none and stays what the reviewer wrote
+    text = read("lore-message").replace(
+        "\n-- \nJan Kara", "\nReferences:\n[1] https://syzkaller.appspot.com/bug?"
+        "extid=6479585dfd4dedd3f7e1\n\n-- \nJan Kara", 1)
+    [page] = copied("lore-message", text)
+    own = [s for s in page.segments if s.kind == "text"][-1]
+    assert own.text.startswith("References:\n[1] https://syzkaller.appspot.com")
+    assert page.segments[-1].kind == "signature"
