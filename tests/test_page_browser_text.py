@@ -168,3 +168,14 @@ def test_a_mails_own_reference_list_stays_in_the_message() -> None:
     own = [s for s in page.segments if s.kind == "text"][-1]
     assert own.text.startswith("References:\n[1] https://syzkaller.appspot.com")
     assert page.segments[-1].kind == "signature"
+
+
+def test_bulleted_header_fields_and_link_lists_of_a_text_renderer() -> None:
+    # inscriptis prints MHonArc's field list and link lists as bullets ("  * From: ...")
+    [page], [html] = copied("xenproject-message.inscriptis"), from_html("xenproject-message")
+    assert (page.author, page.date, page.subject, page.in_reply_to, said(page)) == (
+        html.author, html.date, html.subject, html.in_reply_to, said(html))
+    [piper] = copied("pipermail-message.inscriptis")
+    navigation = [s.text for s in piper.segments if s.kind == "footer"]
+    assert navigation[0].startswith("  * Previous message (by thread):")
+    assert not any("Messages sorted by" in s.text for s in piper.segments if s.kind != "footer")

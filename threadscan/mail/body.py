@@ -36,6 +36,9 @@ _DIGIT = re.compile(r"\d")
 _SIG_DELIM = re.compile(r"^--[ \t]?$")
 _SIG_MAX = 12
 _FOOTER_MAX = 400
+# A list bullet a text renderer put before an archive's navigation ("  * Prev by Date: ...",
+# "      o From: Name"): footer rules read the line without it.
+_BULLET = re.compile(r"^(?:[*+\u2022]|o(?=\s+[A-Z]))\s+")
 _STRONG = re.compile(r"^(?:On|Le|El|Em|Op|Il giorno|W dniu|在|Am|Excerpts from)\s")
 _OUTLOOK_RULE = re.compile(r"^(?:-{2,}\s*Original Message\s*-{2,}|_{20,})\s*$", re.I)
 _OUTLOOK_FIELD = re.compile(r"^(From|Sent|Date|To|Cc|Subject)\s*:\s*(.{0,300})$")
@@ -225,7 +228,7 @@ def _mark_tail(split: Sequence[tuple[int, str]], kinds: list[SegmentKind]) -> No
 def _footer_rule(
     rules: Sequence[FooterRule], split: Sequence[tuple[int, str]], i: int
 ) -> FooterRule | None:
-    text = split[i][1].replace("\xa0", " ").strip()
+    text = _plain(split[i][1])
     if len(text) > _FOOTER_MAX or not _may_be_footer(text):
         return None
     for rule in rules:
@@ -237,11 +240,15 @@ def _footer_rule(
     return None
 
 
+def _plain(line: str) -> str:
+    return _BULLET.sub("", line.replace("\xa0", " ").strip())
+
+
 def _following(split: Sequence[tuple[int, str]], i: int, count: int) -> str:
     """The next ``count`` non-blank lines after ``i`` (stripped, joined by newlines)."""
     found: list[str] = []
     while len(found) < count and (j := _next_nonblank(split, i)) is not None:
-        found.append(split[j][1].replace("\xa0", " ").strip()[:_FOOTER_MAX])
+        found.append(_plain(split[j][1])[:_FOOTER_MAX])
         i = j
     return "\n".join(found)
 

@@ -28,6 +28,7 @@ _HEADER_FIELD = re.compile(
     r"list-id|delivered-to|user-agent|organization|mail-followup-to))\s*:\s*(?P<value>.*)$"
 )
 _HEAD_LINES = 12
+_BULLET = re.compile(r"^[*\u2022]\s+")  # text renderers print MHonArc's field list as bullets
 _NAV = re.compile(r"^\s*[\[<]\s*(?:Date|Thread|Prev|Next|Index)")
 _HK_DAY = re.compile(r"^\d{1,2} [A-Z][a-z]{2} \d{4}$")
 _HK_TIME = re.compile(r"^\d{1,2}(?::\d{2})? [ap]\.m\.$|^(?:noon|midnight)$")  # Django's "P"
@@ -172,7 +173,7 @@ def _header_fields(lines: Sequence[str], head: PageHead) -> PageHead:
     while i < len(lines) and _skippable(lines[i], head.subject):
         i += 1
     found: dict[str, str] = {}
-    while i < len(lines) and (m := _HEADER_FIELD.match(lines[i].strip())):
+    while i < len(lines) and (m := _HEADER_FIELD.match(_BULLET.sub("", lines[i].strip()))):
         if m.group("key").lower() in found:  # git's in-body "From:" starts the body
             break
         found[m.group("key").lower()] = m.group("value").strip()
