@@ -179,3 +179,17 @@ def test_bulleted_header_fields_and_link_lists_of_a_text_renderer() -> None:
     navigation = [s.text for s in piper.segments if s.kind == "footer"]
     assert navigation[0].startswith("  * Previous message (by thread):")
     assert not any("Messages sorted by" in s.text for s in piper.segments if s.kind != "footer")
+
+
+def test_any_page_showing_a_header_block_is_read_by_it() -> None:
+    # a reader view or another mirror that drops lore's chrome and link texts: no "(raw)",
+    # no "[thread overview]", no "help / color / mirror" line; the header block is enough
+    lines = read("lore-message").split("\n")[2:]
+    text = "\n".join(lines).replace(" (raw)", "").replace("\t[thread overview]", "")
+    assert detect_kind(text) == "headers"
+    [page] = copied("lore-message", text)
+    mail = parse_mail(LORE_RAW.read_bytes(), Provenance(str(LORE_RAW), "eml"))
+    assert isinstance(mail, Message)
+    assert (page.msgid, page.author, page.date, page.in_reply_to) == (
+        mail.msgid, mail.author, mail.date, mail.in_reply_to)
+    assert [seg_key(s) for s in page.segments][:4] == [seg_key(s) for s in mail.segments][:4]

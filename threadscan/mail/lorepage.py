@@ -55,20 +55,21 @@ class _Block:
     end: int  # line after the body
 
 
-def parse_lore(text: str, provenance: Provenance) -> list[Message | Skip]:
-    """Every message of a lore page's text; a Skip with the reason when none is found."""
+def parse_lore(text: str, provenance: Provenance, kind: str = "lore") -> list[Message | Skip]:
+    """Every message of a lore page's text (or of another page that shows its mail's header
+    block, ``kind`` "headers"); a Skip with the reason when none is found."""
     lines = text.split("\n")
     blocks = _thread_blocks(lines)
     if blocks:
         return list(_thread_messages(lines, blocks, provenance))
-    found = _message_page(lines, provenance)
-    return [found or Skip(provenance, "lore page text without a From: header block")]
+    found = _message_page(lines, provenance, kind)
+    return [found or Skip(provenance, f"{kind} page text without a From: header block")]
 
 
 # ---------------------------------------------------------------- message page
 
 
-def _message_page(lines: Sequence[str], provenance: Provenance) -> Message | None:
+def _message_page(lines: Sequence[str], provenance: Provenance, kind: str) -> Message | None:
     """The header block (first "From:" line near the top), the body up to the page chrome."""
     start = next((i for i, ln in enumerate(lines[:_HEAD_SCAN]) if ln.startswith("From:")), None)
     if start is None:
@@ -81,7 +82,7 @@ def _message_page(lines: Sequence[str], provenance: Provenance) -> Message | Non
     head = _head(fields, body_start)
     from threadscan.mail.headers import parse_person
 
-    return _build(head, parse_person(fields["from"]), lines[body_start:end], provenance, "lore")
+    return _build(head, parse_person(fields["from"]), lines[body_start:end], provenance, kind)
 
 
 def _fields(lines: Sequence[str], start: int) -> tuple[dict[str, str], int]:
@@ -204,7 +205,7 @@ def _build(
     from threadscan.mail.body import segment_lines
 
     segments = segment_lines(body, author.display or None)
-    defects = ["parsed from lore page text"]
+    defects = [f"parsed from {locator.split(':')[0]} page text"]
     if not author.email:
         defects.append("no address on page")
     return build_message(head, author, segments, "\n".join(body), provenance, defects, locator,

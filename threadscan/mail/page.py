@@ -60,8 +60,8 @@ def _kinds() -> tuple[tuple[str, int, tuple[re.Pattern[str], ...]], ...]:
 
 
 def detect_kind(text: str) -> str:
-    """'patchwork' | 'lore' | 'pipermail' | 'mhonarc' | 'hyperkitty' | 'text' (header-less,
-    e.g. Google Groups)."""
+    """'patchwork' | 'lore' | 'pipermail' | 'mhonarc' | 'hyperkitty' | 'headers' (another page
+    showing a header block) | 'text' (header-less, e.g. Google Groups)."""
     for name, window, patterns in _kinds():
         head = text[:window]
         if any(p.search(head) for p in patterns):
@@ -80,10 +80,10 @@ def parse_page(text: str, provenance: Provenance) -> list[Message | Skip]:
             from threadscan.mail.unflatten import parse_patchwork
 
             return list(parse_patchwork(text, provenance))
-        if kind == "lore":
+        if kind in ("lore", "headers"):
             from threadscan.mail.lorepage import parse_lore
 
-            return parse_lore(text, provenance)
+            return parse_lore(text, provenance, kind)
         if kind == "text":
             return [_parse_plain(text, provenance)]
         return [_parse_archive(text, kind, provenance)]
