@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from tests.archive_server import ArchiveServer, Fault, expected_ids, messages, msgids, run, skips
+from tests.archive_server import (
+    ArchiveServer,
+    Fault,
+    expected_ids,
+    file_messages,
+    messages,
+    msgids,
+    run,
+    skips,
+)
 from threadscan.model import Message, RawItem
 from threadscan.sources.base import SourceOptions
 from threadscan.sources.hyperkitty import message_hash
@@ -66,21 +75,40 @@ def test_page_text_gives_sender_date_and_subject(archive: ArchiveServer,
 
 
 def page_text_message(page: Path) -> Message:
-    """The one message the visible text of a saved HyperKitty page holds."""
+    """The one message the visible text of a saved HyperKitty message page holds."""
+    [msg] = page_text_messages(page)
+    return msg
+
+
+def page_text_messages(page: Path) -> list[Message]:
+    """The messages the visible text of a saved HyperKitty page holds."""
     from threadscan.mail.page import parse_page
     from threadscan.model import Provenance
     from threadscan.sources.detect import render_text, soup
 
     text = render_text(soup(page.read_text(encoding="utf-8")))
-    [msg] = parse_page(text, Provenance(str(page), "page-text"))
-    assert isinstance(msg, Message)
-    return msg
+    found = parse_page(text, Provenance(str(page), "page-text"))
+    assert all(isinstance(m, Message) for m in found)
+    return [m for m in found if isinstance(m, Message)]
 
 
-def test_thread_page_text_is_its_first_message_with_the_patch() -> None:
-    msg = page_text_message(DATA / "thread" / TID / "noscript.html")
+def test_thread_page_text_is_every_message_the_page_shows() -> None:
+    # the first message with the patch, then each reply under its own sender and clock
+    # (a reply's day is shown without its year: the year of the message before it)
+    msg, *replies = page_text_messages(DATA / "thread" / TID / "noscript.html")
     assert (msg.author.name, msg.date) == ("Jason Wang", dt.datetime(2022, 3, 21, 6, 4,
                                                                      tzinfo=dt.UTC))
+    assert len(replies) == 17 and {r.in_reply_to for r in replies} == {msg.msgid}
+    export = file_messages(DATA / "export" /
+                           f"virtualization@lists.linux-foundation.org-{TID}.mbox.gz")
+    assert sorted((m.author.name, m.date) for m in [msg, *replies]) == sorted(
+        (m.author.name, m.date.astimezone(dt.UTC).replace(second=0)) for m in export)
+    last = replies[-1]
+    assert (last.author.name, last.date) == ("Jason Wang", dt.datetime(2022, 3, 25, 3, 22,
+                                                                      tzinfo=dt.UTC))
+    assert not any("A userspace triggerable infinite loop" in s.text
+                   for r in replies for s in r.segments if s.kind == "text" and s.depth == 0
+                   and not s.text.startswith("..."))
     assert msg.subject.clean == "vdpa: mlx5: prevent cvq work from hogging CPU"
     assert msg.segments_of("text")[0].text.startswith("A userspace triggerable infinite loop")
     assert "mlx5_cvq_kick_handler" in msg.segments_of("diff")[0].text

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -30,9 +30,6 @@ _HEADER_FIELD = re.compile(
 _HEAD_LINES = 12
 _BULLET = re.compile(r"^[*\u2022]\s+")  # text renderers print MHonArc's field list as bullets
 _NAV = re.compile(r"^\s*[\[<]\s*(?:Date|Thread|Prev|Next|Index)")
-_HK_DAY = re.compile(r"^\d{1,2} [A-Z][a-z]{2} \d{4}$")
-_HK_TIME = re.compile(r"^\d{1,2}(?::\d{2})? [ap]\.m\.$|^(?:noon|midnight)$")  # Django's "P"
-_HK_TITLE = re.compile(r" - \S+ - HyperKitty\s*$")
 
 
 @dataclass(frozen=True)
@@ -86,6 +83,8 @@ def parse_page(text: str, provenance: Provenance) -> list[Message | Skip]:
             return parse_lore(text, provenance, kind)
         if kind == "text":
             return [_parse_plain(text, provenance)]
+        if kind == "hyperkitty" and (thread := _hyperkitty_thread(text, provenance)):
+            return list(thread)
         return [_parse_archive(text, kind, provenance)]
     except RecursionError as exc:  # pathological nesting: keep going, say why
         return [Skip(provenance, f"page text too deeply nested: {exc}")]
@@ -94,10 +93,15 @@ def parse_page(text: str, provenance: Provenance) -> list[Message | Skip]:
 # ---------------------------------------------------------------- pipermail / MHonArc
 
 
+def _hyperkitty_thread(text: str, provenance: Provenance) -> list[Message] | None:
+    from threadscan.mail.hkpage import parse_thread_page
+
+    return parse_thread_page(text.split("\n"), provenance)
+
+
 def _parse_archive(text: str, kind: str, provenance: Provenance) -> Message:
     lines = text.split("\n")
-    reader = {"pipermail": _pipermail_head, "hyperkitty": _hyperkitty_head}.get(kind, _mhonarc_head)
-    head = reader(lines)
+    head = _head_reader(kind)(lines)
     if kind != "hyperkitty" or head.author is None:  # there, "From:/Date:" lines are quotes
         head = _header_fields(lines, head)
     body = lines[head.body_start :]
@@ -107,6 +111,14 @@ def _parse_archive(text: str, kind: str, provenance: Provenance) -> Message:
 
     segments = segment_lines(body, author.display or None)
     return build_message(head, author, segments, "\n".join(body), provenance, defects, locator=kind)
+
+
+def _head_reader(kind: str) -> Callable[[Sequence[str]], PageHead]:
+    if kind == "hyperkitty":
+        from threadscan.mail.hkpage import hyperkitty_head
+
+        return hyperkitty_head
+    return _pipermail_head if kind == "pipermail" else _mhonarc_head
 
 
 def _pipermail_head(lines: Sequence[str]) -> PageHead:
@@ -125,32 +137,6 @@ def _pipermail_head(lines: Sequence[str]) -> PageHead:
         return PageHead(subject=subject, author=author, date=when, date_text=value,
                         zone_known=zoned, body_start=i + 1)
     return PageHead(subject=filled[0][1] if filled else "", body_start=0)
-
-
-def _hyperkitty_head(lines: Sequence[str]) -> PageHead:
-    """HyperKitty (Mailman 3): title "<subject> - <list> - HyperKitty", later the sender's
-    name, "21 Mar 2022" and "6:04 a.m." on lines of their own (the archive's clock, no zone
-    shown), then the body. Only the first message of a thread page is in its text (the
-    replies load by script); quoted text is collapsed to "..." by the page."""
-    from threadscan.mail.headers import parse_date_zone, parse_person
-
-    filled = [(i, ln.strip()) for i, ln in enumerate(lines[: _HEAD_LINES * 3]) if ln.strip()]
-    for pos in range(1, len(filled) - 1):
-        if _HK_DAY.match(filled[pos][1]) and _HK_TIME.match(filled[pos + 1][1]):
-            stamp = f"{filled[pos][1]} {filled[pos + 1][1]}"
-            when, zoned = parse_date_zone(stamp)
-            subject = _hyperkitty_subject([value for _, value in filled[: pos - 1]])
-            return PageHead(subject=subject, author=parse_person(filled[pos - 1][1]), date=when,
-                            date_text=stamp, zone_known=zoned, body_start=filled[pos + 1][0] + 1)
-    return PageHead(subject=_HK_TITLE.sub("", filled[0][1]) if filled else "")
-
-
-def _hyperkitty_subject(above: Sequence[str]) -> str:
-    """The page title "<subject> - <list> - HyperKitty" when the text has it, else (a
-    browser's copy: "HyperKitty", "thread", the subject) the line above the sender."""
-    if above and _HK_TITLE.search(above[0]):
-        return _HK_TITLE.sub("", above[0])
-    return above[-1] if len(above) > 1 else ""
 
 
 def _mhonarc_head(lines: Sequence[str]) -> PageHead:
