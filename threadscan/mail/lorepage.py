@@ -29,7 +29,7 @@ _T_FROM = re.compile(
 _T_AT = re.compile(rf"^@ {_STAMP}(?P<indent> +`)?")
 _T_SUBJECT = re.compile(r"^\* (?P<subject>\S.*)$")
 _T_END = re.compile(r"^\^ permalink raw reply\b|^end of thread, other threads:\[~")
-_T_ADDRESS = re.compile(r"^\s+(?:To|Cc):|^\s+\S")
+_T_ADDRESS = re.compile(r"^\s+\S")  # "  To: ...", "  Cc: ...", tab-indented continuations
 _PAGE_END = re.compile(
     r"^\s*(?:(?:next|prev|parent|reply)\s+)*other threads:\[~|^Thread overview: \d+\+? messages"
     r"|^Reply instructions:\s*$"
@@ -134,15 +134,12 @@ def _head(fields: dict[str, str], body_start: int) -> PageHead:
 
 def _thread_blocks(lines: Sequence[str]) -> list[_Block]:
     """The messages of a thread page, each from its "From: ... (permalink / raw)" line."""
-    starts = [i for i, ln in enumerate(lines) if _T_FROM.match(ln)]
+    starts = [(i, m) for i, ln in enumerate(lines) if (m := _T_FROM.match(ln))]
     blocks: list[_Block] = []
-    for n, i in enumerate(starts):
-        limit = starts[n + 1] if n + 1 < len(starts) else len(lines)
+    for n, (i, m) in enumerate(starts):
+        limit = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
         end = next((j for j in range(i + 1, limit) if _T_END.match(lines[j])), limit)
-        lower = blocks[-1].end if blocks else 0
-        subject, depth = _overview_of(lines, lower, i)
-        m = _T_FROM.match(lines[i])
-        assert m is not None
+        subject, depth = _overview_of(lines, blocks[-1].end if blocks else 0, i)
         body = _skip_blank(lines, _skip_addresses(lines, i + 1, end))
         blocks.append(_Block(subject, m.group("name"), m.group("date"), depth, body, end))
     return blocks
