@@ -88,6 +88,10 @@ def test_lore_thread_page_gives_every_message_under_its_parent() -> None:
     assert (parent.author.name, parent.date.hour, parent.date.minute) == ("Tetsuo Handa", 10, 57)
     assert page[0].in_reply_to is None and page[0].subject.clean.startswith("possible deadlock")
     assert all(m.in_reply_to in by_id for m in page[1:])
+    # the page shows names only; Tetsuo Handa's address comes from his patch's sign-off
+    tetsuo = {m.author.email for m in page if m.author.name == "Tetsuo Handa"}
+    assert tetsuo == {"penguin-kernel@i-love.sakura.ne.jp"}
+    assert {m.author.email for m in page if m.author.name == "Jan Kara"} == {""}
 
 
 def test_lore_thread_page_is_tagged_as_the_thread_mbox() -> None:

@@ -31,7 +31,7 @@ from threadscan.store import query
 LIMIT = 2.0
 N = 20_000
 PROV = Provenance("robust", "mbox")
-UNITS = (" ", ">", "@", "(", "-", "+", "@@ -1", "On ", "é\u202e\u00a0", "\t", "<", "[",
+UNITS = (" ", "\n", " \n", ">", "@", "(", "-", "+", "@@ -1", "On ", "é\u202e\u00a0", "\t", "<", "[",
          "=?utf-8?q?", " at ", "\\", "*", "/*", '"', "x, ", "{", "->", ":", "a(", "> On ")
 
 
@@ -92,6 +92,8 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "attribution.parse_attribution": attribution.parse_attribution,
     "attribution.parse_attribution_pair": lambda t: attribution.parse_attribution_pair(t, t),
     "attribution.sign_off_name": lambda t: attribution.sign_off_name(t.split("\n")),
+    "attribution.page_addresses": lambda t: attribution.page_addresses(
+        [f"Signed-off-by: {t}", f"> Signed-off-by: a {t} <", f"On x, {t} <a@b> wrote:"]),
     "attribution.parse_loose_date": attribution.parse_loose_date,
     "diffsplit.split_patch": diffsplit.split_patch,
     "unquoted.recover_quotes": lambda t: unquoted.recover_quotes(t.split("\n")),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "Attribution",
+    "page_addresses",
     "parse_attribution",
     "parse_attribution_pair",
     "parse_loose_date",
@@ -147,6 +148,24 @@ def _take_address(text: str) -> tuple[str, str]:
     rest = (text[: m.start()] + " " + text[m.end() :]).replace("<", " ").replace(">", " ")
     rest = rest.replace("()", " ")
     return addr.lower(), " ".join(rest.split()).strip(" ,\"'")
+
+
+_SIGNED = re.compile(r"^[\s>]*+Signed-off-by:(?P<who>[^<>\n]*+)<(?P<addr>[^<>\s]+@[^<>\s]+)>")
+
+
+def page_addresses(lines: Sequence[str]) -> dict[str, str]:
+    """Display name -> address, from what a page's text says of people: attribution lines
+    ("On ..., X <addr> wrote:") and sign-offs ("Signed-off-by: X <addr>"), the first wins.
+    For pages that show a sender's name only (Patchwork comments, lore thread pages)."""
+    found: dict[str, str] = {}
+    for line in lines:
+        if (m := _SIGNED.match(line)) is not None and m.group("who").strip():
+            found.setdefault(m.group("who").strip(), m.group("addr").lower())
+        elif line.rstrip().endswith(":") and "@" in line:
+            attribution = parse_attribution(line.lstrip("> "))
+            if attribution is not None and attribution.email and attribution.name:
+                found.setdefault(attribution.name, attribution.email)
+    return found
 
 
 def sign_off_name(lines: Sequence[str]) -> str | None:

@@ -6,8 +6,9 @@ continuation lines, "Subject:", "Date: ... [thread overview]", "Message-ID: <id>
 threads:[~...]" (then the thread overview and reply instructions). A thread page (``/T/``)
 shows every message of the thread as "* subject", "@ date ` name" (indented by depth),
 "From: Name @ date UTC (permalink / raw)", and the body up to "^ permalink raw reply".
-A thread page shows no Message-ID and no address: ids are synthesized and each reply is
-linked to the message above it at the depth of its parent.
+A thread page shows no Message-ID and no sender's address: ids are synthesized, each reply
+is linked to the message above it at the depth of its parent, and a sender's address is
+taken from the page's attributions and sign-offs when they name it.
 """
 
 from __future__ import annotations
@@ -38,8 +39,6 @@ _FIELD = re.compile(
     r"^(?P<key>(?i:from|to|cc|subject|date|message-id|in-reply-to|references))\s*:\s*(?P<value>.*)$"
 )
 _LISTS = ("to", "cc")
-_OVERVIEW = re.compile(r"\s*\[thread overview\]\s*$")
-_RAW = re.compile(r"\s*\(raw\)\s*$")
 _HEAD_SCAN = 60
 
 
@@ -116,17 +115,23 @@ def _continues(key: str, line: str) -> bool:
 def _head(fields: dict[str, str], body_start: int) -> PageHead:
     from threadscan.mail.headers import normalize_msgid, parse_date_zone
 
-    date_text = _OVERVIEW.sub("", fields.get("date", ""))
+    date_text = _without(fields.get("date", ""), "[thread overview]")
     when, zoned = parse_date_zone(date_text)
     return PageHead(
         subject=fields.get("subject", ""),
         date=when,
         date_text=date_text,
         zone_known=zoned,
-        msgid=normalize_msgid(_RAW.sub("", fields.get("message-id", ""))),
+        msgid=normalize_msgid(_without(fields.get("message-id", ""), "(raw)")),
         in_reply_to=normalize_msgid(fields.get("in-reply-to")) or None,
         body_start=body_start,
     )
+
+
+def _without(value: str, link: str) -> str:
+    """The value without the link text lore prints after it ("(raw)", "[thread overview]")."""
+    value = value.rstrip()
+    return value[: -len(link)].rstrip() if value.endswith(link) else value
 
 
 # ---------------------------------------------------------------- thread page
@@ -173,6 +178,9 @@ def _skip_blank(lines: Sequence[str], i: int) -> int:
 def _thread_messages(
     lines: Sequence[str], blocks: Sequence[_Block], provenance: Provenance
 ) -> list[Message]:
+    from threadscan.mail.attribution import page_addresses
+
+    emails = page_addresses(lines)
     parents: dict[int, str] = {}
     found = []
     for block in blocks:
@@ -180,11 +188,20 @@ def _thread_messages(
         head = PageHead(subject=block.subject, date=when.replace(tzinfo=dt.UTC),
                         date_text=f"{block.stamp} UTC")
         parent = parents.get(block.depth - 1) if block.depth else None
-        message = _build(head, Person(name=block.name, email=""), lines[block.start : block.end],
+        message = _build(head, _person(block.name, emails), lines[block.start : block.end],
                          provenance, f"lore:{block.start}", in_reply_to=parent)
         parents[block.depth] = message.msgid
         found.append(message)
     return found
+
+
+def _person(name: str, emails: dict[str, str]) -> Person:
+    """A thread page shows the sender's name only; the address the page gives for that name
+    elsewhere (an attribution, a sign-off) completes it."""
+    from threadscan.mail.headers import parse_person
+
+    email = emails.get(name)
+    return parse_person(f"{name} <{email}>") if email else Person(name=name, email="")
 
 
 def _stamp_format(stamp: str) -> str:

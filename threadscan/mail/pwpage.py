@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from threadscan.mail.attribution import page_addresses
 from threadscan.mail.page import PageHead, build_message
 from threadscan.model import Message, Person, Provenance, Skip
 
@@ -59,7 +60,7 @@ def parse_lines(
     if not metas:
         return [Skip(provenance, "patchwork page without messages")]
     subject = _subject(lines)
-    emails = _addresses(lines)
+    emails = page_addresses(lines)
     out: list[Message | Skip] = []
     root: str | None = None
     for n, start in enumerate(metas):
@@ -118,19 +119,6 @@ def _patch(lines: Sequence[str], start: int) -> list[str]:
             diff = [_HUNK_GAP.sub(r"\1 ", ln) for ln in _body(lines, i + 1, len(lines), keep=" ")]
             return ["", *diff] if diff else []
     return []
-
-
-def _addresses(lines: Sequence[str]) -> dict[str, str]:
-    """Display name -> address, from the attribution lines on the page."""
-    from threadscan.mail.attribution import parse_attribution
-
-    found: dict[str, str] = {}
-    for line in lines:
-        if line.rstrip().endswith(":") and "@" in line:
-            attribution = parse_attribution(line.lstrip("> "))
-            if attribution is not None and attribution.email and attribution.name:
-                found.setdefault(attribution.name, attribution.email)
-    return found
 
 
 def _message(
