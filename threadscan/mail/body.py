@@ -21,7 +21,7 @@ from threadscan.mail.diffline import OPENERS, DiffState, diff_step
 from threadscan.mail.quote import BodyLine, assign_speakers
 from threadscan.model import Segment, SegmentKind
 
-__all__ = ["footer_rules", "parse_body", "segment_lines", "split_marker"]
+__all__ = ["footer_rules", "parse_body", "segment_lines", "split_marker", "strip_bullet"]
 
 _MARKER = re.compile(r"^(?:[ \t]{0,3}(?:>|&gt;))+")
 _IDLE = DiffState()
@@ -241,7 +241,12 @@ def _footer_rule(
 
 
 def _plain(line: str) -> str:
-    return _BULLET.sub("", line.replace("\xa0", " ").strip())
+    return strip_bullet(line.replace("\xa0", " "))
+
+
+def strip_bullet(line: str) -> str:
+    """The line stripped, without the list bullet a text renderer put before it."""
+    return _BULLET.sub("", line.strip())
 
 
 def _following(split: Sequence[tuple[int, str]], i: int, count: int) -> str:

@@ -28,7 +28,6 @@ _HEADER_FIELD = re.compile(
     r"list-id|delivered-to|user-agent|organization|mail-followup-to))\s*:\s*(?P<value>.*)$"
 )
 _HEAD_LINES = 12
-_BULLET = re.compile(r"^[*\u2022]\s+")  # text renderers print MHonArc's field list as bullets
 _NAV = re.compile(r"^\s*[\[<]\s*(?:Date|Thread|Prev|Next|Index)")
 
 
@@ -158,8 +157,10 @@ def _header_fields(lines: Sequence[str], head: PageHead) -> PageHead:
     i = head.body_start
     while i < len(lines) and _skippable(lines[i], head.subject):
         i += 1
-    found: dict[str, str] = {}
-    while i < len(lines) and (m := _HEADER_FIELD.match(_BULLET.sub("", lines[i].strip()))):
+    from threadscan.mail.body import strip_bullet
+
+    found: dict[str, str] = {}  # a text renderer may print MHonArc's field list as bullets
+    while i < len(lines) and (m := _HEADER_FIELD.match(strip_bullet(lines[i]))):
         if m.group("key").lower() in found:  # git's in-body "From:" starts the body
             break
         found[m.group("key").lower()] = m.group("value").strip()
