@@ -43,7 +43,12 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from bench_threads import thread_mbox  # noqa: E402
 
 from threadscan.model import CATEGORIES  # noqa: E402
-from threadscan.nlp.context import context_words, neighbour_words, text_words  # noqa: E402
+from threadscan.nlp.context import (  # noqa: E402
+    context_words,
+    lock_func_words,
+    neighbour_words,
+    text_words,
+)
 from threadscan.nlp.labels import Labeled, load_dir  # noqa: E402
 from threadscan.nlp.pipeline import (  # noqa: E402
     CAT_PREFIX,
@@ -128,8 +133,9 @@ def cue_counts(labels: Sequence[Labeled], contexts: Sequence[Sequence[str]]
 
 
 
-def _thread_units(path: Path) -> list[Unit]:
-    """The own-text units ``tag_thread`` would make of a fixture mbox."""
+def _thread_units(path: Path) -> tuple[list[Unit], frozenset[str]]:
+    """The own-text units ``tag_thread`` would make of a fixture mbox, and the functions
+    whose locking its patches change."""
     from eval_objections import thread_messages
 
     from threadscan.extract import analyze_patches
@@ -138,8 +144,9 @@ def _thread_units(path: Path) -> list[Unit]:
     msgs = thread_messages(path)
     pa = analyze_patches(msgs)
     authors = patch_authors(msgs, (p.msgid for p in pa.patches if not p.quoted))
-    return [u for mi, m in enumerate(msgs) for u in message_units(mi, m, authors)
-            if not u.quoted]
+    units = [u for mi, m in enumerate(msgs) for u in message_units(mi, m, authors)
+             if not u.quoted]
+    return units, frozenset(c.function for c in pa.lock_changes if c.function)
 
 
 def label_contexts(labels: Sequence[Labeled], fixtures: Path) -> list[tuple[str, ...]]:
@@ -149,9 +156,10 @@ def label_contexts(labels: Sequence[Labeled], fixtures: Path) -> list[tuple[str,
 
     cues = load_cues()
     units: dict[str, list[Unit]] = {}
+    funcs: dict[str, frozenset[str]] = {}
     for thread in sorted({lab.thread for lab in labels if lab.thread}):
         path = thread_mbox(thread, fixtures)
-        units[thread] = _thread_units(path) if path else []
+        units[thread], funcs[thread] = _thread_units(path) if path else ([], frozenset())
     near = _neighbours(units)
     out = []
     for lab in labels:
@@ -160,7 +168,8 @@ def label_contexts(labels: Sequence[Labeled], fixtures: Path) -> list[tuple[str,
         u = next((u for u in cands if sentence_key(u.text) == key), None) or next(
             (u for u in cands if same_sentence(key, sentence_key(u.text))), None)
         out.append((*context_words(lab.text, u.strict, bool(u.diff_above)),
-                    *answered_words(u, cues), *near[id(u)]) if u else text_words(lab.text))
+                    *answered_words(u, cues), *lock_func_words(lab.text, funcs[lab.thread]),
+                    *near[id(u)]) if u else text_words(lab.text))
     return out
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from threadscan.nlp.context import context_words, text_words
+from threadscan.nlp.context import LOCK_FUNC, context_words, lock_func_words, text_words
 from threadscan.nlp.pipeline import model_input
 
 
@@ -35,3 +35,12 @@ def test_context_words_reach_the_model_only_with_ctx_features() -> None:
     assert model_input("This can deadlock.", (), (), "text+cues+ctx", ctx).endswith("zzctxauthor")
     assert "zzctx" not in model_input("This can deadlock.", (), (), "text+cues", ctx)
     assert model_input("This can deadlock.", (), (), "text", ctx) == "This can deadlock."
+
+
+def test_naming_a_lock_changing_function_is_the_lock_function_word() -> None:
+    changed = frozenset({"lo_release", "__loop_clr_fd"})
+    text = "I think we need to wait for __loop_clr_fd() from lo_release() to complete."
+    assert lock_func_words(text, changed) == (LOCK_FUNC,)
+    assert lock_func_words("Please release the device first.", frozenset({"release"})) == ()
+    assert lock_func_words(text, frozenset({"loop_configure"})) == ()
+    assert lock_func_words(text, frozenset()) == ()

@@ -119,3 +119,28 @@ def test_sentence_answering_quoted_talk_about_locking_is_about_concurrency() -> 
     assert (ob.speaker, ob.categories) == ("Julien Grall", ("race",))
     assert "context:paragraph" not in ob.fired
     assert tag_text(ob.sentence) == []
+
+
+PTE = (Path(__file__).parent / "data" / "labels" /
+       "linuxppc-dev-xen-003-mm-protect-kernel-pgtables-in-apply-to-pte-range.mbox")
+
+
+def test_sentence_naming_a_function_whose_locking_the_patch_changes_is_about_concurrency(
+        monkeypatch) -> None:
+    # Andrey Ryabinin: "Whenever kasan_populate_vmalloc_pte() will require additional page we
+    # could bail out with -EAGAIN ..." names no lock and no locking word (labeled a design
+    # suggestion); the patch changes the locking of kasan_populate_vmalloc_pte(), which makes
+    # it a sentence about concurrency. Without that anchor it is no objection.
+    import threadscan.nlp.tag as tag
+    from threadscan.nlp import tag_text
+
+    start = "Whenever kasan_populate_vmalloc_pte() will require additional page"
+    msgs = file_messages(PTE)
+    analysis = analyze_patches(msgs)
+    assert "kasan_populate_vmalloc_pte" in {c.function for c in analysis.lock_changes}
+    [ob] = [o for o in tag_thread(msgs, analysis).objections if o.sentence.startswith(start)]
+    assert (ob.speaker, ob.stance, ob.categories) == ("Andrey Ryabinin", "suggestion", ("design",))
+    assert "kasan_populate_vmalloc_pte" in ob.functions
+    monkeypatch.setattr(tag, "lock_functions", lambda code: frozenset())
+    assert not [o for o in tag_thread(msgs, analysis).objections if o.sentence.startswith(start)]
+    assert tag_text(ob.sentence) == []

@@ -69,7 +69,8 @@ def context_words(text: str, author: bool | None, diff_above: bool) -> tuple[str
 PARAGRAPH_CUE = "zzctxparcue"
 LOCK_DIFF = "zzctxlockdiff"
 LOCK_QUOTE = "zzctxlockquote"
-ANCHORS = (PARAGRAPH_CUE, LOCK_DIFF, LOCK_QUOTE)  # context words that make a sentence anchored
+LOCK_FUNC = "zzctxlockfunc"
+ANCHORS = (PARAGRAPH_CUE, LOCK_DIFF, LOCK_QUOTE, LOCK_FUNC)  # words that make a sentence anchored
 DIFF_TAIL = 15  # last lines of the quoted diff above a sentence: the code it answers
 QUOTE_TAIL = 8  # last lines of the quoted prose right above a sentence: what it answers
 _CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
@@ -88,6 +89,15 @@ def lock_diff_words(diff_above: str, is_lock_api: Callable[[str], bool]) -> tupl
     tail = diff_above.splitlines()[-DIFF_TAIL:]
     names = {m.group(1) for line in tail for m in _CALL.finditer(line)}
     return (LOCK_DIFF,) if any(is_lock_api(n) for n in names) else ()
+
+
+_IDENT = re.compile(r"\b[A-Za-z_]\w*_\w+\b")  # with an underscore: "release" alone is prose
+
+
+def lock_func_words(text: str, functions: frozenset[str]) -> tuple[str, ...]:
+    """``zzctxlockfunc`` when the sentence names a function in which the thread's patches
+    change a lock (``functions``)."""
+    return (LOCK_FUNC,) if functions and not functions.isdisjoint(_IDENT.findall(text)) else ()
 
 
 def neighbour_words(cued: Sequence[bool], paras: Sequence[Hashable]) -> list[tuple[str, ...]]:

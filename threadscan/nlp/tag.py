@@ -18,7 +18,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from threadscan.model import Link, Message, Objection, OrderEdge, Segment
-from threadscan.nlp.context import context_words, lock_diff_words, lock_quote_words
+from threadscan.nlp.context import (
+    context_words,
+    lock_diff_words,
+    lock_func_words,
+    lock_quote_words,
+)
 from threadscan.nlp.cues import CueSet
 from threadscan.nlp.link import ThreadCode, link_sentence
 from threadscan.nlp.pipeline import Analysed, Pipeline, analyse
@@ -286,21 +291,30 @@ def answered_words(u: Unit, cues: CueSet) -> tuple[str, ...]:
             *lock_quote_words(u.quote_above, cues.locking_regex))
 
 
-def unit_contexts(units: Sequence[Unit], cues: CueSet) -> list[tuple[str, ...]]:
-    """The context pseudo-words of each unit: its own (``Unit.pseudo_words``) and
-    ``answered_words`` (computed once per segment: its units share them)."""
+def unit_contexts(units: Sequence[Unit], cues: CueSet,
+                  lock_functions: frozenset[str] = frozenset()) -> list[tuple[str, ...]]:
+    """The context pseudo-words of each unit: its own (``Unit.pseudo_words``),
+    ``answered_words`` (computed once per segment: its units share them) and whether it
+    names a function whose locking the thread's patches change."""
     above: dict[tuple[str, str], tuple[str, ...]] = {}
     for u in units:
         if (u.diff_above, u.quote_above) not in above:
             above[u.diff_above, u.quote_above] = answered_words(u, cues)
-    return [(*u.pseudo_words, *above[u.diff_above, u.quote_above]) for u in units]
+    return [(*u.pseudo_words, *above[u.diff_above, u.quote_above],
+             *lock_func_words(u.text, lock_functions)) for u in units]
+
+
+def lock_functions(code: ThreadCode) -> frozenset[str]:
+    """The functions in which the thread's patches change a lock."""
+    return frozenset(c.function for c in code.lock_changes if c.function)
 
 
 def tag_units(pipe: Pipeline, units: Sequence[Unit], code: ThreadCode
               ) -> tuple[list[Objection], list[OrderEdge]]:
     """Objections and stated order edges of the units (one batched pipeline run)."""
     analysed = analyse(pipe, [u.text for u in units], code.idents,
-                       unit_contexts(units, pipe.cues), [u.para for u in units],
+                       unit_contexts(units, pipe.cues, lock_functions(code)),
+                       [u.para for u in units],
                        code.taken, [u.para[:2] for u in units])
     need = pipe.cues.context_required
     decisions = _inherit(units, analysed, [
