@@ -197,3 +197,20 @@ def test_any_page_showing_a_header_block_is_read_by_it() -> None:
     assert (page.msgid, page.author, page.date, page.in_reply_to) == (
         mail.msgid, mail.author, mail.date, mail.in_reply_to)
     assert [seg_key(s) for s in page.segments][:4] == [seg_key(s) for s in mail.segments][:4]
+
+
+def test_an_outlook_reply_block_at_the_top_is_not_the_pages_header() -> None:
+    # Eli Cohen's reply, as Jason Wang quoted it (two quote levels taken off): it opens with
+    # Outlook's "-----Original Message----- / From: Hillf Danton / Sent: ... / Subject:"
+    # block. That block is what Eli answers, not the header of Eli's mail.
+    import gzip
+
+    export = (HTML / "hyperkitty/list/virtualization@lists.linux-foundation.org/export/"
+              "virtualization@lists.linux-foundation.org-TTHGDIY53AAMRXZYXBVNYS6X73U2P67O.mbox.gz")
+    mails = gzip.decompress(export.read_bytes()).decode("utf-8", "replace")
+    start = mails.index("> > -----Original Message-----")
+    lines = mails[start:].split("\n")[:12]
+    text = "\n".join(ln[4:] if ln.startswith("> > ") else ln.lstrip("> ") for ln in lines)
+    assert text.startswith("-----Original Message-----\nFrom: Hillf Danton <hdanton@sina.com>")
+    assert detect_kind(text) == "text"
+    assert all(m.author.name != "Hillf Danton" for m in copied("eli", text))
