@@ -172,6 +172,27 @@ def test_seed001_known_text_alignment_wins_over_cues() -> None:
     assert instead.speaker == "Juliet Kim"
 
 
+def test_known_text_by_an_unnamed_sender_names_nobody() -> None:
+    # Greg KH's reply in a real thread, its quote markers taken off, against the texts of the
+    # thread's other messages by sender; one sender has no display name (keyed ""): that
+    # text cannot say who speaks, and must not stop the recovery (it raised IndexError)
+    from tests.archive_server import file_messages
+
+    path = (Path(__file__).parent / "data" / "labels" /
+            "linux-block-noobj-011-zram-calculate-available-memory-when-zram-is-used.mbox")
+    msgs = file_messages(path)
+    greg = next(m for m in msgs if m.msgid == "YLuvQwkZkl9UCoJw@kroah.com")
+    lines = [ln.lstrip("> ") for s in greg.segments for ln in s.text.split("\n") if ln.strip()]
+    known: dict[str, str] = {}
+    for m in msgs:
+        if m is not greg:
+            own = (s.text for s in m.segments if s.kind == "text" and s.depth == 0)
+            known[m.author.name] = known.get(m.author.name, "") + "\n".join(own)
+    assert "" in known
+    recovered = recover_quotes(lines, known)
+    assert recovered.segments and all(s.speaker for s in recovered.segments if s.kind == "quote")
+
+
 def test_marked_text_goes_through_the_marker_path() -> None:
     recovered = recover_quotes(
         ["Hi Bob,", "On Mon, 1 Jan 2024 10:00:00 +0000, Bob Smith wrote:", "> a race", "", "No."]

@@ -203,6 +203,8 @@ def _cued_depth(
 
 def _depth_of(name: str, speakers: _Speakers, level: int) -> int:
     """The shallowest depth >= 1 spoken by ``name`` (first-name match), else 0."""
+    if not name.split():
+        return 0
     for depth, spoken in enumerate(speakers.by_depth[: level + 1]):
         if depth and spoken and spoken.split()[0].lower() == name.split()[0].lower():
             return depth
@@ -241,6 +243,8 @@ def _aligned_speaker(text: str, known: Mapping[str, str]) -> str | None:
         return None
     best, score = None, 0.0
     for speaker, source in known.items():
+        if not speaker.strip():  # a text by nobody named cannot name a speaker
+            continue
         ratio = len(grams & _trigrams(source)) / len(grams)
         if ratio > score:
             best, score = speaker, ratio
