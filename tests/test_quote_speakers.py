@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -201,3 +202,34 @@ def test_marked_text_goes_through_the_marker_path() -> None:
         ("quote", 1, "Bob Smith"),
         ("text", 0, None),
     ]
+
+
+def test_lost_markers_a_quoted_hunk_is_the_patch_authors_diff_and_the_comment_under_it_is_own(
+) -> None:
+    # Tyler Hicks reviews Pavel Tatashin's loop patch inline: attribution, quoted commit
+    # message, comments, quoted hunks, comments. Rendered as Google Groups shows a reply
+    # (quote markers and blank lines gone), a quoted hunk is still diff text: it is the
+    # patch author's diff (so its lock changes are found), and the prose under it is
+    # Tyler's answer to it, as in the mail.
+    from tests.archive_server import file_messages
+    from threadscan.extract.diff import find_patches
+    from threadscan.model import Message, Provenance
+
+    path = (Path(__file__).parent / "data" / "labels" /
+            "linux-block-028-loop-scale-loop-device-by-introducing-per-device-lock.mbox")
+    mail = next(m for m in file_messages(path) if m.msgid == "20200723180902.GV3673@sequoia")
+    marks = re.compile(r"^(?:[ \t]{0,3}>)+ ?")
+    own = [s for s in mail.segments if s.kind in ("text", "quote", "diff", "attribution")]
+    lines = [marks.sub("", ln) for s in own for ln in s.text.split("\n") if ln.strip()]
+    recovered = recover_quotes(lines)
+    diffs = [s for s in recovered.segments if s.kind == "diff"]
+    assert diffs and {(s.depth, s.speaker) for s in diffs} == {(1, "Pavel Tatashin")}
+    after = [recovered.segments[i + 1] for i, s in enumerate(recovered.segments[:-1])
+             if s.kind == "diff" and recovered.segments[i + 1].kind != "diff"]
+    assert after and all(s.depth == 0 for s in after)
+    page = Message(mail.msgid, mail.author, mail.date, mail.subject, None, (),
+                   recovered.segments, Provenance("page", "text"))
+    [quoted] = find_patches(page)
+    [in_mail] = find_patches(mail)
+    assert quoted.quoted and [f.path for f in quoted.files] == [f.path for f in in_mail.files]
+    assert [f.path for f in quoted.files] == ["drivers/block/loop.c", "drivers/block/loop.h"]

@@ -42,6 +42,7 @@ class Recovered:
 class _Block:
     start: int
     lines: tuple[str, ...]
+    diff: bool = False  # lines of a patch (diff text keeps its shape without markers)
 
     @property
     def text(self) -> str:
@@ -61,7 +62,7 @@ def recover_quotes(lines: Sequence[str], known_texts: Mapping[str, str] | None =
         return _with_markers(lines)
     attributions = [(i, a) for i, ln in enumerate(lines) if (a := parse_attribution(ln))]
     speakers = _speakers(lines, [a for _, a in attributions])
-    blocks = _blocks(lines, {i for i, _ in attributions})
+    blocks = _blocks(lines, {i for i, _ in attributions}, _diff_lines(lines))
     depths = _depths(blocks, lines, dict(attributions), speakers, known_texts or {})
     segments = _segments(blocks, depths, speakers, {i for i, _ in attributions})
     defects = ("quote markers lost: speakers recovered from text cues",)
@@ -111,20 +112,30 @@ def _is_salutation(line: str) -> str | None:
     return m.group("name") if m else None
 
 
-def _blocks(lines: Sequence[str], attribution_lines: set[int]) -> list[_Block]:
-    """Cut at sentence starts, attribution and salutation lines."""
+def _diff_lines(lines: Sequence[str]) -> frozenset[int]:
+    """The lines that are a patch's, as the mail parser reads diff text."""
+    from threadscan.mail.body import classify_lines
+
+    return frozenset(ln.idx for ln in classify_lines(lines) if ln.kind == "diff")
+
+
+def _blocks(lines: Sequence[str], attribution_lines: set[int],
+            diff_lines: frozenset[int] = frozenset()) -> list[_Block]:
+    """Cut at sentence starts, attribution and salutation lines, and where a diff starts or
+    ends."""
     blocks: list[_Block] = []
     current: list[str] = []
     start = 0
     for i, line in enumerate(lines):
-        if current and _starts_block(lines, i, attribution_lines):
-            blocks.append(_Block(start, tuple(current)))
+        edge = i > 0 and (i in diff_lines) != (i - 1 in diff_lines)
+        if current and (edge or _starts_block(lines, i, attribution_lines)):
+            blocks.append(_Block(start, tuple(current), start in diff_lines))
             current, start = [], i
         if not current:
             start = i
         current.append(line)
     if current:
-        blocks.append(_Block(start, tuple(current)))
+        blocks.append(_Block(start, tuple(current), start in diff_lines))
     return blocks
 
 
@@ -155,19 +166,28 @@ def _depths(
     level = 0  # the depth the last attribution opened
     numbered: dict[int, int] = {}  # list number -> depth it was seen at
     openers = _voice()[1]
+    previous: _Block | None = None
     for block in blocks:
         first = block.lines[0].strip()
         if block.start in attributions:
             out.append(level)
             level += 1
+            previous = block
+            continue
+        if block.diff:  # a quoted patch is the deepest speaker's so far (0: the author's own)
+            out.append(level)
+            previous = block
             continue
         follows_attribution = not out or block.start - 1 in attributions
         depth = level if follows_attribution else out[-1]
+        if previous is not None and previous.diff and out[-1]:
+            depth = 0  # prose right under a quoted hunk answers it
         depth = _cued_depth(block, lines, speakers, level, depth, numbered, openers, known)
         m = _NUMBERED.match(first)
         if m:
             numbered[int(m.group(1))] = depth
         out.append(depth)
+        previous = block
     return out
 
 
@@ -267,7 +287,8 @@ def _segments(
         if not block.text.strip():
             continue
         kind: SegmentKind = (
-            "attribution" if block.start in attribution_lines else ("quote" if depth else "text")
+            "attribution" if block.start in attribution_lines
+            else "diff" if block.diff else ("quote" if depth else "text")
         )
         names = speakers.by_depth
         speaker = names[depth] if depth < len(names) and names[depth] else None
