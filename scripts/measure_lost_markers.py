@@ -1,0 +1,105 @@
+"""How well speakers are recovered when a page lost its quote markers (Google Groups text).
+
+    python scripts/measure_lost_markers.py [--known] [--fixtures DIR]
+
+Every reply of the ``lore-*`` fixture threads that quotes someone is rendered as a Google
+Groups page shows it: quote markers and blank lines taken off, signature and trailers
+dropped. ``mail.unquoted.recover_quotes`` reads it back, and each line's speaker (the
+author at depth 0, else the quoted person) is compared with the mail's. Replies that quote
+a patch and replies that do not are reported apart. ``--known`` also gives the recovery the
+own text of the thread's earlier messages, by sender, to align against.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from threadscan.mail.unquoted import recover_quotes  # noqa: E402
+from threadscan.model import Message  # noqa: E402
+
+FIXTURES = ROOT.parent / "shared" / "fixtures"
+MARKS = re.compile(r"^(?:[ \t]{0,3}>)+ ?")
+SKIP = ("signature", "footer", "trailer")
+
+
+def rendered(m: Message) -> list[tuple[str, str]]:
+    """(line without markers, true speaker) for every non-blank line the page would show."""
+    out = []
+    for s in m.segments:
+        if s.kind in SKIP:
+            continue
+        speaker = (s.speaker or "") if s.depth > 0 else m.author.name
+        out += [(MARKS.sub("", ln).rstrip(), speaker) for ln in s.text.split("\n") if ln.strip()]
+    return out
+
+
+def known_texts(m: Message, thread: list[Message]) -> dict[str, str]:
+    """Own text of the thread's earlier messages, by sender."""
+    known: dict[str, str] = {}
+    for o in thread:
+        if o.msgid != m.msgid and o.date and m.date and o.date < m.date:
+            own = (s.text for s in o.segments if s.kind in ("text", "diff") and s.depth == 0)
+            known[o.author.name] = known.get(o.author.name, "") + "\n" + "\n".join(own)
+    return known
+
+
+def first(name: str | None) -> str:
+    return name.split()[0].lower() if name and name.split() else ""
+
+
+def score(m: Message, lines: list[tuple[str, str]], known: dict[str, str], tally: Counter[str]
+          ) -> None:
+    found = recover_quotes([t for t, _ in lines], known)
+    said = [(s.speaker or "") if s.depth > 0 else m.author.name
+            for s in found.segments for ln in s.text.split("\n") if ln.strip()]
+    if len(said) != len(lines):
+        tally["not aligned"] += 1
+        return
+    author = first(m.author.name)
+    for got, (_, want) in zip(said, lines, strict=True):
+        tally["lines"] += 1
+        tally["right"] += first(got) == first(want)
+        tally["own"] += first(want) == author
+        tally["own said"] += first(got) == author
+        tally["own found"] += first(got) == author == first(want)
+    tally["messages"] += 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--known", action="store_true")
+    parser.add_argument("--fixtures", type=Path, default=FIXTURES)
+    args = parser.parse_args(argv)
+    from tests.archive_server import file_messages
+
+    tallies = {"quoting a patch": Counter[str](), "not quoting a patch": Counter[str]()}
+    for path in sorted(args.fixtures.glob("lore-*/*.mbox")):
+        thread = file_messages(path)
+        for m in thread:
+            kinds = {(s.kind, s.depth > 0) for s in m.segments}
+            if ("quote", True) not in kinds or ("text", False) not in kinds:
+                continue
+            if ("diff", False) in kinds:  # a reply carrying its own patch: not measured
+                continue
+            lines = rendered(m)
+            if len(lines) < 4:
+                continue
+            key = "quoting a patch" if ("diff", True) in kinds else "not quoting a patch"
+            score(m, lines, known_texts(m, thread) if args.known else {}, tallies[key])
+    print("| replies | messages | lines | speaker right | own lines: recall | precision |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for key, t in tallies.items():
+        print(f"| {key} | {t['messages']} | {t['lines']} | {t['right'] / t['lines']:.3f} | "
+              f"{t['own found'] / t['own']:.3f} | {t['own found'] / max(t['own said'], 1):.3f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
