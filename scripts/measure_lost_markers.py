@@ -50,6 +50,17 @@ def known_texts(m: Message, thread: list[Message]) -> dict[str, str]:
     return known
 
 
+def messages_of(path: Path) -> list[Message]:
+    from threadscan.mail import parse_item
+    from threadscan.model import RawItem
+    from threadscan.sources import iter_items
+    from threadscan.sources.base import SourceOptions
+
+    items = iter_items(str(path), SourceOptions(offline=True))
+    return [m for i in items if isinstance(i, RawItem) for m in parse_item(i)
+            if isinstance(m, Message)]
+
+
 def first(name: str | None) -> str:
     return name.split()[0].lower() if name and name.split() else ""
 
@@ -77,11 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--known", action="store_true")
     parser.add_argument("--fixtures", type=Path, default=FIXTURES)
     args = parser.parse_args(argv)
-    from tests.archive_server import file_messages
-
     tallies = {"quoting a patch": Counter[str](), "not quoting a patch": Counter[str]()}
     for path in sorted(args.fixtures.glob("lore-*/*.mbox")):
-        thread = file_messages(path)
+        thread = messages_of(path)
         for m in thread:
             kinds = {(s.kind, s.depth > 0) for s in m.segments}
             if ("quote", True) not in kinds or ("text", False) not in kinds:
