@@ -1,7 +1,10 @@
 """Recovering who said what when the quote markers were lost (Google Groups text).
 
-The text is cut into blocks at sentence starts. Attribution lines open a new
-quote level (the first names depth 1, the next depth 2, ...). Each block is
+The text is cut into blocks at sentence starts and where diff text starts or ends (a
+diff keeps its shape without markers). Attribution lines open a new quote level (the
+first names depth 1, the next depth 2, ...). A diff block is the deepest speaker's so far
+(the quoted patch; depth 0 when no one was quoted: the author's own), and prose right
+under a quoted diff answers it (depth 0). Each other block is
 then given a depth, in order of strength: alignment with a known text of a
 speaker (``known_texts``), a salutation ("Hi Juliet," is not Juliet speaking),
 the author's own re-wrapped lines (a lone word left on a line after a long one),
