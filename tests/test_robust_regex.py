@@ -20,7 +20,17 @@ from threadscan.errors import QueryError
 from threadscan.extract import analyze_patches, ccode, cfunc, primitives, repair
 from threadscan.extract import diff as ediff
 from threadscan.extract import unflatten as eunflatten
-from threadscan.mail import attribution, body, diffsplit, headers, lorepage, page, subject, unquoted
+from threadscan.mail import (
+    attribution,
+    body,
+    diffsplit,
+    headers,
+    hkpage,
+    lorepage,
+    page,
+    subject,
+    unquoted,
+)
 from threadscan.mail import unflatten as munflatten
 from threadscan.model import Message, Provenance, RawItem
 from threadscan.nlp import entities, link, sentences
@@ -99,6 +109,9 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "unquoted.recover_quotes": lambda t: unquoted.recover_quotes(t.split("\n")),
     "page.parse_page": lambda t: page.parse_page(t, PROV),
     "page.detect_kind": page.detect_kind,
+    "hkpage.parse_thread_page": lambda t: hkpage.parse_thread_page(
+        f"HyperKitty\n{t}\nJane Doe\n21 Mar 2022\n6:04 a.m.\n{t}\nJohn Roe\n22 Mar\n"
+        f"7:05 a.m.\n{t}".split("\n"), PROV),
     "lorepage.parse_lore (message page)": lambda t: lorepage.parse_lore(
         f"From: {t}\nCc: {t}\nMessage-ID: <{t}> (raw)\n\n{t}", PROV),
     "lorepage.parse_lore (thread page)": lambda t: lorepage.parse_lore(
