@@ -214,3 +214,52 @@ def test_an_outlook_reply_block_at_the_top_is_not_the_pages_header() -> None:
     assert text.startswith("-----Original Message-----\nFrom: Hillf Danton <hdanton@sina.com>")
     assert detect_kind(text) == "text"
     assert all(m.author.name != "Hillf Danton" for m in copied("eli", text))
+
+
+def without_header_fields(text: str) -> str:
+    """The page as the seeds' renderer shows MHonArc pages: the field list (To, Subject,
+    From, Date, Cc, In-reply-to, References) left out, the body right under the subject."""
+    fields = ("To:", "Subject:", "From:", "Date:", "Cc:", "In-reply-to:", "References:",
+              "List-id:", "User-agent:")
+    lines = text.split("\n")
+    first = next(i for i, ln in enumerate(lines) if ln.startswith(fields))
+    last = first
+    while lines[last + 1].startswith(fields):
+        last += 1
+    return "\n".join(lines[:first] + lines[last + 1:])
+
+
+def test_mhonarc_page_without_its_fields_names_the_reviewer_from_his_own_tag() -> None:
+    # Juergen Gross's review shows no From line: his own "Reviewed-by:" tag names him with
+    # his (masked) address ("Juergen" under it closes no prose of his: no sign-off)
+    [page] = copied("xenproject-message", without_header_fields(read("xenproject-message")))
+    assert (page.author.name, page.author.email) == ("Juergen Gross", "jgross@xxxxxxxx")
+    assert "author from own tag 'Juergen Gross'" in page.defects
+
+
+def test_mhonarc_patch_page_without_its_fields_is_its_last_signers() -> None:
+    # a patch carries the tags others gave it; its sender signs off last
+    [page] = copied("spinics-message", without_header_fields(read("spinics-message")))
+    assert page.author.name == "Sean Christopherson"
+    assert "author from own tag 'Sean Christopherson'" in page.defects
+
+
+def test_mhonarc_reply_without_its_fields_is_signed_by_a_name_alone() -> None:
+    # Paolo Bonzini's reply closes with "Paolo" on a line of its own, then quotes Oliver
+    [page] = copied("spinics-reply", without_header_fields(read("spinics-reply")))
+    assert page.author.name == "Paolo" and "author from sign-off 'Paolo'" in page.defects
+    assert {s.speaker for s in page.segments if s.kind == "quote" and s.depth == 1} == {
+        "Oliver Upton"}
+    [full] = copied("spinics-reply")  # with its fields: the From line names him whole
+    assert full.author.name == "Paolo Bonzini"
+
+
+def test_a_first_name_sign_off_is_completed_from_the_names_the_page_gives() -> None:
+    # Roger Pau Monné's ping, signed "Thanks, Roger.": his attribution and the page's link
+    # list name him (once with, once without the accent); one person, so the full name
+    url = "http://127.0.0.1/xenproject/archives/html/xen-devel/2022-12/msg00002.html"
+    rel = "xenproject/archives/html/xen-devel/2022-12/msg00002.html"
+    page = FetchResult(url, url, 200, "text/html; charset=utf-8", (HTML / rel).read_bytes())
+    text = without_header_fields(page_text(page).decode("utf-8"))
+    [msg] = copied("xen-ping", text)
+    assert msg.author.name == "Roger Pau Monné"

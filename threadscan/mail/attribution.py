@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "Attribution",
+    "name_line",
     "page_addresses",
     "parse_attribution",
     "parse_attribution_pair",
@@ -166,6 +167,12 @@ def page_addresses(lines: Sequence[str]) -> dict[str, str]:
             if attribution is not None and attribution.email and attribution.name:
                 found.setdefault(attribution.name, attribution.email)
     return found
+
+
+def name_line(line: str) -> str | None:
+    """The name a line consists of ("Nathan", "-George", "Roger Pau Monné"), else None."""
+    m = _NAME_LINE.match(line.strip())
+    return m.group("name") if m else None
 
 
 def sign_off_name(lines: Sequence[str]) -> str | None:

@@ -17,9 +17,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from threadscan.mail.attribution import parse_attribution, sign_off_name
+from threadscan.mail.attribution import name_line, parse_attribution, sign_off_name
 from threadscan.model import Message, Person, Provenance, Segment, Skip
+
+if TYPE_CHECKING:
+    from threadscan.mail.quote import BodyLine
 
 __all__ = ["PageHead", "build_message", "detect_kind", "parse_page"]
 
@@ -29,6 +33,10 @@ _HEADER_FIELD = re.compile(
 )
 _HEAD_LINES = 12
 _NAV = re.compile(r"^\s*[\[<]\s*(?:Date|Thread|Prev|Next|Index)")
+_LISTED_FROM = re.compile(r"^(?:[*+\u2022o]\s+)?From:\s+([^<>@:]{2,60})$")
+_OWN_TAG = re.compile(
+    r"^(?P<tag>Reviewed|Acked|Tested|Signed-off)-by:\s*(?P<who>[^<>]+<[^<>\s]+@[^<>\s]+>)"
+)
 
 
 @dataclass(frozen=True)
@@ -188,24 +196,99 @@ def _skippable(line: str, subject: str) -> bool:
 
 
 def _author_from_body(body: Sequence[str], defects: list[str]) -> Person:
-    """No From on the page: the depth-0 sign-off, completed from attribution lines."""
+    """No From on the page: the depth-0 sign-off ("Thanks,\nNathan", a name alone on its line
+    closing the reply), else the sender's own review tag ("Reviewed-by: X <addr>"); a first
+    name is completed from the people the page names (attributions, tags, link lists)."""
     from threadscan.mail.body import classify_lines
     from threadscan.mail.quote import full_name
 
     classified = classify_lines(body)
     own = [ln.text for ln in classified if ln.depth == 0 and ln.kind in ("text", "signature")]
-    signed = _last_sign_off(own)
-    if not signed:
+    people = _page_people(classified)
+    signed = (_last_sign_off(own) or _lone_name(own, people) or "").rstrip(".,!") or None
+    tagged = _own_tag(classified)
+    if not signed and tagged is None:
         defects.append("no author on page")
         return Person(name="", email="")
-    people = _attributed_people(ln.text for ln in classified if ln.kind == "attribution")
-    name = full_name(signed, [p.name for p in people])
-    email = next((p.email for p in people if p.name == name), "")
+    if tagged is not None and (not signed or _first(signed) == _first(tagged.name)):
+        defects.append(f"author from own tag {tagged.name!r}")
+        return tagged
+    name = full_name(signed or "", [p.name for p in people])
+    email = next((p.email for p in people if p.name == name and p.email), "")
     defects.append(f"author from sign-off {signed!r}")
     from threadscan.mail.headers import parse_person
 
-    obfuscated = parse_person(f"{name} <{email}>").obfuscated if email else False
-    return Person(name=name, email=email, obfuscated=obfuscated)
+    return parse_person(f"{name} <{email}>") if email else Person(name=name, email="")
+
+
+def _first(name: str) -> str:
+    return name.split()[0].lower() if name.split() else ""
+
+
+def _page_people(classified: Sequence[BodyLine]) -> list[Person]:
+    """Who the page names: attribution lines, review and sign-off tags, and archive link
+    lists ("From: Name" under each linked subject)."""
+    from threadscan.mail.attribution import page_addresses
+
+    people = _attributed_people(ln.text for ln in classified if ln.kind == "attribution")
+    addresses = page_addresses([ln.text for ln in classified])
+    people += [Person(name=n, email=e) for n, e in addresses.items()]
+    people += [Person(name=m.group(1).strip(), email="") for ln in classified
+               if ln.kind == "footer" and (m := _LISTED_FROM.match(ln.text.strip()))]
+    return people
+
+
+def _own_tag(classified: Sequence[BodyLine]) -> Person | None:
+    """The sender's own tag at depth 0: the last "Signed-off-by:" of a patch (its submitter
+    signs last; the review tags a patch carries were collected from others), else the last
+    "Reviewed-by/Acked-by/Tested-by: Name <addr>" of a reply."""
+    from threadscan.mail.headers import parse_person
+
+    tags = [m for ln in classified if ln.depth == 0 and ln.kind == "trailer"
+            and (m := _OWN_TAG.match(ln.text.strip()))]
+    signed = [m for m in tags if m.group("tag") == "Signed-off"]
+    found = parse_person((signed or tags)[-1].group("who")) if tags else None
+    return found if found is not None and found.name else None
+
+
+def _lone_name(own: Sequence[str], people: Sequence[Person]) -> str | None:
+    """A paragraph that is only a name ("Paolo", "Roger.") after the sender's prose, when it
+    names a person the page names elsewhere or is no common word. Not a greeting ("Hi
+    Juergen", "Oliver," opening the reply)."""
+    known = {p.name.split()[0].lower() for p in people if p.name.split()}
+    found, prose = None, False
+    for block in _paragraphs(own):
+        line = block[0].strip()
+        if len(block) > 1 or len(line.split()) > 3:
+            prose = True
+            continue
+        name = name_line(line.rstrip(".!")) if prose and not _is_greeting(line) else None
+        if name and (name.split()[0].lower() in known
+                     or name.split()[0].lower() not in _not_names()):
+            found = name
+    return found
+
+
+def _is_greeting(line: str) -> bool:
+    from threadscan.mail.unquoted import is_salutation
+
+    return line.endswith(",") or is_salutation(line) is not None
+
+
+@lru_cache(maxsize=1)
+def _not_names() -> frozenset[str]:
+    text = resources.files("threadscan.mail").joinpath("data/voice.toml").read_text("utf-8")
+    return frozenset(str(w) for w in tomllib.loads(text)["not_names"])
+
+
+def _paragraphs(lines: Sequence[str]) -> list[list[str]]:
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip():
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    return [b for b in blocks if b]
 
 
 def _last_sign_off(lines: Sequence[str]) -> str | None:

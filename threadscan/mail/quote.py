@@ -111,5 +111,12 @@ def full_name(name: str, known: Iterable[str]) -> str:
     if " " in name.strip():
         return name
     first = name.strip().lower()
-    matches = {k for k in names if k.lower().split()[:1] == [first] and " " in k}
-    return matches.pop() if len(matches) == 1 else name
+    matches = [k for k in names if k.lower().split()[:1] == [first] and " " in k]
+    spelled = {_folded(k) for k in matches}  # "Roger Pau Monné" is "Roger Pau Monne"
+    return matches[0] if len(spelled) == 1 else name
+
+
+def _folded(name: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()

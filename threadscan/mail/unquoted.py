@@ -25,7 +25,7 @@ from importlib import resources
 from threadscan.mail.attribution import Attribution, parse_attribution, sign_off_name
 from threadscan.model import Person, Segment, SegmentKind
 
-__all__ = ["Recovered", "recover_quotes"]
+__all__ = ["Recovered", "is_salutation", "recover_quotes"]
 
 _SENTENCE_END = re.compile(r"[.?!:]['\")\]]*\s*$")
 _SENTENCE_START = re.compile(r"^(?:[A-Z(\"']|\d{1,2}[.)]\s)")
@@ -108,6 +108,11 @@ def _last_signer(lines: Sequence[str], quoted: str | None) -> str | None:
     if name and not (quoted and quoted.split()[0] == name):
         return name
     return None
+
+
+def is_salutation(line: str) -> str | None:
+    """The addressee of a greeting line ("Hi Juliet," -> "Juliet"), else None."""
+    return _is_salutation(line)
 
 
 def _is_salutation(line: str) -> str | None:
