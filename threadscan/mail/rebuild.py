@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from threadscan.mail.attribution import Attribution
 from threadscan.mail.unflatten import split_flat
+from threadscan.mail.unquoted import reviewer_openers
 
 __all__ = ["TokenIndex", "match_len", "rebuild_lines"]
 
@@ -26,6 +27,9 @@ _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@")
 _TRAILERISH = re.compile(r"^(?:[A-Z][\w-]*-by|Cc|Fixes|Link):|^---$|\|")
 _MAX_STARTS = 400
 _PROSE_WORDS = 8
+_CODE_END = re.compile(r"(?:[;{}]|\*/)$")  # a C statement, block or comment ends here
+_CAPITAL_WORD = re.compile(r"^[A-Z][a-z']*$")
+_PROSE_AFTER = 5  # words of prose that make a run-on reply
 
 
 @dataclass(frozen=True)
@@ -117,11 +121,33 @@ def _prose(words: Sequence[str]) -> bool:
 
 def _split_own(words: Sequence[str], matched: int) -> tuple[Sequence[str], Sequence[str]]:
     """Quoted prefix and the reply run on after it (only at a convincing boundary)."""
-    if matched <= 0 or matched >= len(words):
+    if matched <= 0:
+        cut = _unaligned_cut(words)
+        return (words[:cut], words[cut:]) if cut else (words, ())
+    if matched >= len(words):
         return words, ()
     if matched >= 2 or words[matched - 1].endswith(_BREAK_PUNCT):
         return words[:matched], words[matched:]
     return words, ()
+
+
+def _unaligned_cut(words: Sequence[str]) -> int | None:
+    """Where a reply runs on after a quoted line nothing on the page aligns with: prose
+    after a line of code ("+ mutex_lock(&q->sysfs_lock); This now means ..."), or a
+    reviewer's opener after a quoted sentence ("... a WQ context. Why not ...")."""
+    openers = reviewer_openers()
+    for k in range(1, len(words) - _PROSE_AFTER + 1):
+        rest = words[k:]
+        if _CODE_END.search(words[k - 1]) and _prose_run(rest):
+            return k
+        if words[k - 1].endswith((".", "?", "!")) and " ".join(rest[:4]).startswith(openers):
+            return k
+    return None
+
+
+def _prose_run(words: Sequence[str]) -> bool:
+    head = words[:_PROSE_AFTER]
+    return bool(_CAPITAL_WORD.match(head[0])) and sum(w.isalpha() for w in head) >= _PROSE_AFTER - 1
 
 
 def _quoted_line(depth: int, text: str, in_hunk: set[int]) -> str:

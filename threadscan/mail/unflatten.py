@@ -24,10 +24,15 @@ __all__ = ["FlatMessage", "parse_patchwork", "split_flat"]
 
 _FIELD = re.compile(r"^\s*(?P<key>[A-Z][\w ]{1,20}?)\s*\|\s*(?P<value>.*?)\s*\|(?:.*\|)?\s*$")
 _RULE = re.compile(r"^\s*-{3}\|")
-_LEAD_ATTR = re.compile(r"^(?P<attr>On\s.{5,200}?\s(?:wrote|writes):)(?:\s+(?P<rest>.*))?$", re.S)
+_LEAD_ATTR = re.compile(
+    r"^(?P<greet>(?:Hi|Hello|Hey|Dear)\b[^.,!>]{0,40}[,!]\s+)?"  # "Hi," before the attribution
+    r"(?P<attr>On\s.{5,200}?\s(?:wrote|writes):)(?:\s+(?P<rest>.*))?$",
+    re.S,
+)
 _MARKS = re.compile(r"(?:^|\s)(>(?: >)*)(?=\s|$)")
 _END_SIGN = re.compile(r"(?:^|\s)(?P<name>[A-Z][a-z]{1,20})\s*$")
 _FIELD_MAX = 400
+_QUOTED_GRAMS = 5
 # a browser copies a table's cells tab-separated
 _TAB_ROW = re.compile(
     r"^(?P<key>\s*(?:Message ID|State|Headers|Series|Delegated to|Commit|Archived))"
@@ -45,7 +50,7 @@ class FlatMessage:
     rest: str  # text after the leading attribution
     signer: str | None  # trailing first name ("Alex", "Jason")
     is_patch: bool
-
+    greeting: str = ""  # "Hi," written before the leading attribution
 
 @dataclass(frozen=True)
 class _Chunk:
@@ -108,10 +113,11 @@ def _flat(index: int, line: str) -> FlatMessage:
     m = _LEAD_ATTR.match(text)
     attribution = parse_attribution(m.group("attr")) if m else None
     rest = (m.group("rest") or "") if m and attribution else text
+    greeting = (m.group("greet") or "").strip() if m and attribution else ""
     signer = _END_SIGN.search(rest)
     is_patch = attribution is None and bool(re.match(r"^(?:diff |Index: |---)", rest))
     name = signer.group("name") if signer and not is_patch else None
-    return FlatMessage(index, text, attribution, rest, name, is_patch)
+    return FlatMessage(index, text, attribution, rest, name, is_patch, greeting)
 
 
 def _first(name: str) -> str:
@@ -121,6 +127,7 @@ def _first(name: str) -> str:
 def _targets(flats: Sequence[FlatMessage]) -> dict[int, int | None]:
     """Position of the message each position quotes: latest earlier one signed by the named."""
     patch = next((i for i, f in enumerate(flats) if f.is_patch), None)
+    grams = [_grams(f.rest) for f in flats]
     out: dict[int, int | None] = {}
     for i, flat in enumerate(flats):
         if flat.is_patch:
@@ -133,8 +140,22 @@ def _targets(flats: Sequence[FlatMessage]) -> dict[int, int | None]:
         earlier = [
             j for j in range(i) if flats[j].signer and _first(flats[j].signer or "") == named
         ]
-        out[i] = earlier[-1] if earlier else patch
+        out[i] = earlier[-1] if earlier else _quoted_from(i, flats, grams, patch)
     return out
+
+
+def _quoted_from(i: int, flats: Sequence[FlatMessage], grams: Sequence[set[tuple[str, ...]]],
+                 patch: int | None) -> int | None:
+    """The earlier comment whose words this one quotes most (at least ``_QUOTED_GRAMS`` word
+    trigrams in common), for a quoted person who signs nothing; else the patch."""
+    shared = [(len(grams[i] & grams[j]), j) for j in range(i) if not flats[j].is_patch]
+    best = max(shared, default=(0, patch))
+    return best[1] if best[0] >= _QUOTED_GRAMS else patch
+
+
+def _grams(text: str) -> set[tuple[str, ...]]:
+    words = [w for w in text.lower().split() if w != ">"]
+    return {tuple(words[k : k + 3]) for k in range(max(0, len(words) - 2))}
 
 
 def _identities(
@@ -219,7 +240,8 @@ def _lines(
     if flat.is_patch:
         return split_patch(flat.rest, _quoted_views(pos, flats, targets))
     known = {d + 1: flats[j].text for d, j in enumerate(chain)}
-    return rebuild_lines(flat.attribution, flat.rest, known, len(chain))
+    lines = rebuild_lines(flat.attribution, flat.rest, known, len(chain))
+    return [flat.greeting, *lines] if flat.greeting else lines
 
 
 def _person(who: Attribution | None) -> Person:

@@ -25,7 +25,7 @@ from importlib import resources
 from threadscan.mail.attribution import Attribution, parse_attribution, sign_off_name
 from threadscan.model import Person, Segment, SegmentKind
 
-__all__ = ["Recovered", "is_salutation", "recover_quotes"]
+__all__ = ["Recovered", "is_salutation", "recover_quotes", "reviewer_openers"]
 
 _SENTENCE_END = re.compile(r"[.?!:]['\")\]]*\s*$")
 _SENTENCE_START = re.compile(r"^(?:[A-Z(\"']|\d{1,2}[.)]\s)")
@@ -108,6 +108,11 @@ def _last_signer(lines: Sequence[str], quoted: str | None) -> str | None:
     if name and not (quoted and quoted.split()[0] == name):
         return name
     return None
+
+
+def reviewer_openers() -> tuple[str, ...]:
+    """Sentence starts of a reviewer answering quoted text ("I think", "Why ", ...)."""
+    return _voice()[1]
 
 
 def is_salutation(line: str) -> str | None:
