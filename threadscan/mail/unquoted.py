@@ -8,8 +8,8 @@ under a quoted diff answers it (depth 0). Each other block is
 then given a depth, in order of strength: alignment with a known text of a
 speaker (``known_texts``), a salutation ("Hi Juliet," is not Juliet speaking),
 the author's own re-wrapped lines (a lone word left on a line after a long one),
-a numbered list resumed ("2." after "1."), a reviewer's opener right after the
-quoted patch ("I think ..."), a sign-off ("Thanks,\\nNathan"); else the block
+a numbered list resumed ("2." after "1."), a reviewer's opener right under a quote
+("I think ...": the reply to that quote), a sign-off ("Thanks,\\nNathan"); else the block
 continues the previous one.
 """
 
@@ -226,8 +226,8 @@ def _cued_depth(
     m = _NUMBERED.match(first)
     if m and int(m.group(1)) - 1 in numbered:
         return numbered[int(m.group(1)) - 1]
-    if depth == level and level >= 2 and first.startswith(tuple(openers)):
-        return level - 1
+    if depth >= 1 and first.startswith(tuple(openers)):
+        return depth - 1
     signer = sign_off_name(block.lines)
     if signer is not None:
         return _depth_of(signer, speakers, level)
