@@ -297,3 +297,11 @@ def test_flattened_patchwork_comments_are_told_apart_by_what_later_ones_quote() 
     own = " ".join(s.text for s in first.segments if s.kind == "text" and s.depth == 0)
     assert "One concern I\u2019d like to raise is the use of a workqueue" in own
     assert first.author.name == "zhangdongdong"
+
+
+def test_mhonarc_reply_without_its_fields_is_named_by_its_signature_block() -> None:
+    # Julien Grall closes with "Cheers," and his signature block "-- " / "Julien Grall"
+    [page] = copied("xenproject-reply", without_header_fields(read("xenproject-reply")))
+    assert page.author.name == "Julien Grall"
+    [full] = copied("xenproject-reply")
+    assert full.author.name == "Julien Grall"

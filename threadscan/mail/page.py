@@ -197,15 +197,17 @@ def _skippable(line: str, subject: str) -> bool:
 
 def _author_from_body(body: Sequence[str], defects: list[str]) -> Person:
     """No From on the page: the depth-0 sign-off ("Thanks,\nNathan", a name alone on its line
-    closing the reply), else the sender's own review tag ("Reviewed-by: X <addr>"); a first
-    name is completed from the people the page names (attributions, tags, link lists)."""
+    closing the reply, the name opening the signature block), else the sender's own tag
+    ("Reviewed-by: X <addr>"); a first name is completed from the people the page names
+    (attributions, tags, link lists)."""
     from threadscan.mail.body import classify_lines
     from threadscan.mail.quote import full_name
 
     classified = classify_lines(body)
     own = [ln.text for ln in classified if ln.depth == 0 and ln.kind in ("text", "signature")]
     people = _page_people(classified)
-    signed = (_last_sign_off(own) or _lone_name(own, people) or "").rstrip(".,!") or None
+    found = _last_sign_off(own) or _lone_name(own, people) or _signature_name(classified)
+    signed = (found or "").rstrip(".,!") or None
     tagged = _own_tag(classified)
     if not signed and tagged is None:
         defects.append("no author on page")
@@ -249,6 +251,13 @@ def _own_tag(classified: Sequence[BodyLine]) -> Person | None:
     signed = [m for m in tags if m.group("tag") == "Signed-off"]
     found = parse_person((signed or tags)[-1].group("who")) if tags else None
     return found if found is not None and found.name else None
+
+
+def _signature_name(classified: Sequence[BodyLine]) -> str | None:
+    """The name that opens the sender's signature block ("-- " then "Julien Grall")."""
+    block = [ln.text.strip() for ln in classified
+             if ln.depth == 0 and ln.kind == "signature" and ln.text.strip()]
+    return name_line(block[1]) if len(block) >= 2 and block[0].startswith("--") else None
 
 
 def _lone_name(own: Sequence[str], people: Sequence[Person]) -> str | None:
