@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import shutil
 import sys
 from collections import Counter
 from pathlib import Path
@@ -25,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from render_browser_text import inner_text  # noqa: E402
+from render_browser_text import NO_BROWSER, find_browser, inner_text  # noqa: E402
 
 from threadscan.mail import parse_item  # noqa: E402
 from threadscan.model import Message, Provenance, RawItem  # noqa: E402
@@ -82,9 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--fixtures", type=Path, default=FIXTURES)
     args = parser.parse_args(argv)
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    browser = find_browser()
     if browser is None:
-        print("chromium is not on PATH", file=sys.stderr)
+        print(NO_BROWSER, file=sys.stderr)
         return 2
     html = args.fixtures / "html"
     urls = json.loads((html / "MANIFEST.json").read_text(encoding="utf-8"))["urls"]

@@ -31,6 +31,14 @@ COPY = ("<script>var t = document.body.innerText;"
 COPIED = re.compile(r'<pre id="copied">(.*)</pre>', re.S)
 
 
+def find_browser() -> str | None:
+    """Chromium's path, or None (the message to print is ``NO_BROWSER``)."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+NO_BROWSER = "chromium is not on PATH"
+
+
 def inner_text(page: Path, browser: str) -> str:
     """The page's innerText, as Chromium lays it out."""
     source = page.read_text(encoding="utf-8", errors="replace")
@@ -54,9 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("pages", nargs="+", help="PAGE.html=NAME")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    browser = find_browser()
     if browser is None:
-        print("chromium is not on PATH", file=sys.stderr)
+        print(NO_BROWSER, file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
     for spec in args.pages:

@@ -266,23 +266,16 @@ def test_a_first_name_sign_off_is_completed_from_the_names_the_page_gives() -> N
 
 
 def flattened_patchwork(name: str) -> tuple[str, list[Message]]:
-    """A Patchwork page as seed 003 shows one: table rows with pipes, then each comment on
-    one line (its lines joined, quote markers kept), the comment headers and the patch left
-    out; with the comments as the line-by-line page gives them."""
-    import re
+    """A Patchwork page as seed 003 shows one (``scripts/measure_flat_patchwork.flattened``:
+    table rows with pipes, each comment on one line, no comment headers, no patch), with the
+    comments as the line-by-line page gives them."""
+    from tests.scriptmod import load_script
 
     text = read(name)
     comments = copied(name)[1:]
-    msgid = re.search(r"^Message ID\t(<[^>]+>)", text, re.M)
-    series = re.search(r"^Series\t(.*?) \| expand", text, re.M)
-    assert msgid and series
-    rows = [f"Message ID | {msgid.group(1)} (mailing list archive) |", "---|---|",
-            "State | New |", "Headers | show |", f"Series | {series.group(1)} | expand |"]
-    for m in comments:
-        lines = [("> " * s.depth + ln).strip() for s in m.segments if s.kind != "footer"
-                 for ln in s.text.split("\n")]
-        rows.append(" ".join(ln for ln in lines if ln))
-    return "\n".join(rows), comments
+    flat = load_script("measure_flat_patchwork").flattened(text, comments)
+    assert flat is not None
+    return flat, comments
 
 
 def test_flattened_patchwork_comments_are_told_apart_by_what_later_ones_quote() -> None:
@@ -291,7 +284,8 @@ def test_flattened_patchwork_comments_are_told_apart_by_what_later_ones_quote() 
     text, comments = flattened_patchwork("patchwork-patch")
     rebuilt = copied("flattened", text)
     assert len(rebuilt) == len(comments) == 8
-    named = [(m.author.name, c.author.name) for m, c in zip(rebuilt, comments) if m.author.name]
+    named = [(m.author.name, c.author.name) for m, c in zip(rebuilt, comments, strict=True)
+             if m.author.name]
     assert len(named) == 7 and all(got == want for got, want in named)
     first = rebuilt[0]
     own = " ".join(s.text for s in first.segments if s.kind == "text" and s.depth == 0)
