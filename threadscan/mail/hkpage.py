@@ -5,8 +5,9 @@ Each message shows its sender's name, the day ("21 Mar 2022"; replies of a threa
 lines of their own, then the body. A page's subject is its title "<subject> - <list> -
 HyperKitty" when the text has it, else (a browser's copy) the line above the first
 sender, past the navigation ("thread", "older", "newer"). A thread page shows no
-Message-ID and not who answers whom: ids are synthesized and each reply answers the
-thread's first message, as Patchwork's comments do. Quoted text is folded to "..." by the
+Message-ID and not who answers whom: ids are synthesized, and a reply answers the latest
+earlier message by the person its attribution names ("On ..., X wrote:"), else the first
+message. Quoted text is folded to "..." by the
 page unless the reader unfolded it.
 """
 
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from threadscan.mail.page import PageHead, build_message
-from threadscan.model import Message, Provenance
+from threadscan.model import Message, Provenance, Segment
 
 __all__ = ["hyperkitty_head", "parse_thread_page"]
 
@@ -72,11 +73,26 @@ def parse_thread_page(lines: Sequence[str], provenance: Provenance) -> list[Mess
         author = parse_person(stamp.name)
         body = list(lines[stamp.body : end])
         segments = segment_lines(body, author.display or None)
-        root = found[0].msgid if found else None
         defects = ["parsed from hyperkitty page text"]
+        parent = _parent(segments, found)
         found.append(build_message(head, author, segments, "\n".join(body), provenance, defects,
-                                   f"hyperkitty:{stamp.start}", in_reply_to=root))
+                                   f"hyperkitty:{stamp.start}", in_reply_to=parent))
     return found
+
+
+def _parent(segments: Sequence[Segment], earlier: Sequence[Message]) -> str | None:
+    """The message a reply answers: the latest earlier one by the person its first
+    attribution names ("On ..., X wrote:"; the quote itself is folded away), else the
+    thread's first message."""
+    if not earlier:
+        return None
+    from threadscan.mail.attribution import parse_attribution
+
+    said = (parse_attribution(s.text.split("\n")[0]) for s in segments if s.kind == "attribution")
+    named = next((a.name for a in said if a is not None and a.name), "")
+    first = named.split()[0].lower() if named.split() else ""
+    by = [m for m in earlier if first and m.author.name.lower().split()[:1] == [first]]
+    return (by[-1] if by else earlier[0]).msgid
 
 
 def _stamps(lines: Sequence[str], limit: int | None = None) -> list[_Stamp]:
