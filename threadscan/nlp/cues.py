@@ -52,10 +52,15 @@ class CueSet:
     @property
     def locking_regex(self) -> str:
         """Words that make a text about locking (the ``design`` context regex)."""
-        return dict(self.context_required).get("design", "")
+        return locking_regex_of(self.context_required)
 
     def is_lock_api(self, name: str) -> bool:
         return name in self.lock_api or bool(re.match(self.lock_api_regex, name))
+
+
+def locking_regex_of(required: tuple[tuple[str, str], ...]) -> str:
+    """The locking words among a cue set's required contexts (the ``design`` one), or ""."""
+    return dict(required).get("design", "")
 
 
 def _group(name: str, raw: dict[str, Any]) -> CueGroup:

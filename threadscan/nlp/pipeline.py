@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from threadscan.errors import ModelError
 from threadscan.model import CATEGORIES
 from threadscan.nlp.context import ANCHORS, neighbour_words, text_words
-from threadscan.nlp.cues import CueSet, load_cues
+from threadscan.nlp.cues import CueSet, load_cues, locking_regex_of
 from threadscan.nlp.entities import Entity, find_entities
 from threadscan.nlp.rules import Hit, RuleSet, build_rules
 from threadscan.nlp.tokenizer import customize_tokenizer
@@ -218,7 +218,7 @@ def about_concurrency(hits: Iterable[Hit], entities: Iterable[Entity], text: str
     lock or lock-API entity, or a locking word (the ``design`` context regex)."""
     if is_cued(hits, text, required) or any(e.label in ("LOCK", "LOCK_API") for e in entities):
         return True
-    need = dict(required).get("design")
+    need = locking_regex_of(required)
     return not need or bool(re.search(need, text, re.IGNORECASE))
 
 

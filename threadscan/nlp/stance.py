@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from threadscan.model import CATEGORIES, Category, Stance
+from threadscan.nlp.cues import locking_regex_of
 from threadscan.nlp.pipeline import Analysed, anchored, in_context
 from threadscan.nlp.rules import Hit
 
@@ -186,7 +187,7 @@ def decide(
 
 def _fallback_design(a: Analysed, required: tuple[tuple[str, str], ...]) -> list[Hit]:
     """A strong frame about locking with no category cue is a design remark."""
-    need = dict(required).get("design")
+    need = locking_regex_of(required)
     if not need or not re.search(need, a.text, re.I):
         return []
     if rule_stance(a) == "suggestion" and not _STRONG_SUGGESTION.search(a.text):
