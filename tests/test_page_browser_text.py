@@ -299,3 +299,22 @@ def test_mhonarc_reply_without_its_fields_is_named_by_its_signature_block() -> N
     assert page.author.name == "Julien Grall"
     [full] = copied("xenproject-reply")
     assert full.author.name == "Julien Grall"
+
+
+def test_a_page_whose_utf8_was_shown_as_windows_1252_is_repaired() -> None:
+    # a saved page that names no charset, opened from disk: "Roger Pau MonnÃ©" on the page
+    text = read("xenproject-mojibake")
+    assert "Roger Pau Monn\u00c3\u00a9" in text
+    [page] = copied("xenproject-mojibake")
+    assert page.author.name == "Roger Pau Monn\u00e9"
+    assert "page text was UTF-8 shown as Windows-1252 (mojibake): repaired" in page.defects
+    said_by = {s.speaker for s in page.segments if s.kind == "quote"}
+    assert "Roger Pau Monn\u00e9" in said_by and not any("\u00c3" in (n or "") for n in said_by)
+
+
+def test_text_with_one_accent_pair_that_is_no_mojibake_is_left_alone() -> None:
+    from threadscan.mail import _unmangled
+
+    line = read("xenproject-message").split("\n")[0]  # real page text, plain ASCII
+    text = f"{line}\nCaf\u00c3\u00a9 is how caf\u00e9 looks when mangled; \u03a9 is Omega."
+    assert _unmangled(text) == (text, False)

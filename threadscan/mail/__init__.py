@@ -7,6 +7,7 @@ inside this module; callers only see model dataclasses.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email
 import email.parser
@@ -34,6 +35,16 @@ __all__ = ["parse_item", "parse_mail"]
 _CORE_HEADERS = ("from", "date", "subject", "message-id")
 _TAG = re.compile(r"<[^>]*>")
 _MAX_BYTES = 32 * 1024 * 1024
+# UTF-8 of a Latin letter or punctuation read as Windows-1252: "Ã©" (é), "Â " (no-break
+# space), "â€™" (right quote)
+_CP1252_HIGH = (  # what bytes 0x80-0x9f show as in Windows-1252
+    "\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+    "\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+)
+_MOJIBAKE = re.compile(
+    f"Ã[\u0080-\u00bf{_CP1252_HIGH}]|Â[\u00a0-\u00bf]|â€[\u0080-\u00bf{_CP1252_HIGH}]"
+)
+_MOJIBAKE_SCAN = 200_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LIST_ID_ANGLE = re.compile(r"<([^<>\s]+)>")
 _LIST_ID_BARE = re.compile(r"\s*([\w.+-]+\.[\w.-]+)\s*")
@@ -62,7 +73,26 @@ def _parse_page(item: RawItem) -> list[Message | Skip]:
     from threadscan.mail.page import parse_page
 
     text, _ = decode_bytes(item.data, "utf-8")
-    return list(parse_page(text, item.provenance))
+    text, repaired = _unmangled(text)
+    found = parse_page(text, item.provenance)
+    if not repaired:
+        return list(found)
+    note = "page text was UTF-8 shown as Windows-1252 (mojibake): repaired"
+    return [dataclasses.replace(m, defects=(*m.defects, note)) if isinstance(m, Message) else m
+            for m in found]
+
+
+def _unmangled(text: str) -> tuple[str, bool]:
+    """Text whose UTF-8 a browser or editor showed as Windows-1252 ("MonnÃ©" for "Monné"),
+    repaired when it shows that twice or more and the whole text converts back."""
+    if len(_MOJIBAKE.findall(text, 0, _MOJIBAKE_SCAN)) < 2:
+        return text, False
+    for codec in ("cp1252", "latin-1"):
+        try:
+            return text.encode(codec).decode("utf-8"), True
+        except UnicodeError:
+            continue
+    return text, False
 
 
 def parse_mail(data: bytes, provenance: Provenance) -> Message | Skip:
