@@ -264,6 +264,8 @@ def _lone_name(own: Sequence[str], people: Sequence[Person]) -> str | None:
     """A paragraph that is only a name ("Paolo", "Roger.") after the sender's prose, when it
     names a person the page names elsewhere or is no common word. Not a greeting ("Hi
     Juergen", "Oliver," opening the reply)."""
+    from threadscan.mail.unquoted import not_names
+
     known = {p.name.split()[0].lower() for p in people if p.name.split()}
     found, prose = None, False
     for block in _paragraphs(own):
@@ -273,7 +275,7 @@ def _lone_name(own: Sequence[str], people: Sequence[Person]) -> str | None:
             continue
         name = name_line(line.rstrip(".!")) if prose and not _is_greeting(line) else None
         if name and (name.split()[0].lower() in known
-                     or name.split()[0].lower() not in _not_names()):
+                     or name.split()[0].lower() not in not_names()):
             found = name
     return found
 
@@ -282,12 +284,6 @@ def _is_greeting(line: str) -> bool:
     from threadscan.mail.unquoted import is_salutation
 
     return line.endswith(",") or is_salutation(line) is not None
-
-
-@lru_cache(maxsize=1)
-def _not_names() -> frozenset[str]:
-    text = resources.files("threadscan.mail").joinpath("data/voice.toml").read_text("utf-8")
-    return frozenset(str(w) for w in tomllib.loads(text)["not_names"])
 
 
 def _paragraphs(lines: Sequence[str]) -> list[list[str]]:
@@ -302,16 +298,8 @@ def _paragraphs(lines: Sequence[str]) -> list[list[str]]:
 
 def _last_sign_off(lines: Sequence[str]) -> str | None:
     """The last sign-off among depth-0 paragraphs ("Thanks!\\nAndres", "Regards,\\nHalil")."""
-    found = None
-    block: list[str] = []
-    for line in [*lines, ""]:
-        if line.strip():
-            block.append(line)
-            continue
-        name = sign_off_name(block) if block else None
-        found = name or found
-        block = []
-    return found
+    names = [name for block in _paragraphs(lines) if (name := sign_off_name(block))]
+    return names[-1] if names else None
 
 
 def _attributed_people(texts: Iterable[str]) -> list[Person]:

@@ -25,7 +25,7 @@ from importlib import resources
 from threadscan.mail.attribution import Attribution, parse_attribution, sign_off_name
 from threadscan.model import Person, Segment, SegmentKind
 
-__all__ = ["Recovered", "is_salutation", "recover_quotes", "reviewer_openers"]
+__all__ = ["Recovered", "is_salutation", "not_names", "recover_quotes", "reviewer_openers"]
 
 _SENTENCE_END = re.compile(r"[.?!:]['\")\]]*\s*$")
 _SENTENCE_START = re.compile(r"^(?:[A-Z(\"']|\d{1,2}[.)]\s)")
@@ -53,10 +53,12 @@ class _Block:
 
 
 @lru_cache(maxsize=1)
-def _voice() -> tuple[re.Pattern[str], tuple[str, ...]]:
+def _voice() -> tuple[re.Pattern[str], tuple[str, ...], frozenset[str]]:
+    """``data/voice.toml``: the salutation regex, reviewer openers, words that are no name."""
     text = resources.files("threadscan.mail").joinpath("data/voice.toml").read_text("utf-8")
     data = tomllib.loads(text)
-    return re.compile(str(data["salutation"])), tuple(str(s) for s in data["reviewer_openers"])
+    return (re.compile(str(data["salutation"])), tuple(str(s) for s in data["reviewer_openers"]),
+            frozenset(str(w) for w in data["not_names"]))
 
 
 def recover_quotes(lines: Sequence[str], known_texts: Mapping[str, str] | None = None) -> Recovered:
@@ -115,12 +117,13 @@ def reviewer_openers() -> tuple[str, ...]:
     return _voice()[1]
 
 
+def not_names() -> frozenset[str]:
+    """Words that stand alone on a line without being anybody's name ("thanks", "yes")."""
+    return _voice()[2]
+
+
 def is_salutation(line: str) -> str | None:
     """The addressee of a greeting line ("Hi Juliet," -> "Juliet"), else None."""
-    return _is_salutation(line)
-
-
-def _is_salutation(line: str) -> str | None:
     m = _voice()[0].match(line.strip())
     return m.group("name") if m else None
 
@@ -156,7 +159,7 @@ def _starts_block(lines: Sequence[str], i: int, attribution_lines: set[int]) -> 
     prev, line = lines[i - 1].strip(), lines[i].strip()
     if i in attribution_lines or (i - 1) in attribution_lines or not prev:
         return True
-    if _is_salutation(line) or _is_salutation(prev) or _is_sign_off(lines, i):
+    if is_salutation(line) or is_salutation(prev) or _is_sign_off(lines, i):
         return True
     return bool(_SENTENCE_END.search(prev) and _SENTENCE_START.match(line))
 
@@ -218,7 +221,7 @@ def _cued_depth(
     aligned = _aligned_speaker(block.text, known)
     if aligned is not None and aligned in speakers.by_depth:
         return _depth_of(aligned, speakers, level)
-    greeted = _is_salutation(first)
+    greeted = is_salutation(first)
     if greeted is not None:
         return _not_depth(greeted, speakers, depth, level)
     if _rewrapped(block, lines):
