@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from render_browser_text import NO_BROWSER, find_browser, inner_text  # noqa: E402
+from eval_objections import thread_messages  # noqa: E402
+from render_browser_text import find_browser, inner_text  # noqa: E402
 
 from threadscan.extract import analyze_patches  # noqa: E402
 from threadscan.mail import parse_item  # noqa: E402
@@ -50,15 +51,6 @@ def parsed(text: str, source: str) -> list[Message]:
     return [m for m in found if isinstance(m, Message)]
 
 
-def mbox_messages(path: Path, ids: set[str]) -> list[Message]:
-    from threadscan.sources import iter_items
-    from threadscan.sources.base import SourceOptions
-
-    items = iter_items(str(path), SourceOptions(offline=True))
-    return [m for i in items if isinstance(i, RawItem) for m in parse_item(i)
-            if isinstance(m, Message) and m.msgid in ids]
-
-
 def threads(html: Path) -> dict[tuple[str, str], list[tuple[str, str]]]:
     """(site, source mbox) -> [(page file, Message-ID)] of its single-message pages."""
     files = json.loads((html / "MANIFEST.json").read_text(encoding="utf-8"))["urls"]
@@ -78,14 +70,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     browser = find_browser()
     if browser is None:
-        print(NO_BROWSER, file=sys.stderr)
         return 2
     html = args.fixtures / "html"
     print("| site | thread | messages | lock changes | objections | in common |")
     print("|---|---|---|---|---|---:|")
     for (site, mbox), pages in sorted(threads(html).items()):
         copies = [m for page, _ in pages for m in parsed(inner_text(html / page, browser), page)]
-        mail = mbox_messages(args.fixtures.parent.parent / mbox, {mid for _, mid in pages})
+        ids = {mid for _, mid in pages}
+        mail = [m for m in thread_messages(args.fixtures.parent.parent / mbox) if m.msgid in ids]
         (got, got_locks), (want, want_locks) = analysed(copies), analysed(mail)
         print(f"| {site} | {Path(mbox).stem[:48]} | {len(copies)} / {len(mail)} | "
               f"{got_locks} / {want_locks} | {len(got)} / {len(want)} | {len(got & want)} |")

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from render_browser_text import NO_BROWSER, find_browser, inner_text  # noqa: E402
+from render_browser_text import find_browser, inner_text  # noqa: E402
 
 from threadscan.mail import parse_item  # noqa: E402
 from threadscan.model import Message, Provenance, RawItem  # noqa: E402
@@ -83,7 +83,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     browser = find_browser()
     if browser is None:
-        print(NO_BROWSER, file=sys.stderr)
         return 2
     html = args.fixtures / "html"
     urls = json.loads((html / "MANIFEST.json").read_text(encoding="utf-8"))["urls"]

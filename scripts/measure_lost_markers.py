@@ -20,6 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from eval_objections import thread_messages  # noqa: E402
 
 from threadscan.mail.unquoted import recover_quotes  # noqa: E402
 from threadscan.model import Message  # noqa: E402
@@ -48,17 +51,6 @@ def known_texts(m: Message, thread: list[Message]) -> dict[str, str]:
             own = (s.text for s in o.segments if s.kind in ("text", "diff") and s.depth == 0)
             known[o.author.name] = known.get(o.author.name, "") + "\n" + "\n".join(own)
     return known
-
-
-def messages_of(path: Path) -> list[Message]:
-    from threadscan.mail import parse_item
-    from threadscan.model import RawItem
-    from threadscan.sources import iter_items
-    from threadscan.sources.base import SourceOptions
-
-    items = iter_items(str(path), SourceOptions(offline=True))
-    return [m for i in items if isinstance(i, RawItem) for m in parse_item(i)
-            if isinstance(m, Message)]
 
 
 def first(name: str | None) -> str:
@@ -90,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     tallies = {"quoting a patch": Counter[str](), "not quoting a patch": Counter[str]()}
     for path in sorted(args.fixtures.glob("lore-*/*.mbox")):
-        thread = messages_of(path)
+        thread = thread_messages(path)
         for m in thread:
             kinds = {(s.kind, s.depth > 0) for s in m.segments}
             if ("quote", True) not in kinds or ("text", False) not in kinds:

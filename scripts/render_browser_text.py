@@ -32,11 +32,11 @@ COPIED = re.compile(r'<pre id="copied">(.*)</pre>', re.S)
 
 
 def find_browser() -> str | None:
-    """Chromium's path, or None (the message to print is ``NO_BROWSER``)."""
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-NO_BROWSER = "chromium is not on PATH"
+    """Chromium's path; None, after saying so on stderr, when it is not installed."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        print("chromium is not on PATH", file=sys.stderr)
+    return found
 
 
 def inner_text(page: Path, browser: str) -> str:
@@ -64,7 +64,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     browser = find_browser()
     if browser is None:
-        print(NO_BROWSER, file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
     for spec in args.pages:
