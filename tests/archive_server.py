@@ -214,6 +214,19 @@ def file_messages(path: Path) -> list[Message]:
     return messages(list(iter_items(str(path), SourceOptions(offline=True))))
 
 
+def tagged(msgs: list[Message]) -> tuple[set[tuple[object, ...]], int]:
+    """What a thread's analysis says, comparable across sources: its objections (speaker,
+    sentence, stance, categories) and how many lock changes."""
+    from threadscan.extract import analyze_patches
+    from threadscan.nlp import tag_thread
+    from threadscan.nlp.sentences import sentence_key
+
+    analysis = analyze_patches(msgs)
+    objections = tag_thread(msgs, analysis).objections
+    return ({(o.speaker, sentence_key(o.sentence), o.stance, o.categories) for o in objections},
+            len(analysis.lock_changes))
+
+
 def msgids(items: list[RawItem | Skip]) -> list[str]:
     return [m.msgid for m in messages(items)]
 

@@ -9,11 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.archive_server import ArchiveServer, file_messages, messages, msgids
-from threadscan.extract import analyze_patches
-from threadscan.model import Message, RawItem, Skip
-from threadscan.nlp import tag_thread
-from threadscan.nlp.sentences import sentence_key
+from tests.archive_server import ArchiveServer, file_messages, messages, msgids, tagged
+from threadscan.model import RawItem, Skip
 from threadscan.sources import default_registry
 from threadscan.sources.base import SourceOptions
 from threadscan.sources.detect import header_msgid, split_mbox
@@ -92,8 +89,3 @@ def test_a_thread_read_from_archive_pages_is_tagged_as_its_source_mbox(
     assert tagged(pages) == tagged(file_messages(SHARED / mbox))
 
 
-def tagged(msgs: list[Message]) -> tuple[set[tuple[object, ...]], int]:
-    pa = analyze_patches(msgs)
-    obs = tag_thread(msgs, pa).objections
-    return {(o.speaker, sentence_key(o.sentence), o.stance, o.categories) for o in obs}, len(
-        pa.lock_changes)

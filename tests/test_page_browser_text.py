@@ -10,13 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from tests.archive_server import file_messages
-from threadscan.extract import analyze_patches
+from tests.archive_server import file_messages, tagged
 from threadscan.mail import parse_item, parse_mail
 from threadscan.mail.page import detect_kind
 from threadscan.model import Message, Provenance, RawItem, Segment
-from threadscan.nlp import tag_thread
-from threadscan.nlp.sentences import sentence_key
 from threadscan.sources.detect import page_text
 from threadscan.sources.http import FetchResult
 
@@ -60,13 +57,6 @@ def said(msg: Message) -> list[tuple[str, int, str | None, str]]:
 
 def seg_key(s: Segment) -> tuple[str, int, str | None, str]:
     return (s.kind, s.depth, s.speaker, s.text)
-
-
-def tagged(msgs: list[Message]) -> tuple[set[tuple[object, ...]], int]:
-    analysis = analyze_patches(msgs)
-    objections = tag_thread(msgs, analysis).objections
-    return ({(o.speaker, sentence_key(o.sentence), o.stance, o.categories) for o in objections},
-            len(analysis.lock_changes))
 
 
 def test_each_copied_page_is_recognised_by_its_archive_program() -> None:
