@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "Attribution",
+    "first_name",
     "name_line",
     "page_addresses",
     "parse_attribution",
@@ -167,6 +168,11 @@ def page_addresses(lines: Sequence[str]) -> dict[str, str]:
             if attribution is not None and attribution.email and attribution.name:
                 found.setdefault(attribution.name, attribution.email)
     return found
+
+
+def first_name(name: str) -> str:
+    """A display name's first word, lower-cased ("Roger Pau Monné" -> "roger"); "" for none."""
+    return name.split()[0].lower() if name.split() else ""
 
 
 def name_line(line: str) -> str | None:

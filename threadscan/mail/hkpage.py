@@ -86,12 +86,12 @@ def _parent(segments: Sequence[Segment], earlier: Sequence[Message]) -> str | No
     thread's first message."""
     if not earlier:
         return None
-    from threadscan.mail.attribution import parse_attribution
+    from threadscan.mail.attribution import first_name, parse_attribution
 
     said = (parse_attribution(s.text.split("\n")[0]) for s in segments if s.kind == "attribution")
     named = next((a.name for a in said if a is not None and a.name), "")
-    first = named.split()[0].lower() if named.split() else ""
-    by = [m for m in earlier if first and m.author.name.lower().split()[:1] == [first]]
+    first = first_name(named)
+    by = [m for m in earlier if first and first_name(m.author.name) == first]
     return (by[-1] if by else earlier[0]).msgid
 
 

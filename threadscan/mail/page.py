@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from threadscan.mail.attribution import name_line, parse_attribution, sign_off_name
+from threadscan.mail.attribution import first_name, name_line, parse_attribution, sign_off_name
 from threadscan.model import Message, Person, Provenance, Segment, Skip
 
 if TYPE_CHECKING:
@@ -212,7 +212,7 @@ def _author_from_body(body: Sequence[str], defects: list[str]) -> Person:
     if not signed and tagged is None:
         defects.append("no author on page")
         return Person(name="", email="")
-    if tagged is not None and (not signed or _first(signed) == _first(tagged.name)):
+    if tagged is not None and (not signed or first_name(signed) == first_name(tagged.name)):
         defects.append(f"author from own tag {tagged.name!r}")
         return tagged
     name = full_name(signed or "", [p.name for p in people])
@@ -221,10 +221,6 @@ def _author_from_body(body: Sequence[str], defects: list[str]) -> Person:
     from threadscan.mail.headers import parse_person
 
     return parse_person(f"{name} <{email}>") if email else Person(name=name, email="")
-
-
-def _first(name: str) -> str:
-    return name.split()[0].lower() if name.split() else ""
 
 
 def _page_people(classified: Sequence[BodyLine]) -> list[Person]:
@@ -266,7 +262,7 @@ def _lone_name(own: Sequence[str], people: Sequence[Person]) -> str | None:
     Juergen", "Oliver," opening the reply)."""
     from threadscan.mail.unquoted import not_names
 
-    known = {p.name.split()[0].lower() for p in people if p.name.split()}
+    known = {first_name(p.name) for p in people} - {""}
     found, prose = None, False
     for block in _paragraphs(own):
         line = block[0].strip()
@@ -274,8 +270,7 @@ def _lone_name(own: Sequence[str], people: Sequence[Person]) -> str | None:
             prose = True
             continue
         name = name_line(line.rstrip(".!")) if prose and not _is_greeting(line) else None
-        if name and (name.split()[0].lower() in known
-                     or name.split()[0].lower() not in not_names()):
+        if name and (first_name(name) in known or first_name(name) not in not_names()):
             found = name
     return found
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from threadscan.mail.attribution import Attribution, parse_attribution
+from threadscan.mail.attribution import Attribution, first_name, parse_attribution
 from threadscan.mail.page import PageHead, build_message
 from threadscan.model import Message, Person, Provenance, Skip
 
@@ -120,10 +120,6 @@ def _flat(index: int, line: str) -> FlatMessage:
     return FlatMessage(index, text, attribution, rest, name, is_patch, greeting)
 
 
-def _first(name: str) -> str:
-    return name.split()[0].lower() if name.split() else ""
-
-
 def _targets(flats: Sequence[FlatMessage]) -> dict[int, int | None]:
     """Position of the message each position quotes: latest earlier one signed by the named."""
     patch = next((i for i, f in enumerate(flats) if f.is_patch), None)
@@ -136,9 +132,9 @@ def _targets(flats: Sequence[FlatMessage]) -> dict[int, int | None]:
         if flat.attribution is None:
             out[i] = patch
             continue
-        named = _first(flat.attribution.name)
+        named = first_name(flat.attribution.name)
         earlier = [
-            j for j in range(i) if flats[j].signer and _first(flats[j].signer or "") == named
+            j for j in range(i) if flats[j].signer and first_name(flats[j].signer or "") == named
         ]
         out[i] = earlier[-1] if earlier else _quoted_from(i, flats, grams, patch)
     return out
@@ -170,7 +166,7 @@ def _identities(
     known = list(found.values())
     for i, flat in enumerate(flats):
         if i not in found and flat.signer:
-            match = [a for a in known if _first(a.name) == flat.signer.lower()]
+            match = [a for a in known if first_name(a.name) == flat.signer.lower()]
             name = match[0].name if match else flat.signer
             email = match[0].email if match else ""
             found[i] = Attribution(name=name, email=email, date_text="", raw="")
