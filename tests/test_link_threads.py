@@ -23,6 +23,8 @@ NVME_022 = (DATA / "extract" /
             "linux-block-022-nvme-convert-tag-list-mutex-to-rwsemaphore-to-avoid-deadlock.mbox")
 ELEVATOR = (DATA / "nlp" /
             "linux-block-noobj-004-block-protect-debugfs-attributes-using-q-elevator-lock.mbox")
+AUTOCLEAR = DATA / "extract" / "linux-block-013-loop-autoclear-msgs-1-8-11.mbox"
+NR_REQUESTS = DATA / "extract" / "blk-mq-nr-requests-rwsem-04-review.mbox"
 
 
 def objections(path: Path) -> tuple[Objection, ...]:
@@ -32,8 +34,24 @@ def objections(path: Path) -> tuple[Objection, ...]:
 
 
 def lock_links(obs: tuple[Objection, ...], start: str) -> list[Link]:
+    return [lk for lk in objection(obs, start).links if lk.kind == "lock"]
+
+
+def objection(obs: tuple[Objection, ...], start: str) -> Objection:
     [ob] = [o for o in obs if o.sentence.startswith(start)]
-    return [lk for lk in ob.links if lk.kind == "lock"]
+    return ob
+
+
+def sentence_links(path: Path, start: str) -> tuple[Link, ...]:
+    """The links of one reply sentence of a real thread (tagged as an objection or not)."""
+    from threadscan.nlp.tag import message_units
+
+    msgs = file_messages(path)
+    code = thread_code(analyze_patches(msgs))
+    [unit] = [u for i, m in enumerate(msgs) for u in message_units(i, m, frozenset())
+              if u.text.startswith(start)]
+    ents = find_entities(unit.text, load_pipeline(None).cues, code.idents, code.taken)
+    return link_sentence(unit.text, ents, unit.diff_above, unit.contexts, code)
 
 
 def test_same_lock_is_the_same_specific_last_member() -> None:
@@ -105,3 +123,45 @@ def test_a_lock_the_code_takes_is_a_lock_whatever_its_shape() -> None:
     links = link_sentence(sentence, ents, "", (), code)
     assert Link("lock", "q->q_usage_counter", "named in sentence, seen in diff") in links
     assert same_lock("q->q_usage_counter", "q->q_usage_counter(io)")
+
+
+def test_a_reply_under_a_new_function_links_that_function_not_the_hunk_section() -> None:
+    # Jan Kara answers the quoted loop_schedule_rundown(), which the patch adds; the hunk's
+    # @@ section names the function before it, __loop_clr_fd()
+    msgs = file_messages(AUTOCLEAR)
+    pa = analyze_patches(msgs)
+    ob = objection(tag_thread(msgs, pa).objections, "It solves the locking context problems")
+    [hunk] = [h for p in pa.patches for f in p.files for h in f.hunks if h.id in ob.hunks]
+    assert hunk.function == "__loop_clr_fd"
+    assert ob.functions == ("loop_schedule_rundown",)
+    assert Link("function", "loop_schedule_rundown", "function of the quoted lines") in ob.links
+
+
+def test_a_sentence_naming_its_own_function_does_not_take_the_quoted_one() -> None:
+    links = sentence_links(AUTOCLEAR, "Why not scheduling this using task_work_add()?")
+    assert [lk.target for lk in links if lk.kind == "function"] == ["task_work_add"]
+    assert [lk.kind for lk in links].count("hunk") == 1  # still the hunk it answers
+    # a lock primitive is not a function of the sentence's own (Christoph Hellwig, noobj-004)
+    ob = objection(objections(ELEVATOR), "Is mutex_lock_interruptible really the right")
+    assert ob.functions == ("mutex_lock_interruptible", "hctx_busy_show")
+
+
+def test_a_call_through_a_member_names_no_function() -> None:
+    # Tetsuo Handa: "... blkdev_put() calls bdev->bd_disk->fops->release() right before ..."
+    links = sentence_links(AUTOCLEAR, "Since disk->fops->open == lo_open and")
+    functions = [lk.target for lk in links if lk.kind == "function"]
+    assert "blkdev_put" in functions and "release" not in functions
+
+
+def test_of_the_locks_a_quoted_hunk_changes_the_last_quoted_lines_choose() -> None:
+    # Nilay Shroff under quoted lines ending in down_write(&set->update_nr_hwq_lock); the hunk
+    # also changes q->elevator_lock and the queue freeze (q->q_usage_counter)
+    msgs = file_messages(NR_REQUESTS)
+    pa = analyze_patches(msgs)
+    obs = tag_thread(msgs, pa).objections
+    links = lock_links(obs, "For serializing update of nr_requests with switching elevator")
+    assert links == [Link("lock", "set->update_nr_hwq_lock", "lock changed in the quoted hunk")]
+    ob = objection(obs, "So with this change we don't need to acquire ->update_nr_hwq_lock")
+    assert ob.functions == ("blk_mq_update_nr_requests",)
+    hunk_locks = {lc.lock for lc in pa.lock_changes if set(lc.hunk_ids) & set(ob.hunks)}
+    assert {"q->elevator_lock", "set->update_nr_hwq_lock"} <= hunk_locks

@@ -79,6 +79,24 @@ def test_described_functions_match_words_to_identifiers() -> None:
         "p2m_pod_emergency_sweep"]
 
 
+def test_a_function_written_by_the_tail_of_its_name_is_that_function() -> None:
+    # George Dunlap, seed 004: cache_add is p2m_pod_cache_add (one candidate ends so)
+    text = ("If I recall correctly, I put this in here because something ended up calling "
+            "cache_add after empty_cache(), potentially with the p2m lock already held")
+    names = ["p2m_pod_cache_add", "p2m_pod_emergency_sweep", "BUG_ON"]
+    assert described_functions(text, names) == ["p2m_pod_cache_add"]
+    assert described_functions("calling cache_add", [*names, "other_cache_add"]) == []
+
+
+def test_the_words_of_code_in_a_sentence_describe_no_function() -> None:
+    # linux-block 2025q3 (nvmet-tcp): queue->data_ready() is a callback, not trace_sk_data_ready
+    text = ("Maybe it can be fixed by deferring the call to queue->data_ready() by using a "
+            "workqueue.")
+    assert described_functions(text, ["trace_sk_data_ready", "nvmet_tcp_data_ready"]) == []
+    assert described_functions("the data ready path", ["trace_sk_data_ready"]) == [
+        "trace_sk_data_ready"]
+
+
 def test_generic_mutex_resolves_to_the_one_mutex_in_context() -> None:
     ctx = "Here's the code:\n\tmutex_lock(&vas_pseries_mutex);\n\tif (x)\n"
     got = generic_lock("simply hold the mutex for the duration", [ctx], [])

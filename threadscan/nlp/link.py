@@ -14,7 +14,11 @@ Evidence, in order of strength:
    generic "the mutex" resolves to the one mutex named in the surrounding text.
 3. A sentence that names no lock is about the lock its quoted hunk changes
    (``tag.py`` then falls back to the lock of the objection before it in the
-   same paragraph).
+   same paragraph); one that names no function, about the function holding
+   the quoted lines (not the @@ section's, which names the function before
+   a change that starts a new one). A call through a member
+   (``queue->data_ready()``) names a callback slot, not a function, and the
+   words of code never describe one.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from threadscan.extract.cfunc import line_functions
 from threadscan.lockname import is_bare, lock_tail, normalize_lock
 from threadscan.model import Hunk, Link, LockChange, PatchAnalysis
 from threadscan.nlp.entities import Entity, is_lockish
@@ -36,6 +41,7 @@ _GENERIC = re.compile(r"\bthe (mutex|lock|spinlock|spin lock|rwsem|semaphore|sem
 _LOCK_EXPR = re.compile(r"&?[A-Za-z_][\w]*(?:(?:->|\.)[A-Za-z_]\w*)*(?![\w(])(?!\s*\()")
 _WORDED = re.compile(
     r"\b([a-z][a-z0-9_]*) (lock|mutex|spinlock|spin lock|rwsem|rwlock|semaphore|sem)\b", re.I)
+_TOKEN = re.compile(r"(?:->|\.)?\w+\(?")
 _KEYWORDS = frozenset({"if", "for", "while", "switch", "return", "sizeof", "else", "do"})
 _SPACES = re.compile(r"\s+")
 # every lock-ish name (entities._LOCKISH) holds one of these: lines without them are skipped
@@ -62,7 +68,7 @@ class ThreadCode:
 
 
 def _hunk_functions(h: Hunk) -> set[str]:
-    names = {h.function} if h.function else set()
+    names = {f for f in (h.function, *line_functions(h.lines, h.section)) if f}
     names |= {m for ln in h.lines for m in _CALLED.findall(ln.text)} - _KEYWORDS
     return names
 
@@ -163,18 +169,42 @@ def _whole_words(tail: str) -> re.Pattern[str]:
 
 
 def described_functions(sentence: str, candidates: Iterable[str]) -> list[str]:
-    """Functions a sentence describes in words: "emergency sweeps" -> *_emergency_sweep."""
-    words = " ".join(_words(sentence))
+    """Functions a sentence writes out or describes: by name, by the tail of their name
+    ("cache_add" -> ``p2m_pod_cache_add``, when one candidate ends so), or in words ("emergency
+    sweeps" -> ``*_emergency_sweep``, the best-scored word run). Words of code are not a
+    description: the "data ready" of ``queue->data_ready()`` is not ``trace_sk_data_ready``."""
+    pool = set(candidates)
+    written = {f for w in _written_names(sentence) for f in _by_name(w, pool)}
+    words = " ".join(_words(_TOKEN.sub(_prose_word, sentence)))
     scored: list[tuple[float, str]] = []
-    for name in candidates:
+    for name in pool.difference(written):
         for score, tail in _name_tails(name):
             if tail in words and _whole_words(tail).search(words):
                 scored.append((score, name))
                 break
-    if not scored:
-        return []
-    top = max(s for s, _ in scored)
-    return sorted(name for s, name in scored if s == top)
+    top = max((s for s, _ in scored), default=0.0)
+    return sorted({*written, *(name for s, name in scored if s == top)})
+
+
+def _written_names(sentence: str) -> set[str]:
+    """Identifiers with "_" the sentence writes, not as a member (``->x``, ``.x``)."""
+    return {t.rstrip("(") for t in _TOKEN.findall(sentence)
+            if "_" in t.strip("_(") and t[0] not in "-."}
+
+
+def _by_name(written: str, pool: set[str]) -> list[str]:
+    if written in pool:
+        return [written]
+    bare = written.lstrip("_")
+    tails = [f for f in pool if f.endswith("_" + bare) and f.lstrip("_") != bare]
+    return tails if len(tails) == 1 else []
+
+
+def _prose_word(m: re.Match[str]) -> str:
+    """A word of prose stays; code in it (a name with "_", a member ``->x`` or ``.x``, a call
+    ``x(``) becomes a break: its words describe nothing."""
+    token = m.group()
+    return " | " if "_" in token or token.endswith("(") or token[0] in "-." else token
 
 
 def _lock_target(name: str, code: ThreadCode) -> tuple[str, str]:
@@ -258,24 +288,37 @@ def link_sentence(
     if generic:
         target, _ = _lock_target(generic, code)
         links.append(Link("lock", target, "'the lock' resolved from the surrounding text"))
-    for e in entities:
-        if e.label in ("FUNC", "LOCK_API"):
-            why = "named in sentence" if e.label == "FUNC" else "lock primitive named in sentence"
-            links.append(Link("function", e.text, why))
-    hunk_links = _hunk_links(sentence, diff_above, code)
+    named = _named_functions(sentence, entities)
+    links.extend(named)
+    hunk_links = _hunk_links(sentence, diff_above, code, named, entities)
     links.extend(hunk_links)
     if not lock_names and not generic:
         hunks = [lk.target for lk in hunk_links if lk.kind == "hunk"]
         links.extend(Link("lock", lock, "lock changed in the quoted hunk")
-                     for lock in hunk_locks(hunks, code))
+                     for lock in hunk_locks(hunks, code, diff_above))
     return tuple(dict.fromkeys(links))
 
 
-def hunk_locks(hunk_ids: Sequence[str], code: ThreadCode) -> list[str]:
+def _named_functions(sentence: str, entities: Sequence[Entity]) -> list[Link]:
+    """Functions and lock primitives the sentence calls by name (not through a member)."""
+    return [Link("function", e.text, "named in sentence" if e.label == "FUNC"
+                 else "lock primitive named in sentence")
+            for e in entities if e.label in ("FUNC", "LOCK_API") and not _member(sentence, e)]
+
+
+def _member(sentence: str, e: Entity) -> bool:
+    """A call through a member (``queue->data_ready()``, ``ops.release()``): a callback slot,
+    not a C function's name."""
+    return sentence[e.start:e.end].startswith(e.text) and sentence[:e.start].endswith(("->", "."))
+
+
+def hunk_locks(hunk_ids: Sequence[str], code: ThreadCode, diff_text: str = "") -> list[str]:
     """Locks a hunk changes: its LockChanges' locks, else the one lock-ish name on its +/- lines."""
     ids = set(hunk_ids)
     changed = sorted({lc.lock for lc in code.lock_changes
                       if ids & set(lc.hunk_ids) and lc.lock and _names_lock(lc.lock)})
+    if len(changed) > 1 and diff_text:
+        changed = _last_quoted(changed, diff_text) or changed
     if changed or not ids:
         return changed
     exprs = {normalize_lock(m) for h in code.hunks if h.id in ids for ln in h.lines
@@ -284,21 +327,52 @@ def hunk_locks(hunk_ids: Sequence[str], code: ThreadCode) -> list[str]:
     return lockish if len(lockish) == 1 else []
 
 
+def _last_quoted(locks: Sequence[str], diff_text: str) -> list[str]:
+    """Of several locks, those written on the last quoted diff line that writes any."""
+    for line in reversed(diff_text.splitlines()):
+        if line[:1] in "+- ":
+            written = {normalize_lock(m) for m in _LOCK_EXPR.findall(line)}
+            hit = [lk for lk in locks if lk in written]
+            if hit:
+                return hit
+    return []
+
+
 def _names_lock(expr: str) -> bool:
     """A lock change's lock that an objection can be about: not a context pseudo-lock
     (``irq``, ``bh``, ``preempt``) or a bare object (``page`` of ``lock_page(page)``)."""
     return not is_bare(expr) or is_lockish(expr)
 
 
-def _hunk_links(sentence: str, diff_above: str, code: ThreadCode) -> list[Link]:
+def _hunk_links(sentence: str, diff_above: str, code: ThreadCode, named: Sequence[Link],
+                entities: Sequence[Entity]) -> list[Link]:
+    """The hunk the quoted diff above shows, the functions the sentence describes among its
+    functions, and else (a sentence about no function of its own) the quoted lines' one."""
     shown = match_hunks(diff_above, code) if diff_above else []
     pool = {f for h in shown for f in _hunk_functions(h)} or set(code.functions)
     described = described_functions(sentence, pool)
-    links = [Link("function", f, "described in sentence") for f in described]
+    links = [Link("function", f, "named in sentence" if f in sentence else "described in sentence")
+             for f in described]
     if not shown:
         return links
     chosen = [h for h in shown if h.function in described] or [shown[-1]]
     links.append(Link("hunk", chosen[-1].id, "quoted lines above"))
-    if chosen[-1].function and chosen[-1].function not in described:
-        links.append(Link("function", chosen[-1].function, "function of the quoted hunk"))
+    function = quoted_function(diff_above, chosen[-1])
+    # its own: not a lock primitive, not a macro (BUG_ON())
+    own = {lk.target for lk in named if not lk.target.isupper()}.union(described)
+    if function and not own - {e.text for e in entities if e.label == "LOCK_API"}:
+        links.append(Link("function", function, "function of the quoted lines"))
     return links
+
+
+def quoted_function(diff_text: str, hunk: Hunk) -> str | None:
+    """The function holding the last quoted line of ``hunk`` (the lines a reply answers; a
+    hunk's @@ section names the function *before* it when the change adds or starts a
+    new one), else the hunk's function."""
+    texts = [_norm_line(ln.text) for ln in hunk.lines]
+    for line in reversed(diff_text.splitlines()):
+        norm = _norm_line(line[1:]) if line[:1] in "+- " else ""
+        if len(norm) > 3 and norm in texts:
+            i = len(texts) - 1 - texts[::-1].index(norm)
+            return line_functions(hunk.lines, hunk.section)[i] or hunk.function
+    return hunk.function
