@@ -82,3 +82,12 @@ def test_stats_tables_name_the_most_discussed_locks(sample_db: Path) -> None:
     assert "top discussed locks" in result.output
     assert "lo->lo_mutex" in result.output
     assert "linux-block.vger.kernel.org" in result.output
+
+
+def test_piped_tables_keep_each_row_on_one_line(sample_db: Path) -> None:
+    # CliRunner's output is not a terminal: as with `threadscan threads | grep ...`
+    result = CliRunner().invoke(app, ["threads", "--corpus", str(sample_db)],
+                                env={"COLUMNS": None})
+    assert result.exit_code == 0, result.output
+    [row] = [ln for ln in result.output.splitlines() if "Rework locking in the PoD layer" in ln]
+    assert "@" in row and row.count("│") >= 6  # the id and every column on the same line

@@ -41,10 +41,20 @@ def echo_json(value: Any, *, indent: int | None = 2) -> None:
     typer.echo(json.dumps(to_jsonable(value), indent=indent, ensure_ascii=False, sort_keys=False))
 
 
+PIPED_WIDTH = 400  # a table sent to a pipe or file keeps each row on one line (grep, cut)
+
+
 def _console() -> Any:
+    """A console for tables: the terminal's width, or (output piped, no ``COLUMNS`` set) wide
+    enough that rows are not folded into several lines."""
+    import os
+
     from rich.console import Console
 
-    return Console(soft_wrap=False)
+    console = Console(soft_wrap=False)
+    if console.is_terminal or "COLUMNS" in os.environ:
+        return console
+    return Console(soft_wrap=False, width=PIPED_WIDTH)
 
 
 def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
