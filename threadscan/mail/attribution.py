@@ -170,6 +170,15 @@ def page_addresses(lines: Sequence[str]) -> dict[str, str]:
     return found
 
 
+def fold_name(name: str) -> str:
+    """A person's name as compared: accents folded, case and spacing ignored ("Roger Pau
+    Monné" and "Roger  Pau Monne" are one person; mailers and archives drop accents)."""
+    import unicodedata
+
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return " ".join(ascii_.lower().split())
+
+
 def first_name(name: str) -> str:
     """A display name's first word, lower-cased ("Roger Pau Monné" -> "roger"); "" for none."""
     return name.split()[0].lower() if name.split() else ""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-from threadscan.mail.attribution import sign_off_name
+from threadscan.mail.attribution import fold_name, sign_off_name
 from threadscan.mail.unquoted import Recovered, recover_quotes
 from threadscan.model import SegmentKind
 
@@ -112,11 +112,6 @@ def full_name(name: str, known: Iterable[str]) -> str:
         return name
     first = name.strip().lower()
     matches = [k for k in names if k.lower().split()[:1] == [first] and " " in k]
-    spelled = {_folded(k) for k in matches}  # "Roger Pau Monné" is "Roger Pau Monne"
+    spelled = {fold_name(k) for k in matches}  # "Roger Pau Monné" is "Roger Pau Monne"
     return matches[0] if len(spelled) == 1 else name
 
-
-def _folded(name: str) -> str:
-    import unicodedata
-
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()

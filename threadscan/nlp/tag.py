@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from threadscan.mail.attribution import fold_name
 from threadscan.model import Link, Message, Objection, OrderEdge, Segment
 from threadscan.nlp.context import (
     context_words,
@@ -109,7 +110,7 @@ def _quote_above(segs: Sequence[Segment], i: int) -> str:
 
 
 def _same_person(a: str | None, b: str) -> bool:
-    return bool(a) and bool(b) and (a or "").strip().lower() == b.strip().lower()
+    return bool(a) and bool(b) and fold_name(a or "") == fold_name(b)
 
 
 def message_units(mi: int, msg: Message, authors: frozenset[str]) -> list[Unit]:
@@ -269,7 +270,7 @@ def merge_duplicates(objections: Iterable[Objection]) -> tuple[Objection, ...]:
 
 
 def _same_speaker(a: Objection, b: Objection) -> bool:
-    return a.speaker in (b.speaker, None) or b.speaker is None
+    return a.speaker is None or b.speaker is None or _same_person(a.speaker, b.speaker)
 
 
 def _carry_locks(links: tuple[Link, ...], named: dict[tuple[int, int, int], tuple[Link, ...]],

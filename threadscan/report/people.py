@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from threadscan.mail.attribution import fold_name
 from threadscan.mail.headers import parse_person
 from threadscan.model import Message, Person, ThreadAnalysis
 from threadscan.report.summary import (
@@ -38,12 +39,12 @@ def person_key(name: str, email: str) -> str:
 
 def same_person(speaker: str, person: Person) -> bool:
     """Does a free-text speaker name (``"George Dunlap"``, an address) denote ``person``?"""
-    said = speaker.strip().lower()
+    said = fold_name(speaker)
     if not said:
         return False
     if person.email and said in (person.email.lower(), f"<{person.email.lower()}>"):
         return True
-    name = person.name.strip().lower()
+    name = fold_name(person.name)
     return bool(name) and (said == name or said.split()[0] == name.split()[0] == said)
 
 
@@ -203,15 +204,20 @@ def _rank(acc: _Acc) -> tuple[int, dt.datetime, str]:
     return ROLE_RANK[acc.role], first, acc.person.display.lower()
 
 
+def _is(person: Person, other: Person) -> bool:
+    """The same person: by e-mail, or by name either way."""
+    return bool(
+        (person.email and person.email == other.email)
+        or (person.name and same_person(person.name, other))
+        or (other.name and same_person(other.name, person))
+    )
+
+
 def _find(accs: dict[str, _Acc], person: Person) -> _Acc:
     """The accumulator for ``person``, matching by e-mail or by name; created if new."""
     for acc in accs.values():
         old = acc.person
-        if (
-            (person.email and person.email == old.email)
-            or (person.name and same_person(person.name, old))
-            or (old.name and same_person(old.name, person))
-        ):
+        if _is(person, old):
             if not old.name and person.name:
                 acc.person = Person(person.name, old.email, old.obfuscated)
             return acc
@@ -222,7 +228,7 @@ def _find(accs: dict[str, _Acc], person: Person) -> _Acc:
 
 def _finish(ctx: Context, acc: _Acc) -> Participant:
     msgids = tuple(dict.fromkeys(acc.msgids))
-    own = [mid for mid in msgids if mid in ctx.by_id and ctx.by_id[mid].author == acc.person]
+    own = [mid for mid in msgids if mid in ctx.by_id and _is(ctx.by_id[mid].author, acc.person)]
     return Participant(
         name=acc.person.name,
         email=acc.person.email,
