@@ -192,6 +192,8 @@ def _add_reviewers(ctx: Context, accs: dict[str, _Acc]) -> None:
         acc.msgids += (appr.msgid,)
         if appr.kind in REVIEW_KINDS:
             acc.promote("reviewer", f"{appr.kind} given")
+        elif acc.role == "participant" and not acc.dates:  # wrote nothing here: a tester
+            acc.why = f"{appr.kind} given"
     for obj in ctx.analysis.objections:
         if obj.speaker and not ctx.is_author(obj.speaker):
             acc = _find(accs, Person(obj.speaker, ""))

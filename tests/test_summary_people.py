@@ -1,5 +1,4 @@
-"""One person under two spellings of their name: git send-email writes "Roger Pau Monne",
-his mail client "Roger Pau Monné" (corpus/lore, hvc/xen thread, Nov 2022)."""
+"""Who took part in a real thread, and in which role (corpus/lore threads)."""
 
 from __future__ import annotations
 
@@ -11,8 +10,8 @@ from threadscan.pipeline import analyze_thread
 from threadscan.report import build_summary
 from threadscan.thread import build_threads
 
-HVC = (Path(__file__).resolve().parents[1] / "corpus" / "lore" /
-       "linuxppc-dev-xen-002-hvc-xen-prevent-concurrent-accesses-to-the-shared-ring.mbox")
+LORE = Path(__file__).resolve().parents[1] / "corpus" / "lore"
+HVC = LORE / "linuxppc-dev-xen-002-hvc-xen-prevent-concurrent-accesses-to-the-shared-ring.mbox"
 
 
 def test_names_compare_without_accents_case_or_spacing() -> None:
@@ -21,6 +20,7 @@ def test_names_compare_without_accents_case_or_spacing() -> None:
 
 
 def test_the_patch_author_under_another_spelling_is_still_the_author() -> None:
+    # git send-email wrote "Roger Pau Monne", his mail client "Roger Pau Monné" (Nov 2022)
     msgs = file_messages(HVC)
     assert {m.author.name for m in msgs if m.author.email == "roger.pau@citrix.com"} == {
         "Roger Pau Monne", "Roger Pau Monné"}
@@ -31,3 +31,16 @@ def test_the_patch_author_under_another_spelling_is_still_the_author() -> None:
     # his own answers are the author's explanations, not review objections
     spoken = {fold_name(o.speaker or "") for o in analyze_thread(thread, msgs).objections}
     assert "roger pau monne" not in spoken and "stefano stabellini" in spoken
+
+
+def test_a_tester_who_wrote_nothing_is_listed_for_the_tag_given() -> None:
+    # Christoph Hellwig's v3 series carries "Tested-by: Darrick J. Wong" on its patches
+    msgs = file_messages(LORE / "linux-block-025-loop-remove-lo-refcount-and-avoid-lo-mutex-in-"
+                                "open-release.mbox")
+    threads = build_threads(msgs)
+    [thread] = [t for t in threads if any("Tested-by: Darrick" in s.text for m in msgs
+                                          if m.msgid in t.message_ids for s in m.segments)]
+    by_id = {m.msgid: m for m in msgs}
+    summary = build_summary(analyze_thread(thread, [by_id[i] for i in thread.message_ids]))
+    [darrick] = [p for p in summary.participants if p.email == "djwong@kernel.org"]
+    assert (darrick.role, darrick.why, darrick.messages) == ("participant", "Tested-by given", 0)
