@@ -104,6 +104,15 @@ def test_generic_mutex_resolves_to_the_one_mutex_in_context() -> None:
     assert generic_lock("hold the mutex", ["a_mutex b_mutex"], []) is None
 
 
+def test_the_read_or_write_lock_is_the_one_rwlock_in_context() -> None:
+    # Maurizio Lombardi on nvmet-tcp (linux-block 2025q3, bench-0231 in training/labels)
+    ctx = ("I think that the problem is due to the fact that nvmet_tcp_data_ready() calls the "
+           "queue->data_ready() callback with the sk_callback_lock locked.")
+    said = ("Ops sorry they are two read locks, the real problem then is that something is "
+            "holding the write lock.")
+    assert generic_lock(said, [ctx], []) == "sk_callback_lock"
+
+
 def edges(text: str) -> set[tuple[str, str]]:
     ents = find_entities(text, load_cues())
     return {(e.outer, e.inner) for e in stated_edges(text, ents, "m@x")}
