@@ -37,8 +37,9 @@ _HUNK_HEADER = re.compile(r"^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@ ?(.*)$", re.MULT
 _IDENT = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
 _CALLED = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 _FUNC_IN_SECTION = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
-_GENERIC = re.compile(r"\bthe (?:read |write )?(mutex|lock|spinlock|spin lock|rwsem|semaphore|sem)\b",
-                      re.IGNORECASE)  # "the read lock": one side of the rwlock named around
+# "the mutex"; "the read lock": one side of the rwlock named around
+_GENERIC = re.compile(
+    r"\bthe (?:read |write )?(mutex|lock|spinlock|spin lock|rwsem|semaphore|sem)\b", re.I)
 _LOCK_EXPR = re.compile(r"&?[A-Za-z_][\w]*(?:(?:->|\.)[A-Za-z_]\w*)*(?![\w(])(?!\s*\()")
 _WORDED = re.compile(
     r"\b([a-z][a-z0-9_]*) (lock|mutex|spinlock|spin lock|rwsem|rwlock|semaphore|sem)\b", re.I)
