@@ -91,3 +91,14 @@ def test_piped_tables_keep_each_row_on_one_line(sample_db: Path) -> None:
     assert result.exit_code == 0, result.output
     [row] = [ln for ln in result.output.splitlines() if "Rework locking in the PoD layer" in ln]
     assert "@" in row and row.count("│") >= 6  # the id and every column on the same line
+
+
+def test_a_page_without_a_subject_says_so(sample_db: Path) -> None:
+    # seed 001 is Google Groups text: no Subject line anywhere on the page
+    with Corpus.open(sample_db) as corpus:
+        [row] = [r for r in corpus.threads() if not r.subject]
+    runner = CliRunner()
+    summary = runner.invoke(app, ["summary", row.id, "--corpus", str(sample_db)])
+    assert summary.output.startswith("THREAD (no subject)\n"), summary.output[:200]
+    listed = runner.invoke(app, ["threads", "--corpus", str(sample_db)], env={"COLUMNS": None})
+    assert any(row.id in ln and "(no subject)" in ln for ln in listed.output.splitlines())

@@ -149,11 +149,14 @@ def summary(db: Corpus, thread_or_msgid: str, fmt: str, output: Path | None) -> 
 
 
 def thread_rows(rows: Sequence[Any], as_json: bool) -> None:
+    from threadscan.report.summary import NO_SUBJECT
+
     if as_json:
         echo_json(list(rows))
         return
     _table("threads", ("id", "subject", "messages", "participants", "first", "last"),
-           [(r.id, r.subject, r.messages, len(r.participants), r.first, r.last) for r in rows])
+           [(r.id, r.subject or NO_SUBJECT, r.messages, len(r.participants), r.first, r.last)
+            for r in rows])
 
 
 def show(analysis: ThreadAnalysis, as_json: bool) -> None:

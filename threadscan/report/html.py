@@ -70,7 +70,7 @@ def header_html(s: Summary) -> str:
     approvals = f'<ul class="acks">{"".join(acks)}</ul>' if acks else (
         '<p class="muted">No approvals in this thread.</p>')
     return (
-        f"<header><h1>{escape(s.subject)}</h1><p class=\"facts\">{escape(header_facts(s))}</p>"
+        f"<header><h1>{escape(s.title)}</h1><p class=\"facts\">{escape(header_facts(s))}</p>"
         f'<p class="muted">Thread <code>{escape(s.thread_id)}</code></p>'
         f'<div class="cols"><div><h3>People</h3><ul class="people">'
         f'{"".join(person_html(p) for p in s.participants)}</ul></div>'
@@ -256,6 +256,6 @@ def render_html(analysis: ThreadAnalysis, s: Summary) -> str:
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{escape(csp)}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(s.subject)} — threadscan</title><style>{asset('page.css')}</style>"
+        f"<title>{escape(s.title)} — threadscan</title><style>{asset('page.css')}</style>"
         f"</head><body>{body}<script>{script}</script></body></html>\n"
     )

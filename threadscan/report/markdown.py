@@ -81,7 +81,7 @@ def edge_md(e: EdgeItem, notes: Footnotes) -> str:
 
 def render_markdown(s: Summary) -> str:
     notes = Footnotes()
-    out = [f"# {esc(s.subject)}", "", esc(header_facts(s)), "",
+    out = [f"# {esc(s.title)}", "", esc(header_facts(s)), "",
            f"Thread id: {code_span(s.thread_id)}", "", "## Participants", ""]
     out += ["| role | person | messages | why | sources |", "|---|---|---|---|---|"]
     out += [

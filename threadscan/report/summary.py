@@ -146,6 +146,14 @@ class Summary:
     edges: tuple[EdgeItem, ...]
     debate: tuple[DebateItem, ...]
 
+    @property
+    def title(self) -> str:
+        """The subject as shown: a page that gave none (Google Groups text) says so."""
+        return self.subject or NO_SUBJECT
+
+
+NO_SUBJECT = "(no subject)"
+
 
 def build_summary(
     analysis: ThreadAnalysis, *, later_versions: Sequence[ThreadAnalysis] = ()

@@ -129,7 +129,7 @@ def section(title: str, lines: list[str], empty: str) -> list[str]:
 def render_text(s: Summary, *, width: int = 100) -> str:
     """The summary as plain text lines of at most ``width`` columns (code lines cut)."""
     notes = Footnotes()
-    out = [f"THREAD {s.subject}", header_facts(s), f"Thread id: {s.thread_id}"]
+    out = [f"THREAD {s.title}", header_facts(s), f"Thread id: {s.thread_id}"]
     out += section("Participants", [participant_line(p, notes) for p in s.participants], "none")
     out += section("Versions", [version_line(v, notes) for v in s.version_info], "none")
     changes = []
