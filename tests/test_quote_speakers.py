@@ -64,6 +64,14 @@ def _seed_lines(prefix: str) -> list[str]:
             None,
         ),
         ("Quoting Jan Beulich <JBeulich@suse.com>:", "Jan Beulich", "jbeulich@suse.com", None),
+        # Paolo Bonzini's phone (Gmail in Italian), kvmarm-008
+        ("Il gio 26 ago 2021, 22:28 Oliver Upton <oupton@google.com> ha scritto:",
+         "Oliver Upton", "oupton@google.com", None),
+        # Gmail in Chinese, linux-block-noobj-012
+        ("Greg KH <gregkh@linuxfoundation.org> 于2021年6月8日周二 下午5:29写道：",
+         "Greg KH", "gregkh@linuxfoundation.org", None),
+        # alot writes no colon (linux-block 2025q3 benchmark mbox)
+        ("Quoting Tamir Duberstein (2025-07-10 08:31:07)", "Tamir Duberstein", "", None),
     ],
 )
 def test_attribution_forms(line: str, name: str, email: str, when: dt.datetime | None) -> None:
@@ -75,6 +83,18 @@ def test_attribution_forms(line: str, name: str, email: str, when: dt.datetime |
 def test_prose_ending_in_wrote_is_not_an_attribution() -> None:
     assert parse_attribution("This is what the patch wrote:") is None
     assert parse_attribution("I think that you wrote:") is None
+    assert parse_attribution("Quoting the spec (section 5)") is None
+    assert parse_attribution("(see above)") is None
+
+
+def test_a_gmail_chinese_attribution_names_the_quoted_speaker() -> None:
+    from tests.archive_server import file_messages
+
+    msgs = file_messages(Path(__file__).parent / "data" / "mail" /
+                         "zram-noobj-012-yong-w-reply.mbox")
+    [reply] = [m for m in msgs if m.author.name == "yong w"]
+    assert [s.speaker for s in reply.segments if s.kind == "quote" and s.depth == 1] == [
+        "Greg KH"] * 3
 
 
 def test_attribution_wrapped_over_two_lines() -> None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "ENDINGS",
     "Attribution",
     "first_name",
     "name_line",
@@ -24,18 +25,24 @@ __all__ = [
 
 _MAX_LEN = 200
 _DIGIT = re.compile(r"\d")
-_ENDINGS = frozenset(":：")  # the last character of every attribution form
+ENDINGS = frozenset(":：)")  # the last character of every attribution form
 _ON_WROTE = re.compile(
-    r"^(?:On|Le|El|Em|Op|Il giorno|W dniu|在)\s(?P<body>.{3,200}?)\s*(?:wrote|writes|said|"
-    r"a écrit|escribió|escreveu|schreef|ha scritto|napisał|写道)\s*[:：]\s*$"
+    r"^(?:On|Le|El|Em|Op|Il|W dniu|在)\s(?P<body>.{3,200}?)\s*(?:wrote|writes|said|"
+    r"a écrit|escribió|escreveu|schreef|ha scritto|napisał|pisze|写道)\s*[:：]\s*$"
 )
-_AM_SCHRIEB = re.compile(r"^Am\s(?P<date>.{3,100}?)\s+schrieb\s+(?P<body>.{1,120}?)\s*:\s*$")
+_AM_SCHRIEB = re.compile(
+    r"^(?:Am|Op)\s(?P<date>.{3,100}?)\s+(?:schrieb|schreef)\s+(?P<body>.{1,120}?)\s*:\s*$")
+# Gmail in Chinese: "Greg KH <gregkh@linuxfoundation.org> 于2021年6月8日周二 下午5:29写道："
+_YU_XIEDAO = re.compile(r"^(?P<body>[^于]{1,160}?)\s*于\s*(?P<date>.{3,80}?)\s*写道\s*[:：]\s*$")
 _EXCERPTS = re.compile(r"^Excerpts from (?P<body>.{1,80}?)'s message of (?P<date>.{1,80}?):\s*$")
 _ON_START = re.compile(r"^On\s+\S.{2,150}$")
 _WROTE_END = re.compile(r"^(?P<body>\S.{0,160}?)\s+(?:wrote|writes|said)\s*:\s*$")
 _QUOTING = re.compile(
     r"^Quoting\s+(?P<body>[^()]{1,120}?)\s*(?:\((?P<date>[^()]{1,80})\))?\s*:\s*$"
 )
+# alot and its kin write no colon: "Quoting Tamir Duberstein (2025-07-10 08:31:07)"
+_QUOTING_DATED = re.compile(
+    r"^Quoting\s+(?P<body>[^()]{1,120}?)\s*\((?P<date>\d{4}-\d\d-\d\d[^()]{0,40})\)\s*$")
 _MUTT = re.compile(r"^\*\s+(?P<body>[^\[\]]{1,120}?)\s*\[(?P<date>[^\[\]]{1,60})\]\s*:\s*$")
 _ADDRS = (
     re.compile(r"<[^<>\s]{1,120}>"),
@@ -72,15 +79,15 @@ class Attribution:
 
 def parse_attribution(line: str) -> Attribution | None:
     """The attribution on one line, or None when the line is not one."""
-    if line.rstrip()[-1:] not in _ENDINGS:
-        return None  # every attribution form ends with a colon
+    if line.rstrip()[-1:] not in ENDINGS:
+        return None  # every attribution form ends with a colon (alot's with its date)
     text = " ".join(line.split())
     if not text or len(text) > _MAX_LEN:
         return None
     m = _ON_WROTE.match(text)
     if m:
         return _from_on(m.group("body"), text)
-    for pattern in (_QUOTING, _MUTT, _AM_SCHRIEB, _EXCERPTS):
+    for pattern in (_QUOTING, _QUOTING_DATED, _MUTT, _AM_SCHRIEB, _EXCERPTS, _YU_XIEDAO):
         m = pattern.match(text)
         if m:
             return _from_person(m.group("body"), m.group("date") or "", text)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from threadscan.mail.attribution import parse_attribution, parse_attribution_pair
+from threadscan.mail.attribution import ENDINGS, parse_attribution, parse_attribution_pair
 from threadscan.mail.diffline import OPENERS, DiffState, diff_step
 from threadscan.mail.quote import BodyLine, assign_speakers
 from threadscan.model import Segment, SegmentKind
@@ -39,10 +39,9 @@ _FOOTER_MAX = 400
 # A list bullet a text renderer put before an archive's navigation ("  * Prev by Date: ...",
 # "      o From: Name"): footer rules read the line without it.
 _BULLET = re.compile(r"^(?:[*+\u2022]|o(?=\s+[A-Z]))\s+")
-_STRONG = re.compile(r"^(?:On|Le|El|Em|Op|Il giorno|W dniu|在|Am|Excerpts from)\s")
+_STRONG = re.compile(r"^(?:On|Le|El|Em|Op|Il|W dniu|在|Am|Excerpts from)\s")
 _OUTLOOK_RULE = re.compile(r"^(?:-{2,}\s*Original Message\s*-{2,}|_{20,})\s*$", re.I)
 _OUTLOOK_FIELD = re.compile(r"^(From|Sent|Date|To|Cc|Subject)\s*:\s*(.{0,300})$")
-_ATTR_ENDINGS = frozenset(":：")
 _OUTLOOK_FIRST = frozenset("-_FSDTC")  # first characters of _OUTLOOK_RULE / _OUTLOOK_FIELD
 _OUTLOOK_KEYS = re.compile(r"(?:^|\s)(From|Sent|Date|To|Subject):")
 
@@ -280,7 +279,7 @@ def _mark_attributions(
         if kinds[i] != "text" or len(text) > 200:
             continue
         stripped = text.strip()
-        if not stripped or (stripped[-1] not in _ATTR_ENDINGS and not stripped.startswith("On")):
+        if not stripped or (stripped[-1] not in ENDINGS and not stripped.startswith("On")):
             continue  # a one-line form ends with a colon; a two-line form starts with "On"
         found = parse_attribution(text)
         span = [i]
