@@ -70,6 +70,8 @@ def _seed_lines(prefix: str) -> list[str]:
         # Gmail in Chinese, linux-block-noobj-012
         ("Greg KH <gregkh@linuxfoundation.org> 于2021年6月8日周二 下午5:29写道：",
          "Greg KH", "gregkh@linuxfoundation.org", None),
+        # a surname that is also an English word (linux-block 2025q3 benchmark mbox)
+        ("在 2025/09/01 16:22, Xue He 写道:", "Xue He", "", None),
         # alot writes no colon (linux-block 2025q3 benchmark mbox)
         ("Quoting Tamir Duberstein (2025-07-10 08:31:07)", "Tamir Duberstein", "", None),
     ],
@@ -84,6 +86,8 @@ def test_prose_ending_in_wrote_is_not_an_attribution() -> None:
     assert parse_attribution("This is what the patch wrote:") is None
     assert parse_attribution("I think that you wrote:") is None
     assert parse_attribution("Quoting the spec (section 5)") is None
+    assert parse_attribution("He wrote:") is None
+    assert parse_attribution("On Monday, I wrote:") is None
     assert parse_attribution("(see above)") is None
 
 

@@ -55,7 +55,13 @@ _DATE_WORD = re.compile(
     r"sun)(?:day)?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|[ap]\.?m\.?))[,.]?$"
 )
-_NOT_NAME = re.compile(r"(?i)\b(?:patch|the|this|that|which|commit|you|we|i|code|he|she|it)\b")
+# prose, not a name: one of these words in lower case ("what the patch wrote:"), or first
+# when no date vouches for the line ("I think that you wrote:"); capitalized inside a name it
+# is a name ("Xue He"), and after a date too ("On 7/8/25 10:00 AM, He Zhe wrote:", but not
+# "On Monday, I wrote:")
+_PROSE_WORDS = r"(?:patch|the|this|that|which|commit|you|we|i|code|he|she|it)\b"
+_NOT_NAME = re.compile(rf"\b{_PROSE_WORDS}")
+_NOT_NAME_FIRST = re.compile(rf"(?i:{_PROSE_WORDS})")
 _SIGN_OFF = re.compile(
     r"(?i)^(?:thanks|thank you|regards|best regards|kind regards|cheers|br|best|"
     r"thx|ta|greetings|sincerely|many thanks)[,.!]*\s*$"
@@ -139,7 +145,9 @@ def _checked(name: str, addr: str, date_text: str, raw: str) -> Attribution | No
     name = " ".join(name.split())
     if not name and not addr:
         return None
-    if name and (len(name.split()) > 5 or _NOT_NAME.search(name)):
+    first = _NOT_NAME_FIRST.match(name)
+    if name and (len(name.split()) > 5 or _NOT_NAME.search(name)
+                 or (first and (not date_text or first.end() == len(name)))):
         return None
     return Attribution(name=name or addr, email=addr, date_text=date_text, raw=raw)
 
