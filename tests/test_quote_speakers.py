@@ -72,6 +72,8 @@ def _seed_lines(prefix: str) -> list[str]:
          "Greg KH", "gregkh@linuxfoundation.org", None),
         # a surname that is also an English word (linux-block 2025q3 benchmark mbox)
         ("在 2025/09/01 16:22, Xue He 写道:", "Xue He", "", None),
+        # "在 …写道:" through Jens Axboe's 7-bit mailer (linux-block 2025q3 benchmark mbox)
+        ("? 2025/7/2 02:00, Jens Axboe ??:", "Jens Axboe", "", None),
         # alot writes no colon (linux-block 2025q3 benchmark mbox)
         ("Quoting Tamir Duberstein (2025-07-10 08:31:07)", "Tamir Duberstein", "", None),
     ],
@@ -88,6 +90,7 @@ def test_prose_ending_in_wrote_is_not_an_attribution() -> None:
     assert parse_attribution("Quoting the spec (section 5)") is None
     assert parse_attribution("He wrote:") is None
     assert parse_attribution("On Monday, I wrote:") is None
+    assert parse_attribution("? what ??:") is None
     assert parse_attribution("(see above)") is None
 
 

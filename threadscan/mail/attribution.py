@@ -26,9 +26,9 @@ __all__ = [
 _MAX_LEN = 200
 _DIGIT = re.compile(r"\d")
 ENDINGS = frozenset(":：)")  # the last character of every attribution form
-_ON_WROTE = re.compile(
-    r"^(?:On|Le|El|Em|Op|Il|W dniu|在)\s(?P<body>.{3,200}?)\s*(?:wrote|writes|said|"
-    r"a écrit|escribió|escreveu|schreef|ha scritto|napisał|pisze|写道)\s*[:：]\s*$"
+_ON_WROTE = re.compile(  # "? …, X ??:" is "在 …, X 写道:" through a mailer that cannot say it
+    r"^(?:On|Le|El|Em|Op|Il|W dniu|在|\?)\s(?P<body>.{3,200}?)\s*(?:wrote|writes|said|"
+    r"a écrit|escribió|escreveu|schreef|ha scritto|napisał|pisze|写道|\?\?)\s*[:：]\s*$"
 )
 _AM_SCHRIEB = re.compile(
     r"^(?:Am|Op)\s(?P<date>.{3,100}?)\s+(?:schrieb|schreef)\s+(?P<body>.{1,120}?)\s*:\s*$")
@@ -92,7 +92,8 @@ def parse_attribution(line: str) -> Attribution | None:
         return None
     m = _ON_WROTE.match(text)
     if m:
-        return _from_on(m.group("body"), text)
+        found = _from_on(m.group("body"), text)
+        return found if found and (found.date_text or text[0] != "?") else None
     for pattern in (_QUOTING, _QUOTING_DATED, _MUTT, _AM_SCHRIEB, _EXCERPTS, _YU_XIEDAO):
         m = pattern.match(text)
         if m:

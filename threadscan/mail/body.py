@@ -39,7 +39,7 @@ _FOOTER_MAX = 400
 # A list bullet a text renderer put before an archive's navigation ("  * Prev by Date: ...",
 # "      o From: Name"): footer rules read the line without it.
 _BULLET = re.compile(r"^(?:[*+\u2022]|o(?=\s+[A-Z]))\s+")
-_STRONG = re.compile(r"^(?:On|Le|El|Em|Op|Il|W dniu|在|Am|Excerpts from)\s")
+_STRONG = re.compile(r"^(?:On|Le|El|Em|Op|Il|W dniu|在|\?|Am|Excerpts from)\s")
 _OUTLOOK_RULE = re.compile(r"^(?:-{2,}\s*Original Message\s*-{2,}|_{20,})\s*$", re.I)
 _OUTLOOK_FIELD = re.compile(r"^(From|Sent|Date|To|Cc|Subject)\s*:\s*(.{0,300})$")
 _OUTLOOK_FIRST = frozenset("-_FSDTC")  # first characters of _OUTLOOK_RULE / _OUTLOOK_FIELD
