@@ -74,6 +74,13 @@ def _seed_lines(prefix: str) -> list[str]:
         ("在 2025/09/01 16:22, Xue He 写道:", "Xue He", "", None),
         # "在 …写道:" through Jens Axboe's 7-bit mailer (linux-block 2025q3 benchmark mbox)
         ("? 2025/7/2 02:00, Jens Axboe ??:", "Jens Axboe", "", None),
+        # Dominique Martinet's mailer (linux-block 2025q3 benchmark mbox)
+        ("Nathan Chancellor wrote on Tue, Aug 12, 2025 at 10:16:33PM -0700:",
+         "Nathan Chancellor", "",
+         dt.datetime(2025, 8, 12, 22, 16, 33, tzinfo=dt.timezone(dt.timedelta(hours=-7)))),
+        # Apple Mail in Chinese (linux-block 2025q3 benchmark mbox)
+        ("2025年8月18日 20:20，John Garry <john.g.garry@oracle.com> 写道：",
+         "John Garry", "john.g.garry@oracle.com", None),
         # alot writes no colon (linux-block 2025q3 benchmark mbox)
         ("Quoting Tamir Duberstein (2025-07-10 08:31:07)", "Tamir Duberstein", "", None),
     ],
@@ -260,3 +267,18 @@ def test_lost_markers_a_quoted_hunk_is_the_patch_authors_diff_and_the_comment_un
     [in_mail] = find_patches(mail)
     assert quoted.quoted and [f.path for f in quoted.files] == [f.path for f in in_mail.files]
     assert [f.path for f in quoted.files] == ["drivers/block/loop.c", "drivers/block/loop.h"]
+
+
+@pytest.mark.parametrize(("name", "quoted"), [
+    ("apple-mail-almeida.mbox", {1: "Andreas Hindborg"}),
+    ("apple-mail-coly-li.mbox", {1: "John Garry", 2: "Coly Li"}),
+])
+def test_apple_mail_quotes_its_attribution_line_with_the_message(
+        name: str, quoted: dict[int, str]) -> None:
+    # "> On 11 Jul 2025, at 08:43, Andreas Hindborg <...> wrote:" opens the depth-1 quote it
+    # names (and, above a quoted message's own attribution, still names its own depth)
+    from tests.archive_server import file_messages
+
+    [msg] = file_messages(Path(__file__).parent / "data" / "mail" / name)
+    said = {s.depth: s.speaker for s in msg.segments if s.kind in ("quote", "diff")}
+    assert {d: said.get(d) for d in quoted} == quoted

@@ -34,6 +34,9 @@ _AM_SCHRIEB = re.compile(
     r"^(?:Am|Op)\s(?P<date>.{3,100}?)\s+(?:schrieb|schreef)\s+(?P<body>.{1,120}?)\s*:\s*$")
 # Gmail in Chinese: "Greg KH <gregkh@linuxfoundation.org> 于2021年6月8日周二 下午5:29写道："
 _YU_XIEDAO = re.compile(r"^(?P<body>[^于]{1,160}?)\s*于\s*(?P<date>.{3,80}?)\s*写道\s*[:：]\s*$")
+# Apple Mail in Chinese: "2025年8月18日 20:20，John Garry <john.g.garry@oracle.com> 写道："
+_DATE_XIEDAO = re.compile(
+    r"^(?P<date>\d{4}\s*年[^，,]{1,40}?)[，,]\s*(?P<body>.{1,160}?)\s*写道\s*[:：]\s*$")
 _EXCERPTS = re.compile(r"^Excerpts from (?P<body>.{1,80}?)'s message of (?P<date>.{1,80}?):\s*$")
 _ON_START = re.compile(r"^On\s+\S.{2,150}$")
 _WROTE_END = re.compile(r"^(?P<body>\S.{0,160}?)\s+(?:wrote|writes|said)\s*:\s*$")
@@ -43,6 +46,8 @@ _QUOTING = re.compile(
 # alot and its kin write no colon: "Quoting Tamir Duberstein (2025-07-10 08:31:07)"
 _QUOTING_DATED = re.compile(
     r"^Quoting\s+(?P<body>[^()]{1,120}?)\s*\((?P<date>\d{4}-\d\d-\d\d[^()]{0,40})\)\s*$")
+_WROTE_ON = re.compile(  # "Andy Shevchenko wrote on Wed, Aug 13, 2025 at 04:52:39PM +0300:"
+    r"^(?P<body>[^,:]{1,120}?)\s+wrote on\s+(?P<date>[^:]{0,60}\d.{0,40}?)\s*:\s*$")
 _MUTT = re.compile(r"^\*\s+(?P<body>[^\[\]]{1,120}?)\s*\[(?P<date>[^\[\]]{1,60})\]\s*:\s*$")
 _ADDRS = (
     re.compile(r"<[^<>\s]{1,120}>"),
@@ -94,7 +99,8 @@ def parse_attribution(line: str) -> Attribution | None:
     if m:
         found = _from_on(m.group("body"), text)
         return found if found and (found.date_text or text[0] != "?") else None
-    for pattern in (_QUOTING, _QUOTING_DATED, _MUTT, _AM_SCHRIEB, _EXCERPTS, _YU_XIEDAO):
+    for pattern in (_QUOTING, _QUOTING_DATED, _MUTT, _AM_SCHRIEB, _EXCERPTS, _YU_XIEDAO,
+                    _DATE_XIEDAO, _WROTE_ON):
         m = pattern.match(text)
         if m:
             return _from_person(m.group("body"), m.group("date") or "", text)

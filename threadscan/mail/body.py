@@ -149,9 +149,24 @@ def classify_lines(lines: Sequence[str]) -> list[BodyLine]:
     _mark_diffs(split, kinds)
     _mark_rest(split, kinds)
     return [
-        BodyLine(idx=i, depth=d, kind=kinds[i], text=t, attributed=names[i])
+        BodyLine(idx=i, depth=d, kind=kinds[i], text=t, attributed=names[i],
+                 inside=names[i] is not None and _opens_its_quote(split, kinds, names, i))
         for i, (d, t) in enumerate(split)
     ]
+
+
+def _opens_its_quote(split: Sequence[tuple[int, str]], kinds: Sequence[SegmentKind],
+                     names: Sequence[str | None], i: int) -> bool:
+    """An attribution that opens a quote block of its own depth, with no attribution above
+    it and no deeper line right after it: it names that block (Apple Mail quotes its own
+    "On 11 Jul 2025, at 08:43, X wrote:", also above the quoted message's attribution)."""
+    depth = split[i][0]
+    before = next((j for j in range(i - 1, -1, -1) if split[j][1].strip()), None)
+    after = next((j for j in range(i + 1, len(split)) if split[j][1].strip()
+                  and (kinds[j] != "attribution" or names[j] is not None)), None)
+    return (depth > 0 and after is not None and split[after][0] == depth
+            and (before is None or (split[before][0] < depth
+                                    and kinds[before] != "attribution")))
 
 
 def _top_posted(

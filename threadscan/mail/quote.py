@@ -1,7 +1,9 @@
 """Who said each quoted line: attribution lines, nesting, sign-offs, alternation.
 
 Depth d is named by an attribution line at depth d-1 ("On ..., X wrote:" at the
-top names depth 1; one inside depth 1 names depth 2, ...). A depth with no
+top names depth 1; one inside depth 1 names depth 2, ...), or by one that opens a
+depth-d block with no attribution above it and no deeper line after it (Apple Mail
+quotes its own attribution line). A depth with no
 attribution is named by a sign-off inside it ("-George", "Thanks,\\nNathan"),
 else by alternation in a two-party exchange (A quotes B quoting A: depth d
 spoke as depth d-2). ``fixed`` lets a caller that knows better (a page with the
@@ -35,6 +37,12 @@ class BodyLine(NamedTuple):
     kind: SegmentKind
     text: str
     attributed: str | None = None  # for attribution lines: who the next depth is
+    inside: bool = False  # the attribution names its own depth (Apple Mail quotes it too)
+
+    @property
+    def names_depth(self) -> int:
+        """The depth an attribution line names."""
+        return self.depth if self.inside else self.depth + 1
 
 
 def assign_speakers(
@@ -47,12 +55,15 @@ def assign_speakers(
     for line in lines:
         if line.kind == "footer":
             continue
+        target = line.names_depth
+        if line.attributed and line.inside and target not in fixed:
+            current[target] = full_name(line.attributed, names.values())
         out[line.idx] = current.get(line.depth)
-        if line.attributed and line.depth + 1 not in fixed:
+        if line.attributed and not line.inside and target not in fixed:
             named = full_name(line.attributed, names.values())
-            for deeper in [d for d in current if d > line.depth + 1]:
+            for deeper in [d for d in current if d > target]:
                 current[deeper] = names.get(deeper)  # a new quoted message starts
-            current[line.depth + 1] = named
+            current[target] = named
     return out
 
 
@@ -62,8 +73,8 @@ def depth_names(
     """One name per depth: fixed, else first attribution, else sign-off, else alternation."""
     names: dict[int, str] = {0: author} if author else {}
     for line in lines:
-        if line.attributed and line.depth + 1 not in names:
-            names[line.depth + 1] = line.attributed
+        if line.attributed and line.names_depth not in names:
+            names[line.names_depth] = line.attributed
     for depth, name in _sign_offs(lines).items():
         names.setdefault(depth, name)
     names.update(fixed)
