@@ -90,17 +90,21 @@ class Attribution:
 
 def parse_attribution(line: str) -> Attribution | None:
     """The attribution on one line, or None when the line is not one."""
-    if line.rstrip()[-1:] not in ENDINGS:
+    last = line.rstrip()[-1:]
+    if last not in ENDINGS or (last == ")" and not line.lstrip().startswith("Quoting")):
         return None  # every attribution form ends with a colon (alot's with its date)
     text = " ".join(line.split())
     if not text or len(text) > _MAX_LEN:
         return None
+    if last == ")":  # code ends so too: only alot's form
+        m = _QUOTING_DATED.match(text)
+        return _from_person(m.group("body"), m.group("date"), text) if m else None
     m = _ON_WROTE.match(text)
     if m:
         found = _from_on(m.group("body"), text)
         return found if found and (found.date_text or text[0] != "?") else None
-    for pattern in (_QUOTING, _QUOTING_DATED, _MUTT, _AM_SCHRIEB, _EXCERPTS, _YU_XIEDAO,
-                    _DATE_XIEDAO, _WROTE_ON):
+    for pattern in (_QUOTING, _MUTT, _AM_SCHRIEB, _EXCERPTS, _YU_XIEDAO, _DATE_XIEDAO,
+                    _WROTE_ON):
         m = pattern.match(text)
         if m:
             return _from_person(m.group("body"), m.group("date") or "", text)

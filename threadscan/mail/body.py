@@ -148,9 +148,11 @@ def classify_lines(lines: Sequence[str]) -> list[BodyLine]:
     _mark_attributions(split, kinds, names)
     _mark_diffs(split, kinds)
     _mark_rest(split, kinds)
+    inside = {i for i, name in enumerate(names)
+              if name and _opens_its_quote(split, kinds, names, i)}
     return [
-        BodyLine(idx=i, depth=d, kind=kinds[i], text=t, attributed=names[i],
-                 inside=names[i] is not None and _opens_its_quote(split, kinds, names, i))
+        BodyLine(i, d, kinds[i], t, names[i], i in inside) if names[i] else
+        BodyLine(i, d, kinds[i], t)
         for i, (d, t) in enumerate(split)
     ]
 

@@ -55,15 +55,14 @@ def assign_speakers(
     for line in lines:
         if line.kind == "footer":
             continue
-        target = line.names_depth
-        if line.attributed and line.inside and target not in fixed:
-            current[target] = full_name(line.attributed, names.values())
+        if line.attributed and line.inside and line.depth not in fixed:
+            current[line.depth] = full_name(line.attributed, names.values())
         out[line.idx] = current.get(line.depth)
-        if line.attributed and not line.inside and target not in fixed:
+        if line.attributed and not line.inside and line.depth + 1 not in fixed:
             named = full_name(line.attributed, names.values())
-            for deeper in [d for d in current if d > target]:
+            for deeper in [d for d in current if d > line.depth + 1]:
                 current[deeper] = names.get(deeper)  # a new quoted message starts
-            current[target] = named
+            current[line.depth + 1] = named
     return out
 
 
