@@ -282,3 +282,13 @@ def test_apple_mail_quotes_its_attribution_line_with_the_message(
     [msg] = file_messages(Path(__file__).parent / "data" / "mail" / name)
     said = {s.depth: s.speaker for s in msg.segments if s.kind in ("quote", "diff")}
     assert {d: said.get(d) for d in quoted} == quoted
+
+
+def test_a_quoted_outlook_header_names_the_message_it_opens() -> None:
+    # Shameer Kolothum quotes Leon Romanovsky's mail under "> -----Original Message-----",
+    # "> From: Leon Romanovsky <leon@kernel.org>", "> Sent: ..."; Leon's mail quotes Alex
+    from tests.archive_server import file_messages
+
+    [msg] = file_messages(Path(__file__).parent / "data" / "mail" / "outlook-quoted-header.mbox")
+    said = {s.depth: s.speaker for s in msg.segments if s.kind in ("quote", "diff")}
+    assert (said[1], said[2]) == ("Leon Romanovsky", "Alex Williamson")

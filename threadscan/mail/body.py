@@ -18,6 +18,7 @@ from importlib import resources
 
 from threadscan.mail.attribution import ENDINGS, parse_attribution, parse_attribution_pair
 from threadscan.mail.diffline import OPENERS, DiffState, diff_step
+from threadscan.mail.outlook import mark_quoted_headers, top_posted
 from threadscan.mail.quote import BodyLine, assign_speakers
 from threadscan.model import Segment, SegmentKind
 
@@ -40,10 +41,6 @@ _FOOTER_MAX = 400
 # "      o From: Name"): footer rules read the line without it.
 _BULLET = re.compile(r"^(?:[*+\u2022]|o(?=\s+[A-Z]))\s+")
 _STRONG = re.compile(r"^(?:On|Le|El|Em|Op|Il|W dniu|在|\?|Am|Excerpts from)\s")
-_OUTLOOK_RULE = re.compile(r"^(?:-{2,}\s*Original Message\s*-{2,}|_{20,})\s*$", re.I)
-_OUTLOOK_FIELD = re.compile(r"^(From|Sent|Date|To|Cc|Subject)\s*:\s*(.{0,300})$")
-_OUTLOOK_FIRST = frozenset("-_FSDTC")  # first characters of _OUTLOOK_RULE / _OUTLOOK_FIELD
-_OUTLOOK_KEYS = re.compile(r"(?:^|\s)(From|Sent|Date|To|Subject):")
 
 
 @dataclass(frozen=True)
@@ -143,9 +140,10 @@ def classify_lines(lines: Sequence[str]) -> list[BodyLine]:
     split = [split_marker(line) if line[:1] in first else (0, line) for line in lines]
     kinds: list[SegmentKind] = ["text"] * len(split)
     names: list[str | None] = [None] * len(split)
-    split = _top_posted(split, kinds, names)
+    split = top_posted(split, kinds, names)
     _mark_tail(split, kinds)
     _mark_attributions(split, kinds, names)
+    mark_quoted_headers(split, kinds, names)
     _mark_diffs(split, kinds)
     _mark_rest(split, kinds)
     inside = {i for i, name in enumerate(names)
@@ -163,56 +161,13 @@ def _opens_its_quote(split: Sequence[tuple[int, str]], kinds: Sequence[SegmentKi
     it and no deeper line right after it: it names that block (Apple Mail quotes its own
     "On 11 Jul 2025, at 08:43, X wrote:", also above the quoted message's attribution)."""
     depth = split[i][0]
-    before = next((j for j in range(i - 1, -1, -1) if split[j][1].strip()), None)
+    before = next((j for j in range(i - 1, -1, -1) if split[j][1].strip()
+                   and (kinds[j] != "attribution" or names[j] is not None)), None)
     after = next((j for j in range(i + 1, len(split)) if split[j][1].strip()
                   and (kinds[j] != "attribution" or names[j] is not None)), None)
     return (depth > 0 and after is not None and split[after][0] == depth
             and (before is None or (split[before][0] < depth
                                     and kinds[before] != "attribution")))
-
-
-def _top_posted(
-    split: list[tuple[int, str]], kinds: list[SegmentKind], names: list[str | None]
-) -> list[tuple[int, str]]:
-    """A reply above an Outlook-style header ("From:/Sent:/Subject:"): the rest is a quote."""
-    start = _outlook_header(split)
-    if start is None:
-        return split
-    end = start
-    while end < len(split) and (
-        split[end][1].strip() == ""
-        or _OUTLOOK_FIELD.match(split[end][1])
-        or _OUTLOOK_RULE.match(split[end][1])
-    ):
-        kinds[end] = "attribution"
-        m = _OUTLOOK_FIELD.match(split[end][1])
-        if m and m.group(1).lower() == "from":
-            from threadscan.mail.headers import parse_person
-
-            person = parse_person(m.group(2))
-            names[start] = person.name or person.email or None
-        end += 1
-    return split[:end] + [(d + 1, t) for d, t in split[end:]]
-
-
-def _outlook_header(split: Sequence[tuple[int, str]]) -> int | None:
-    """Index of an Outlook header block that follows some reply text at depth 0."""
-    seen_text = False
-    for i, (depth, text) in enumerate(split):
-        if depth:
-            return None
-        if text[:1] in _OUTLOOK_FIRST and (_OUTLOOK_RULE.match(text) or _OUTLOOK_FIELD.match(text)):
-            window = " ".join(t for _, t in split[i : i + 7])
-            fields = {m.lower() for m in _OUTLOOK_KEYS.findall(window)}
-            if (
-                seen_text
-                and "from" in fields
-                and ({"sent", "date"} & fields)
-                and "subject" in fields
-            ):
-                return i
-        seen_text = seen_text or bool(text.strip())
-    return None
 
 
 def _next_nonblank(split: Sequence[tuple[int, str]], i: int) -> int | None:
