@@ -34,14 +34,20 @@ def top_posted(
         or _OUTLOOK_RULE.match(split[end][1])
     ):
         kinds[end] = "attribution"
-        m = _OUTLOOK_FIELD.match(split[end][1])
-        if m and m.group(1).lower() == "from":
-            from threadscan.mail.headers import parse_person
-
-            person = parse_person(m.group(2))
-            names[start] = person.name or person.email or None
+        names[start] = _sender(split[end][1]) or names[start]
         end += 1
     return split[:end] + [(d + 1, t) for d, t in split[end:]]
+
+
+def _sender(line: str) -> str | None:
+    """Who a header block's ``From:`` line names (None for its other lines)."""
+    m = _OUTLOOK_FIELD.match(line)
+    if not m or m.group(1).lower() != "from":
+        return None
+    from threadscan.mail.headers import parse_person
+
+    person = parse_person(m.group(2))
+    return person.name or person.email or None
 
 
 def _outlook_header(split: Sequence[tuple[int, str]]) -> int | None:
@@ -92,10 +98,5 @@ def _mark_block(split: Sequence[tuple[int, str]], kinds: list[SegmentKind],
     while end < len(split) and split[end][0] == depth and (
             _OUTLOOK_RULE.match(split[end][1]) or _OUTLOOK_FIELD.match(split[end][1])):
         kinds[end] = "attribution"
-        m = _OUTLOOK_FIELD.match(split[end][1])
-        if m and m.group(1).lower() == "from":
-            from threadscan.mail.headers import parse_person
-
-            person = parse_person(m.group(2))
-            names[end] = person.name or person.email or None
+        names[end] = _sender(split[end][1])
         end += 1
