@@ -84,12 +84,13 @@ class RuleSet:
         """All cue hits in a sentence doc (``text``: the doc's text, when the caller has it),
         category hits carrying their negation."""
         vocab = doc.vocab.strings
-        low = (doc.text if text is None else text).lower()
+        text = doc.text if text is None else text
+        low = text.lower()
         raw = [*self.phrase_matcher(doc), *self._token_matches(doc, low)]
         table = dict(self.groups)
         cats = frozenset(g.name for g in self.cues.categories)
         hits = {(vocab[mid], s, e) for mid, s, e in raw}
-        cited = _cited(doc, self.cues.reference_regex) if hits else frozenset()
+        cited = _cited(doc, text, self.cues.reference_regex) if hits else frozenset()
         out = []
         for rule, s, e in sorted(hits, key=lambda h: (h[1], h[2], h[0])):
             group = table[rule]
@@ -102,13 +103,16 @@ class RuleSet:
         return tuple(out)
 
 
-def _cited(doc: Doc, regex: str) -> frozenset[int]:
+def _cited(doc: Doc, text: str, regex: str) -> frozenset[int]:
     """Token indexes inside spans that cite rather than claim: a commit title in
     ``("...")``, a ``#syz`` command, a lockdep report line (cue data ``reference_regex``)."""
-    spans = [m.span() for m in re.finditer(regex, doc.text, re.IGNORECASE)]
-    if not spans:
-        return frozenset()
-    return frozenset(t.i for t in doc if any(a <= t.idx < b for a, b in spans))
+    found: set[int] = set()
+    for m in re.finditer(regex, text, re.IGNORECASE):
+        a, b = m.span()
+        span = doc.char_span(a, b, alignment_mode="expand") if b > a else None
+        if span is not None and len(span):  # the tokens that start inside [a, b)
+            found.update(range(span.start + (doc[span.start].idx < a), span.end))
+    return frozenset(found)
 
 
 def _denied(doc: Doc, start: int, end: int, cues: CueSet) -> bool:
