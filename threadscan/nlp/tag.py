@@ -270,7 +270,7 @@ def merge_duplicates(objections: Iterable[Objection]) -> tuple[Objection, ...]:
 
 
 def _same_speaker(a: Objection, b: Objection) -> bool:
-    return a.speaker is None or b.speaker is None or _same_person(a.speaker, b.speaker)
+    return not a.speaker or not b.speaker or _same_person(a.speaker, b.speaker)
 
 
 def _carry_locks(links: tuple[Link, ...], named: dict[tuple[int, int, int], tuple[Link, ...]],
