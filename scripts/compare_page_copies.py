@@ -13,7 +13,6 @@ common.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import re
@@ -26,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from eval_objections import thread_messages  # noqa: E402
-from render_browser_text import find_browser, inner_text  # noqa: E402
+from render_browser_text import fixtures_and_browser, inner_text  # noqa: E402
 
 from threadscan.extract import analyze_patches  # noqa: E402
 from threadscan.mail import parse_item  # noqa: E402
@@ -65,19 +64,17 @@ def threads(html: Path) -> dict[tuple[str, str], list[tuple[str, str]]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--fixtures", type=Path, default=FIXTURES)
-    args = parser.parse_args(argv)
-    browser = find_browser()
-    if browser is None:
+    found = fixtures_and_browser(argv, __doc__, FIXTURES)
+    if found is None:
         return 2
-    html = args.fixtures / "html"
+    fixtures, browser = found
+    html = fixtures / "html"
     print("| site | thread | messages | lock changes | objections | in common |")
     print("|---|---|---|---|---|---:|")
     for (site, mbox), pages in sorted(threads(html).items()):
         copies = [m for page, _ in pages for m in parsed(inner_text(html / page, browser), page)]
         ids = {mid for _, mid in pages}
-        mail = [m for m in thread_messages(args.fixtures.parent.parent / mbox) if m.msgid in ids]
+        mail = [m for m in thread_messages(fixtures.parent.parent / mbox) if m.msgid in ids]
         (got, got_locks), (want, want_locks) = analysed(copies), analysed(mail)
         print(f"| {site} | {Path(mbox).stem[:48]} | {len(copies)} / {len(mail)} | "
               f"{got_locks} / {want_locks} | {len(got)} / {len(want)} | {len(got & want)} |")

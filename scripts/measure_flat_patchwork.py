@@ -13,7 +13,6 @@ words read as its own (recall, precision) and the quoted speakers found.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
@@ -24,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from render_browser_text import find_browser, inner_text  # noqa: E402
+from render_browser_text import fixtures_and_browser, inner_text  # noqa: E402
 
 from threadscan.mail import parse_item  # noqa: E402
 from threadscan.model import Message, Provenance, RawItem  # noqa: E402
@@ -78,13 +77,11 @@ def score(comments: list[Message], rebuilt: list[Message], tally: Counter[str]) 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--fixtures", type=Path, default=FIXTURES)
-    args = parser.parse_args(argv)
-    browser = find_browser()
-    if browser is None:
+    found = fixtures_and_browser(argv, __doc__, FIXTURES)
+    if found is None:
         return 2
-    html = args.fixtures / "html"
+    fixtures, browser = found
+    html = fixtures / "html"
     urls = json.loads((html / "MANIFEST.json").read_text(encoding="utf-8"))["urls"]
     tally: Counter[str] = Counter()
     pages = sorted({v["file"] for k, v in urls.items()

@@ -39,6 +39,17 @@ def find_browser() -> str | None:
     return found
 
 
+def fixtures_and_browser(argv: list[str] | None, description: str,
+                         default: Path) -> tuple[Path, str] | None:
+    """``--fixtures`` (the shared fixtures folder) and Chromium, for the scripts that render
+    the fixtures' html pages; None when Chromium is not installed."""
+    parser = argparse.ArgumentParser(description=description.split("\n")[0])
+    parser.add_argument("--fixtures", type=Path, default=default)
+    args = parser.parse_args(argv)
+    browser = find_browser()
+    return None if browser is None else (args.fixtures, browser)
+
+
 def inner_text(page: Path, browser: str) -> str:
     """The page's innerText, as Chromium lays it out."""
     source = page.read_text(encoding="utf-8", errors="replace")
