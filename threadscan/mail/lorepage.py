@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from threadscan.mail.page import PageHead, build_message
+from threadscan.mail.page import HEADER_FIELD, PageHead, build_message
 from threadscan.model import Message, Person, Provenance, Skip
 
 __all__ = ["parse_lore"]
@@ -34,9 +34,6 @@ _T_ADDRESS = re.compile(r"^\s+\S")  # "  To: ...", "  Cc: ...", tab-indented con
 _PAGE_END = re.compile(
     r"^\s*(?:(?:next|prev|parent|reply)\s+)*other threads:\[~|^Thread overview: \d+\+? messages"
     r"|^Reply instructions:\s*$"
-)
-_FIELD = re.compile(
-    r"^(?P<key>(?i:from|to|cc|subject|date|message-id|in-reply-to|references))\s*:\s*(?P<value>.*)$"
 )
 _LISTS = ("to", "cc")
 _HEAD_SCAN = 60
@@ -92,7 +89,7 @@ def _fields(lines: Sequence[str], start: int) -> tuple[dict[str, str], int]:
     i = start
     while i < len(lines):
         line = lines[i]
-        m = _FIELD.match(line)
+        m = HEADER_FIELD.match(line)
         if m and m.group("key").lower() not in fields:
             key = m.group("key").lower()
             fields[key] = m.group("value").strip()

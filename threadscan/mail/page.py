@@ -25,9 +25,9 @@ from threadscan.model import Message, Person, Provenance, Segment, Skip
 if TYPE_CHECKING:
     from threadscan.mail.quote import BodyLine
 
-__all__ = ["PageHead", "build_message", "detect_kind", "parse_page"]
+__all__ = ["HEADER_FIELD", "PageHead", "build_message", "detect_kind", "parse_page"]
 
-_HEADER_FIELD = re.compile(
+HEADER_FIELD = re.compile(  # a mail header field as pages print it (also lore's header block)
     r"^(?P<key>(?i:from|date|subject|message-id|in-reply-to|references|to|cc|sender|reply-to|"
     r"list-id|delivered-to|user-agent|organization|mail-followup-to))\s*:\s*(?P<value>.*)$"
 )
@@ -168,7 +168,7 @@ def _header_fields(lines: Sequence[str], head: PageHead) -> PageHead:
     from threadscan.mail.body import strip_bullet
 
     found: dict[str, str] = {}  # a text renderer may print MHonArc's field list as bullets
-    while i < len(lines) and (m := _HEADER_FIELD.match(strip_bullet(lines[i]))):
+    while i < len(lines) and (m := HEADER_FIELD.match(strip_bullet(lines[i]))):
         if m.group("key").lower() in found:  # git's in-body "From:" starts the body
             break
         found[m.group("key").lower()] = m.group("value").strip()
