@@ -65,9 +65,10 @@ def threads(html: Path) -> dict[tuple[str, str], list[tuple[str, str]]]:
 
 def main(argv: list[str] | None = None) -> int:
     found = fixtures_and_browser(argv, __doc__, FIXTURES)
-    if found is None:
-        return 2
-    fixtures, browser = found
+    return 2 if found is None else compare(*found)
+
+
+def compare(fixtures: Path, browser: str) -> int:
     html = fixtures / "html"
     print("| site | thread | messages | lock changes | objections | in common |")
     print("|---|---|---|---|---|---:|")

@@ -78,9 +78,10 @@ def score(comments: list[Message], rebuilt: list[Message], tally: Counter[str]) 
 
 def main(argv: list[str] | None = None) -> int:
     found = fixtures_and_browser(argv, __doc__, FIXTURES)
-    if found is None:
-        return 2
-    fixtures, browser = found
+    return 2 if found is None else measure(*found)
+
+
+def measure(fixtures: Path, browser: str) -> int:
     html = fixtures / "html"
     urls = json.loads((html / "MANIFEST.json").read_text(encoding="utf-8"))["urls"]
     tally: Counter[str] = Counter()
