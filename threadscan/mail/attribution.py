@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "DATED_OPENING",
     "ENDINGS",
     "Attribution",
     "first_name",
@@ -26,10 +27,13 @@ __all__ = [
 _MAX_LEN = 200
 _DIGIT = re.compile(r"\d")
 ENDINGS = frozenset(":：)")  # the last character of every attribution form
-_ON_WROTE = re.compile(  # "? …, X ??:" is "在 …, X 写道:" through a mailer that cannot say it
-    r"^(?:On|Le|El|Em|Op|Il|W dniu|在|\?)\s(?P<body>.{3,200}?)\s*(?:wrote|writes|said|"
+_ON = r"On|Le|El|Em|Op|Il|W dniu|在|\?"  # "? …, X ??:" is "在 …, X 写道:" through a 7-bit mailer
+_ON_WROTE = re.compile(
+    rf"^(?:{_ON})\s(?P<body>.{{3,200}}?)\s*(?:wrote|writes|said|"
     r"a écrit|escribió|escreveu|schreef|ha scritto|napisał|pisze|写道|\?\?)\s*[:：]\s*$"
 )
+# how the forms that carry a date open ("On <date>, X wrote:", "Am <date> schrieb X:", ...)
+DATED_OPENING = re.compile(rf"^(?:{_ON}|Am|Excerpts from)\s")
 _AM_SCHRIEB = re.compile(
     r"^(?:Am|Op)\s(?P<date>.{3,100}?)\s+(?:schrieb|schreef)\s+(?P<body>.{1,120}?)\s*:\s*$")
 # Gmail in Chinese: "Greg KH <gregkh@linuxfoundation.org> 于2021年6月8日周二 下午5:29写道："

@@ -16,7 +16,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from threadscan.mail.attribution import ENDINGS, parse_attribution, parse_attribution_pair
+from threadscan.mail.attribution import (
+    DATED_OPENING,
+    ENDINGS,
+    parse_attribution,
+    parse_attribution_pair,
+)
 from threadscan.mail.diffline import OPENERS, DiffState, diff_step
 from threadscan.mail.outlook import mark_quoted_headers, top_posted
 from threadscan.mail.quote import BodyLine, assign_speakers
@@ -40,7 +45,6 @@ _FOOTER_MAX = 400
 # A list bullet a text renderer put before an archive's navigation ("  * Prev by Date: ...",
 # "      o From: Name"): footer rules read the line without it.
 _BULLET = re.compile(r"^(?:[*+\u2022]|o(?=\s+[A-Z]))\s+")
-_STRONG = re.compile(r"^(?:On|Le|El|Em|Op|Il|W dniu|在|\?|Am|Excerpts from)\s")
 
 
 @dataclass(frozen=True)
@@ -267,7 +271,7 @@ def _mark_attributions(
 
 def _strong(raw: str) -> bool:
     """'On <date>, X wrote:' with a date: an attribution even when the quote was cut away."""
-    return bool(_STRONG.match(raw)) and bool(_DIGIT.search(raw))
+    return bool(DATED_OPENING.match(raw)) and bool(_DIGIT.search(raw))
 
 
 def _deeper_soon(split: Sequence[tuple[int, str]], i: int, depth: int) -> bool:
