@@ -103,11 +103,14 @@ def hunk_index(analysis: ThreadAnalysis) -> dict[str, Hunk]:
 
 
 def code_refs(ctx: Context, obj: Objection) -> tuple[CodeRef, ...]:
-    """The hunks an objection links to; else hunks of its functions; else of its locks."""
+    """The hunks an objection links to, then the hunks holding those of its functions they do
+    not hold; without a hunk link, the hunks of its functions, else of its locks. A function
+    no hunk of the thread holds is shown as not in the patch."""
     hunks = hunk_index(ctx.analysis)
     chosen = [hunks[h] for h in obj.hunks if h in hunks]
-    if not chosen:
-        chosen = [h for h in hunks.values() if h.function and h.function in obj.functions]
+    held = {h.id: held_functions(h) for h in hunks.values()}
+    missing = [fn for fn in obj.functions if not any(fn in held[h.id] for h in chosen)]
+    chosen += [h for fn in missing for h in hunks.values() if fn in held[h.id]]
     if not chosen and obj.locks:
         ids = [i for c in ctx.analysis.lock_changes if c.lock in obj.locks for i in c.hunk_ids]
         chosen = [hunks[i] for i in dict.fromkeys(ids) if i in hunks]
@@ -116,12 +119,22 @@ def code_refs(ctx: Context, obj: Objection) -> tuple[CodeRef, ...]:
     for h in sorted(chosen, key=lambda h: h.id in quoted):  # a posted hunk beats its quote
         unique.setdefault((h.file, h.old_start, h.new_start), h)
     refs = [hunk_ref(h, obj.locks, ctx) for h in unique.values()]
-    covered = {r.function for r in refs}
+    covered = {fn for h in unique.values() for fn in held[h.id]}
     refs += [
         CodeRef(None, fn, None, "", (), 0) for fn in dict.fromkeys(obj.functions)
         if fn not in covered
     ]
     return tuple(refs[:MAX_REFS])
+
+
+def held_functions(hunk: Hunk) -> frozenset[str]:
+    """The functions a hunk changes lines of (its @@ section names the one before it when it
+    starts a new function), else its section's function."""
+    from threadscan.extract.cfunc import line_functions
+
+    funcs = line_functions(hunk.lines, hunk.section)
+    changed = {f for ln, f in zip(hunk.lines, funcs, strict=True) if f and ln.sign != " "}
+    return frozenset(changed or ([hunk.function] if hunk.function else []))
 
 
 def hunk_ref(hunk: Hunk, locks: Sequence[str], ctx: Context) -> CodeRef:

@@ -1,0 +1,58 @@
+"""Which code a summary shows for an objection (seed 003, the real Patchwork page)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from tests.test_tag_seeds import messages
+from threadscan.model import Link, ThreadAnalysis
+from threadscan.pipeline import analyze_thread
+from threadscan.report import build_summary
+from threadscan.report.debate import held_functions
+from threadscan.thread import build_threads
+
+SEED003 = Path(__file__).parent / "data" / "nlp" / "003_7f74704c25fc2499.txt"
+GET = "mlx5vf_pci_get_device_state"
+SET = "mlx5vf_pci_set_device_state"
+
+
+def seed003() -> ThreadAnalysis:
+    msgs = messages(SEED003)
+    [thread] = build_threads(msgs)
+    return analyze_thread(thread, msgs)
+
+
+def with_functions(analysis: ThreadAnalysis, *names: str) -> ThreadAnalysis:
+    """Alex Williamson's -EAGAIN objection, linked to further functions."""
+    [ob] = [o for o in analysis.objections if "-EAGAIN on a deferred reset" in o.sentence]
+    extra = tuple(Link("function", n, "named in sentence") for n in names)
+    ob = dataclasses.replace(ob, links=(*ob.links, *extra))
+    return dataclasses.replace(analysis, objections=(ob,))
+
+
+def code_of(analysis: ThreadAnalysis) -> list[tuple[str | None, str | None]]:
+    [item] = build_summary(analysis).debate
+    return [(ref.function, ref.header.split("@@")[-1].strip() or None) for ref in item.code]
+
+
+def test_a_hunk_holds_the_functions_it_changes_lines_of() -> None:
+    hunks = {h.id.rsplit(":", 1)[-1]: h for p in seed003().patches if not p.quoted
+             for h in p.hunks}
+    # the hunk after mlx5vf_pci_step_device_state_locked() adds mlx5vf_state_mutex_unlock()
+    assert "mlx5vf_state_mutex_unlock" in held_functions(hunks["1"])
+    assert SET not in held_functions(hunks["1"])  # only its first line, as context
+    assert held_functions(hunks["2"]) == {SET}
+
+
+def test_a_linked_function_outside_the_quoted_hunk_shows_its_own_hunk() -> None:
+    code = code_of(with_functions(seed003(), SET))
+    assert [fn for fn, _ in code] == [GET, SET]
+    assert code[1][1] is not None and code[1][1].startswith(SET)
+
+
+def test_a_function_no_hunk_changes_is_shown_as_not_in_the_patch() -> None:
+    code = code_of(with_functions(seed003(), "mlx5vf_disable_fds"))
+    assert code[-1] == ("mlx5vf_disable_fds", None)
+    assert isinstance(build_summary(seed003()).debate[0].code[0].hunk, str)
+
