@@ -77,6 +77,16 @@ def test_salutation_and_signoff_are_not_glued_to_prose() -> None:
         "Hi Juliet,", "this races.", "Thanks,", "Nathan"]
 
 
+def test_a_trailer_line_is_not_glued_to_the_prose_after_it() -> None:
+    # a pasted review: Jan Kara's tag, then Thomas Gleixner's sentence (labeled threads)
+    text = ("Reviewed-by: Jan Kara <jack@suse.cz>\nSo the resulting mask, which is handed into"
+            "\nthe spreading code can be concurrently modified.")
+    assert split_sentences(text) == [
+        "Reviewed-by: Jan Kara <jack@suse.cz>",
+        "So the resulting mask, which is handed into the spreading code can be concurrently "
+        "modified."]
+
+
 @pytest.mark.parametrize("line", ["\tmutex_lock(&vas_pseries_mutex);", "}", "again:",
                                   "\t\trc = -EBUSY;", "#include <linux/mutex.h>",
                                   "static void foo(struct bar *b)",

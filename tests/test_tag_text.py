@@ -124,6 +124,14 @@ def test_hedged_concerns_stay_objections(pipe: Pipeline, text: str) -> None:
     assert len(tag_text(text, pipe)) == 1
 
 
+def test_a_statement_after_a_question_is_no_question(pipe: Pipeline) -> None:
+    # two labeled review sentences pasted as one paragraph (a question, then a race statement)
+    obs = tag_text("Is this deadlock only possible for some sepecific socket types? So the "
+                   "resulting mask, which is handed into the spreading code can be concurrently "
+                   "modified.", pipe)
+    assert [(o.stance, o.categories) for o in obs][1] == ("objection", ("race",))
+
+
 def test_hostile_long_input_finishes_fast(pipe: Pipeline) -> None:
     junk = ("a->b->c " * 4000 + "(((((" * 2000 + "race " * 3000 + "\n") * 5
     start = time.monotonic()

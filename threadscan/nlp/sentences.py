@@ -18,6 +18,7 @@ MAX_SENTENCE = 1200  # characters; longer runs are cut so hostile input stays fa
 MAX_TEXT = 200_000  # characters of one segment that are looked at
 
 _NON_WORD = re.compile(r"\W+")
+TRAILER = re.compile(r"^\s*[A-Z][\w-]*-by:|^\s*(?:Cc|Fixes|Link|Closes):", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|\(?[a-h][)]|[-*•+])\s+(?=\S)")
 _SALUTATION = re.compile(
     r"^(?:hi|hello|hey|dear|thanks|thank you|many thanks|regards|best regards|kind regards|"
@@ -70,12 +71,13 @@ def is_code_line(line: str) -> bool:
 
 
 def _starts_chunk(line: str) -> bool:
-    return bool(_BULLET.match(line) or _NOTE.match(line))
+    return bool(_BULLET.match(line) or _NOTE.match(line) or TRAILER.match(line))
 
 
 def _ends_chunk(line: str) -> bool:
+    """A salutation, an editorial note or a trailer ("Reviewed-by: ...") is a line of its own."""
     stripped = line.strip()
-    return bool(_SALUTATION.match(stripped) or _NOTE.match(stripped))
+    return bool(_SALUTATION.match(stripped) or _NOTE.match(stripped) or TRAILER.match(stripped))
 
 
 def paragraphs(text: str) -> list[str]:

@@ -30,10 +30,16 @@ from threadscan.model import CATEGORIES, Category, Stance
 from threadscan.nlp.cues import locking_regex_of
 from threadscan.nlp.pipeline import Analysed, anchored, in_context
 from threadscan.nlp.rules import Hit
+from threadscan.nlp.sentences import TRAILER
 
-_TRAILER = re.compile(r"^\s*[A-Z][\w-]*-by:|^\s*(?:Cc|Fixes|Link|Closes):", re.IGNORECASE)
 _QUESTION_END = re.compile(r"\?[\s\"')\]]*$")
 _STANCES = ("objection", "question", "suggestion")
+_STATEMENTS = ("objection", "suggestion")
+_INDIRECT_QUESTION = re.compile(
+    r"\b(?:i (?:do )?wonder|wondering|(?:un)?clear (?:why|how|whether|if|what)|not sure (?:why|how|"
+    r"whether|if|what|i understand)|(?:like|nice|good) to (?:understand|know))\b",
+    re.IGNORECASE,
+)
 _CONDITIONAL = re.compile(r"^\s*(?:if|when|unless)\b[^,;:]*,", re.IGNORECASE)
 _STRONG_SUGGESTION = re.compile(
     r"\b(?:why not|can(?:'t|not)? we|could (?:we|you|the)|how about|what about|i'?d suggest|"
@@ -100,7 +106,10 @@ def rule_stance(a: Analysed) -> Stance | None:
 
 
 def _model_stance(a: Analysed) -> Stance:
-    best = max(_STANCES, key=a.stance_score)
+    """The stance head's pick; a question only when the sentence asks (a final "?" or "I
+    wonder why ..."): a statement after a question is no question."""
+    asks = _QUESTION_END.search(a.text) or _INDIRECT_QUESTION.search(a.text)
+    best = max(_STANCES if asks else _STATEMENTS, key=a.stance_score)
     return best  # type: ignore[return-value]
 
 
@@ -146,7 +155,7 @@ def decide(
     required: tuple[tuple[str, str], ...] = (),
 ) -> Decision | None:
     """The objection decision for one analysed sentence, or None (not review)."""
-    if _TRAILER.match(a.text) or len(a.text.split()) < 3 or _vetoed(a.hits):
+    if TRAILER.match(a.text) or len(a.text.split()) < 3 or _vetoed(a.hits):
         return None
     if not anchored(a.hits, a.entities, a.text, a.context, required):
         return None  # not about concurrency: review of anything else is no objection
@@ -201,7 +210,7 @@ def stance_only(
 ) -> Stance | None:
     """A strong stance frame without a category cue (for paragraph context); with
     ``questions``, a question too ("Why?" after an objection)."""
-    if _TRAILER.match(a.text) or _vetoed(a.hits) or _in_context(a, _live(a.hits, CATEGORIES),
+    if TRAILER.match(a.text) or _vetoed(a.hits) or _in_context(a, _live(a.hits, CATEGORIES),
                                                                   required):
         return None
     stance = rule_stance(a)
