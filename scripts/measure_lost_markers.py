@@ -7,7 +7,10 @@ Groups page shows it: quote markers and blank lines taken off, signature and tra
 dropped. ``mail.unquoted.recover_quotes`` reads it back, and each line's speaker (the
 author at depth 0, else the quoted person) is compared with the mail's. Replies that quote
 a patch and replies that do not are reported apart. ``--known`` also gives the recovery the
-own text of the thread's earlier messages, by sender, to align against.
+own text of the thread's earlier messages, by sender, to align against. ``--corpus`` finds
+them as ``threadscan ingest`` does: the thread's mail is stored in a corpus, and the page's
+words are looked up there (the reply's own mail left out of what is found).
+``--render MSGID`` prints one reply as such a page (test data).
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,8 +29,12 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from eval_objections import thread_messages  # noqa: E402
 
+from threadscan.mail.page import parse_page  # noqa: E402
+from threadscan.mail.quoted_texts import known_texts as quoted_known  # noqa: E402
+from threadscan.mail.quoted_texts import probes  # noqa: E402
 from threadscan.mail.unquoted import recover_quotes  # noqa: E402
-from threadscan.model import Message  # noqa: E402
+from threadscan.model import Message, Provenance  # noqa: E402
+from threadscan.store import Corpus  # noqa: E402
 
 FIXTURES = ROOT.parent / "shared" / "fixtures"
 MARKS = re.compile(r"^(?:[ \t]{0,3}>)+ ?")
@@ -53,6 +62,15 @@ def known_texts(m: Message, thread: list[Message]) -> dict[str, str]:
     return known
 
 
+def corpus_known(m: Message, lines: list[tuple[str, str]], corpus: Corpus) -> dict[str, str]:
+    """What the pipeline finds for the page: its words looked up among the stored mail."""
+    page = parse_page("\n".join(t for t, _ in lines), Provenance("page.txt", "text"))[0]
+    if not isinstance(page, Message):  # read as no mail at all: nothing to look up
+        return {}
+    found = [o for o in corpus.writers_of(probes(page)) if o.msgid != m.msgid]
+    return quoted_known(found, page)
+
+
 def first(name: str | None) -> str:
     return name.split()[0].lower() if name and name.split() else ""
 
@@ -78,28 +96,54 @@ def score(m: Message, lines: list[tuple[str, str]], known: dict[str, str], tally
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--known", action="store_true")
+    parser.add_argument("--corpus", action="store_true")
+    parser.add_argument("--render", metavar="MSGID")
     parser.add_argument("--fixtures", type=Path, default=FIXTURES)
     args = parser.parse_args(argv)
+    if args.render:
+        return render(args.render, args.fixtures)
     tallies = {"quoting a patch": Counter[str](), "not quoting a patch": Counter[str]()}
-    for path in sorted(args.fixtures.glob("lore-*/*.mbox")):
-        thread = thread_messages(path)
-        for m in thread:
-            kinds = {(s.kind, s.depth > 0) for s in m.segments}
-            if ("quote", True) not in kinds or ("text", False) not in kinds:
-                continue
-            if ("diff", False) in kinds:  # a reply carrying its own patch: not measured
-                continue
-            lines = rendered(m)
-            if len(lines) < 4:
-                continue
-            key = "quoting a patch" if ("diff", True) in kinds else "not quoting a patch"
-            score(m, lines, known_texts(m, thread) if args.known else {}, tallies[key])
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in sorted(args.fixtures.glob("lore-*/*.mbox")):
+            thread = thread_messages(path)
+            with Corpus.open(Path(tmp) / f"{path.stem}.sqlite") as corpus:
+                if args.corpus:
+                    corpus.upsert_messages(thread)
+                for m, lines in replies(thread):
+                    key = ("quoting a patch" if any(s.kind == "diff" for s in m.segments)
+                           else "not quoting a patch")
+                    known = (corpus_known(m, lines, corpus) if args.corpus
+                             else known_texts(m, thread) if args.known else {})
+                    score(m, lines, known, tallies[key])
     print("| replies | messages | lines | speaker right | own lines: recall | precision |")
     print("|---|---:|---:|---:|---:|---:|")
     for key, t in tallies.items():
         print(f"| {key} | {t['messages']} | {t['lines']} | {t['right'] / t['lines']:.3f} | "
               f"{t['own found'] / t['own']:.3f} | {t['own found'] / max(t['own said'], 1):.3f} |")
     return 0
+
+
+def replies(thread: list[Message]) -> Iterator[tuple[Message, list[tuple[str, str]]]]:
+    """The replies that quote someone, as a page without markers shows them."""
+    for m in thread:
+        kinds = {(s.kind, s.depth > 0) for s in m.segments}
+        if ("quote", True) not in kinds or ("text", False) not in kinds:
+            continue
+        if ("diff", False) in kinds:  # a reply carrying its own patch: not measured
+            continue
+        lines = rendered(m)
+        if len(lines) >= 4:
+            yield m, lines
+
+
+def render(msgid: str, fixtures: Path) -> int:
+    for path in sorted(fixtures.glob("lore-*/*.mbox")):
+        for m in thread_messages(path):
+            if m.msgid == msgid:
+                print("\n".join(t for t, _ in rendered(m)))
+                return 0
+    print(f"no message {msgid} in {fixtures}/lore-*", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -167,13 +168,41 @@ def _store_batch(corpus: Corpus, parsed: list[Message | Skip], tally: _Tally,
     tally.duplicates += duplicates
 
 
+Pages = dict[str, RawItem]  # a batch's page-text items by source, to parse again
+
+
 def _parse_stream(batches: Iterator[list[RawItem]],
-                  pool: object | None) -> Iterator[list[Message | Skip]]:
-    if pool is None:
+                  pool: object | None) -> Iterator[tuple[Pages, list[Message | Skip]]]:
+    """Each batch parsed, with its page-text items (results come back in batch order)."""
+    kept: deque[Pages] = deque()
+
+    def feed() -> Iterator[list[RawItem]]:
         for batch in batches:
-            yield parse_items(batch)
-        return
-    yield from pool.imap(parse_items, batches)  # type: ignore[attr-defined]
+            kept.append({i.provenance.source: i for i in batch if i.kind == "page-text"})
+            yield batch
+
+    run = map if pool is None else pool.imap  # type: ignore[attr-defined]
+    for parsed in run(parse_items, feed()):
+        yield kept.popleft(), parsed
+
+
+def realigned(corpus: Corpus, pages: Pages,
+              parsed: list[Message | Skip]) -> list[Message | Skip]:
+    """A page that lost its quote markers, parsed again against the own texts of the
+    stored messages it quotes (found by its words: it names no thread)."""
+    from threadscan.mail import parse_item
+    from threadscan.mail.page import HEADERLESS
+    from threadscan.mail.quoted_texts import known_texts, probes
+
+    out: list[Message | Skip] = []
+    for p in parsed:
+        item = pages.get(p.provenance.source) if isinstance(p, Message) else None
+        if item is None or not isinstance(p, Message) or HEADERLESS not in p.defects:
+            out.append(p)
+            continue
+        known = known_texts(corpus.writers_of(probes(p)), p)
+        out.extend(parse_item(item, known) if known else [p])
+    return out
 
 
 def ingest(sources: Sequence[str], corpus: Corpus, options: IngestOptions | None = None,
@@ -201,10 +230,12 @@ def ingest(sources: Sequence[str], corpus: Corpus, options: IngestOptions | None
     )
 
 
-def _read_and_store(corpus: Corpus, stream: Iterator[list[Message | Skip]], tally: _Tally,
-                    skips: list[Skip], progress: Progress | None) -> None:
+def _read_and_store(corpus: Corpus, stream: Iterator[tuple[Pages, list[Message | Skip]]],
+                    tally: _Tally, skips: list[Skip], progress: Progress | None) -> None:
     start = time.perf_counter()
-    for parsed in stream:
+    for pages, parsed in stream:
+        if pages:
+            parsed = realigned(corpus, pages, parsed)
         start = tally.add_time("read+parse", start)
         _store_batch(corpus, parsed, tally, skips)
         start = tally.add_time("store", start)

@@ -13,6 +13,7 @@ import email
 import email.parser
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import Message as EmailMessage
 from email.policy import compat32
@@ -58,23 +59,25 @@ class _Body:
     defects: tuple[str, ...]
 
 
-def parse_item(item: RawItem) -> list[Message | Skip]:
-    """Parse one raw item; every failure is a ``Skip`` with its reason, never an exception."""
+def parse_item(item: RawItem, known: Mapping[str, str] | None = None) -> list[Message | Skip]:
+    """Parse one raw item; every failure is a ``Skip`` with its reason, never an exception.
+    ``known``: own texts of earlier messages by sender, for a page that lost its quote
+    markers (``pipeline`` finds them in the corpus)."""
     try:
         if item.kind == "page-text":
-            return _parse_page(item)
+            return _parse_page(item, known)
         return [parse_mail(item.data, item.provenance)]
     except Exception as exc:  # one bad item must never abort a run
         reason = f"cannot parse {item.kind} item: {type(exc).__name__}: {exc}"
         return [Skip(provenance=item.provenance, reason=_printable(reason[:500]))]
 
 
-def _parse_page(item: RawItem) -> list[Message | Skip]:
+def _parse_page(item: RawItem, known: Mapping[str, str] | None) -> list[Message | Skip]:
     from threadscan.mail.page import parse_page
 
     text, _ = decode_bytes(item.data, "utf-8")
     text, repaired = _unmangled(text)
-    found = parse_page(text, item.provenance)
+    found = parse_page(text, item.provenance, known)
     if not repaired:
         return list(found)
     note = "page text was UTF-8 shown as Windows-1252 (mojibake): repaired"

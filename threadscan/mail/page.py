@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -32,6 +32,7 @@ HEADER_FIELD = re.compile(  # a mail header field as pages print it (also lore's
     r"list-id|delivered-to|user-agent|organization|mail-followup-to))\s*:\s*(?P<value>.*)$"
 )
 _HEAD_LINES = 12
+HEADERLESS = "parsed from header-less page text"  # the defect that marks such a page
 _NAV = re.compile(r"^\s*[\[<]\s*(?:Date|Thread|Prev|Next|Index)")
 _LISTED_FROM = re.compile(r"^(?:[*+\u2022o]\s+)?From:\s+([^<>@:]{2,60})$")
 _OWN_TAG = re.compile(
@@ -73,8 +74,12 @@ def detect_kind(text: str) -> str:
     return "text"
 
 
-def parse_page(text: str, provenance: Provenance) -> list[Message | Skip]:
-    """Every message the page text holds; a Skip (with the reason) when there is none."""
+def parse_page(
+    text: str, provenance: Provenance, known: Mapping[str, str] | None = None
+) -> list[Message | Skip]:
+    """Every message the page text holds; a Skip (with the reason) when there is none.
+    ``known``: own texts of earlier messages by sender, to align a page that lost its quote
+    markers against (``mail.unquoted``)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return [Skip(provenance, "empty page text")]
@@ -89,7 +94,7 @@ def parse_page(text: str, provenance: Provenance) -> list[Message | Skip]:
 
             return parse_lore(text, provenance, kind)
         if kind == "text":
-            return [_parse_plain(text, provenance)]
+            return [_parse_plain(text, provenance, known)]
         if kind == "hyperkitty" and (thread := _hyperkitty_thread(text, provenance)):
             return list(thread)
         return [_parse_archive(text, kind, provenance)]
@@ -309,12 +314,14 @@ def _attributed_people(texts: Iterable[str]) -> list[Person]:
 # ---------------------------------------------------------------- plain text (no header)
 
 
-def _parse_plain(text: str, provenance: Provenance) -> Message | Skip:
+def _parse_plain(
+    text: str, provenance: Provenance, known: Mapping[str, str] | None = None
+) -> Message | Skip:
     """Header-less text (Google Groups rendering): quote markers may be lost."""
     from threadscan.mail.unquoted import recover_quotes
 
     lines = text.split("\n")
-    recovered = recover_quotes(lines)
+    recovered = recover_quotes(lines, known)
     segments, found = recovered.segments, list(recovered.defects)
     if recovered.author is None and not _mail_shaped(segments):
         from threadscan.mail.body import segment_lines
@@ -322,7 +329,9 @@ def _parse_plain(text: str, provenance: Provenance) -> Message | Skip:
         segments, found = segment_lines(lines, None), []  # markers intact, no cue found
         if not _mail_shaped(segments):
             return Skip(provenance, "page text shows no mail: no author, quote, diff or trailer")
-    defects = ["parsed from header-less page text", *found, "no date on page"]
+    defects = [HEADERLESS, *found, "no date on page"]
+    if known:
+        defects.append(f"quotes aligned with the stored texts of {len(known)} sender(s)")
     author = recovered.author or Person(name="", email="")
     return build_message(PageHead(), author, segments, text, provenance, defects, "text")
 

@@ -32,6 +32,8 @@ _SENTENCE_START = re.compile(r"^(?:[A-Z(\"']|\d{1,2}[.)]\s)")
 _NUMBERED = re.compile(r"^(\d{1,2})[.)]\s")
 _LONG, _SHORT, _SHORT_WORDS = 60, 16, 2
 _ALIGN = 0.6
+_UNALIGNED = 0.2  # below this share of its trigrams in a speaker's stored text: not theirs
+_MIN_GRAMS = 4
 
 
 @dataclass(frozen=True)
@@ -219,8 +221,10 @@ def _cued_depth(
 ) -> int:
     first = block.lines[0].strip()
     aligned = _aligned_speaker(block.text, known)
-    if aligned is not None and aligned in speakers.by_depth:
+    if aligned is not None and any(_same_first(aligned, s) for s in speakers.by_depth):
         return _depth_of(aligned, speakers, level)
+    if depth and _not_theirs(block.text, speakers.by_depth[depth], known):
+        return 0
     greeted = is_salutation(first)
     if greeted is not None:
         return _not_depth(greeted, speakers, depth, level)
@@ -239,12 +243,15 @@ def _cued_depth(
 
 def _depth_of(name: str, speakers: _Speakers, level: int) -> int:
     """The shallowest depth >= 1 spoken by ``name`` (first-name match), else 0."""
-    if not name.split():
-        return 0
     for depth, spoken in enumerate(speakers.by_depth[: level + 1]):
-        if depth and spoken and spoken.split()[0].lower() == name.split()[0].lower():
+        if depth and _same_first(spoken, name):
             return depth
     return 0
+
+
+def _same_first(a: str, b: str) -> bool:
+    """Two names with the same first name (a page often shows only that: "Halil")."""
+    return bool(a.split() and b.split()) and a.split()[0].lower() == b.split()[0].lower()
 
 
 def _not_depth(greeted: str, speakers: _Speakers, depth: int, level: int) -> int:
@@ -285,6 +292,15 @@ def _aligned_speaker(text: str, known: Mapping[str, str]) -> str | None:
         if ratio > score:
             best, score = speaker, ratio
     return best if score >= _ALIGN else None
+
+
+def _not_theirs(text: str, speaker: str, known: Mapping[str, str]) -> bool:
+    """A block the quoted speaker's stored text does not hold (under a quote, the reply)."""
+    grams = _trigrams(text)
+    theirs = [source for name, source in known.items() if _same_first(name, speaker)]
+    if len(grams) < _MIN_GRAMS or not theirs:
+        return False
+    return len(grams & _trigrams("\n".join(theirs))) / len(grams) < _UNALIGNED
 
 
 def _trigrams(text: str) -> set[tuple[str, ...]]:

@@ -141,6 +141,11 @@ class Corpus:
         with guard("read messages", self.path):
             return read.messages(self.conn, list(msgids))
 
+    def writers_of(self, passages: Sequence[str], limit: int = 20) -> list[Message]:
+        """Stored messages whose own text holds some of ``passages`` (most first)."""
+        with guard("search messages", self.path):
+            return read.messages(self.conn, read.writers_of(self.conn, passages, limit))
+
     def thread_inputs(self) -> Iterator[Message]:
         """Every stored message, oldest first, for ``build_threads``."""
         return read.iter_messages(self.conn)

@@ -1,0 +1,65 @@
+"""A page without quote markers, aligned with the stored messages it quotes (seed 001's kind
+of page: Google Groups text; the lookup is by the page's words, it names no thread)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.archive_server import file_messages
+from threadscan.mail.quoted_texts import known_texts, probes
+from threadscan.model import Message
+from threadscan.pipeline import IngestOptions, ingest
+from threadscan.store import Corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+HVC = ROOT / "corpus" / "lore" / (
+    "linuxppc-dev-xen-002-hvc-xen-prevent-concurrent-accesses-to-the-shared-ring.mbox")
+PAGE = Path(__file__).parent / "data" / "pagetext" / "gg-text-hvc-xen-jan-beulich.txt"
+JAN = "8d8f8c11-6ca5-5770-989c-704f76436cc4@suse.com"  # the reply the page shows
+
+
+def page_in(corpus: Corpus) -> Message:
+    report = ingest([str(PAGE)], corpus, IngestOptions(jobs=1, analyze=False))
+    assert report.stored == 1
+    [msg] = [m for m in corpus.thread_inputs() if m.provenance.source == str(PAGE)]
+    return msg
+
+
+def speaker_of(msg: Message, words: str) -> tuple[int, str | None]:
+    """Depth and quoted speaker of the block holding ``words`` (depth 0: the sender's own)."""
+    [seg] = [s for s in msg.segments if words in " ".join(s.text.split())]
+    return seg.depth, (seg.speaker if seg.depth else None)
+
+
+def thread_without_jan(tmp_path: Path) -> Corpus:
+    corpus = Corpus.open(tmp_path / "c.sqlite")
+    corpus.upsert_messages([m for m in file_messages(HVC) if m.msgid != JAN])
+    return corpus
+
+
+def test_the_quoted_passages_are_found_among_the_stored_mail(tmp_path: Path) -> None:
+    with thread_without_jan(tmp_path) as corpus:
+        msg = page_in(corpus)
+        found = corpus.writers_of(probes(msg))
+        names = set(known_texts(found, msg))
+    assert {"Roger Pau Monne", "Stefano Stabellini"} <= names
+    assert "Jan Beulich" not in names  # his mail is not in this corpus
+
+
+def test_each_quoted_block_is_its_writers_once_the_thread_is_stored(tmp_path: Path) -> None:
+    with thread_without_jan(tmp_path) as corpus:
+        msg = page_in(corpus)
+    assert any("aligned with the stored texts" in d for d in msg.defects)
+    assert speaker_of(msg, "I think we shouldn't add an unrequired lock there") == (
+        2, "Stefano Stabellini")
+    assert speaker_of(msg, "Not all accesses are done using the tty lock") == (
+        1, "Roger Pau Monné")
+    # the reply under the quote is the sender's own, though its words follow Roger's
+    assert speaker_of(msg, "Simply by the name of the file") == (0, None)
+
+
+def test_without_the_thread_the_page_reads_from_its_text_alone(tmp_path: Path) -> None:
+    with Corpus.open(tmp_path / "empty.sqlite") as corpus:
+        msg = page_in(corpus)
+    assert not any("aligned with the stored texts" in d for d in msg.defects)
+    assert speaker_of(msg, "I think we shouldn't add an unrequired lock there")[0] != 2
