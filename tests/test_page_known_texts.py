@@ -3,6 +3,7 @@ of page: Google Groups text; the lookup is by the page's words, it names no thre
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.archive_server import file_messages
@@ -63,3 +64,20 @@ def test_without_the_thread_the_page_reads_from_its_text_alone(tmp_path: Path) -
         msg = page_in(corpus)
     assert not any("aligned with the stored texts" in d for d in msg.defects)
     assert speaker_of(msg, "I think we shouldn't add an unrequired lock there")[0] != 2
+
+
+def test_the_thread_and_the_page_in_one_run_are_aligned(tmp_path: Path) -> None:
+    mbox = tmp_path / "hvc.mbox"  # the thread without Jan's mail, then his page, in one ingest
+    own = re.compile(rb"(?im)^message-id:\s*<" + re.escape(JAN.encode()))
+    mbox.write_bytes(b"".join(m for m in split_mbox(HVC.read_bytes()) if not own.search(m)))
+    with Corpus.open(tmp_path / "c.sqlite") as corpus:
+        ingest([str(mbox), str(PAGE)], corpus, IngestOptions(jobs=1, analyze=False))
+        [msg] = [m for m in corpus.thread_inputs() if m.provenance.source == str(PAGE)]
+    assert speaker_of(msg, "I think we shouldn't add an unrequired lock there") == (
+        2, "Stefano Stabellini")
+
+
+def split_mbox(data: bytes) -> list[bytes]:
+    """An mbox's messages, each from its ``From `` line (bytes unchanged)."""
+    starts = [0, *(i + 1 for i in range(len(data) - 5) if data[i:i + 6] == b"\nFrom ")]
+    return [data[a:b] for a, b in zip(starts, [*starts[1:], len(data)], strict=True)]

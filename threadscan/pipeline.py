@@ -186,22 +186,24 @@ def _parse_stream(batches: Iterator[list[RawItem]],
         yield kept.popleft(), parsed
 
 
-def realigned(corpus: Corpus, pages: Pages,
-              parsed: list[Message | Skip]) -> list[Message | Skip]:
-    """A page that lost its quote markers, parsed again against the own texts of the
-    stored messages it quotes (found by its words: it names no thread)."""
-    from threadscan.mail import parse_item
+def _unaligned(parsed: list[Message | Skip], pages: Pages) -> list[Message]:
+    """The batch's pages that lost their quote markers."""
     from threadscan.mail.page import HEADERLESS
+
+    return [p for p in parsed if isinstance(p, Message) and p.provenance.source in pages
+            and HEADERLESS in p.defects]
+
+
+def realigned(corpus: Corpus, pages: Pages, parsed: list[Message]) -> list[Message | Skip]:
+    """Pages that lost their quote markers, parsed again against the own texts of the
+    stored messages they quote (found by their words: such a page names no thread)."""
+    from threadscan.mail import parse_item
     from threadscan.mail.quoted_texts import known_texts, probes
 
     out: list[Message | Skip] = []
     for p in parsed:
-        item = pages.get(p.provenance.source) if isinstance(p, Message) else None
-        if item is None or not isinstance(p, Message) or HEADERLESS not in p.defects:
-            out.append(p)
-            continue
         known = known_texts(corpus.writers_of(probes(p)), p)
-        out.extend(parse_item(item, known) if known else [p])
+        out.extend(parse_item(pages[p.provenance.source], known) if known else [p])
     return out
 
 
@@ -234,9 +236,12 @@ def _read_and_store(corpus: Corpus, stream: Iterator[tuple[Pages, list[Message |
                     tally: _Tally, skips: list[Skip], progress: Progress | None) -> None:
     start = time.perf_counter()
     for pages, parsed in stream:
-        if pages:
-            parsed = realigned(corpus, pages, parsed)
         start = tally.add_time("read+parse", start)
+        waiting = _unaligned(parsed, pages) if pages else []
+        if waiting:  # the batch's mail first: a page may quote it
+            held = {id(w) for w in waiting}
+            _store_batch(corpus, [p for p in parsed if id(p) not in held], tally, skips)
+            parsed = realigned(corpus, pages, waiting)
         _store_batch(corpus, parsed, tally, skips)
         start = tally.add_time("store", start)
         if progress:
