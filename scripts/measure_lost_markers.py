@@ -31,7 +31,7 @@ from eval_objections import thread_messages  # noqa: E402
 
 from threadscan.mail.page import parse_page  # noqa: E402
 from threadscan.mail.quoted_texts import known_texts as quoted_known  # noqa: E402
-from threadscan.mail.quoted_texts import probes  # noqa: E402
+from threadscan.mail.quoted_texts import placed, probes  # noqa: E402
 from threadscan.mail.unquoted import recover_quotes  # noqa: E402
 from threadscan.model import Message, Provenance  # noqa: E402
 from threadscan.store import Corpus  # noqa: E402
@@ -62,13 +62,23 @@ def known_texts(m: Message, thread: list[Message]) -> dict[str, str]:
     return known
 
 
-def corpus_known(m: Message, lines: list[tuple[str, str]], corpus: Corpus) -> dict[str, str]:
-    """What the pipeline finds for the page: its words looked up among the stored mail."""
-    page = parse_page("\n".join(t for t, _ in lines), Provenance("page.txt", "text"))[0]
+def corpus_known(m: Message, lines: list[tuple[str, str]], corpus: Corpus,
+                 tally: Counter[str]) -> dict[str, str]:
+    """What the pipeline finds for the page: its words looked up among the stored mail; the
+    tally counts where the page is placed (parent found, and right) as ``ingest`` places it."""
+    text = "\n".join(t for t, _ in lines)
+    page = parse_page(text, Provenance("page.txt", "text"))[0]
     if not isinstance(page, Message):  # read as no mail at all: nothing to look up
         return {}
     found = [o for o in corpus.writers_of(probes(page)) if o.msgid != m.msgid]
-    return quoted_known(found, page)
+    known = quoted_known(found, page)
+    again = parse_page(text, Provenance("page.txt", "text"), known)[0]
+    placed_as = placed(again, found) if isinstance(again, Message) else again
+    where = ("read as a stored message" if not isinstance(placed_as, Message)
+             else "no parent" if not placed_as.in_reply_to
+             else "parent right" if placed_as.in_reply_to == m.in_reply_to else "parent wrong")
+    tally[where] += 1
+    return known
 
 
 def first(name: str | None) -> str:
@@ -103,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.render:
         return render(args.render, args.fixtures)
     tallies = {"quoting a patch": Counter[str](), "not quoting a patch": Counter[str]()}
+    placing = Counter[str]()
     with tempfile.TemporaryDirectory() as tmp:
         for path in sorted(args.fixtures.glob("lore-*/*.mbox")):
             thread = thread_messages(path)
@@ -112,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
                 for m, lines in replies(thread):
                     key = ("quoting a patch" if any(s.kind == "diff" for s in m.segments)
                            else "not quoting a patch")
-                    known = (corpus_known(m, lines, corpus) if args.corpus
+                    known = (corpus_known(m, lines, corpus, placing) if args.corpus
                              else known_texts(m, thread) if args.known else {})
                     score(m, lines, known, tallies[key])
     print("| replies | messages | lines | speaker right | own lines: recall | precision |")
@@ -120,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     for key, t in tallies.items():
         print(f"| {key} | {t['messages']} | {t['lines']} | {t['right'] / t['lines']:.3f} | "
               f"{t['own found'] / t['own']:.3f} | {t['own found'] / max(t['own said'], 1):.3f} |")
+    if placing:
+        print("\nwhere ingest places the page:", ", ".join(f"{k} {v}" for k, v in
+                                                          sorted(placing.items())))
     return 0
 
 

@@ -81,3 +81,23 @@ def split_mbox(data: bytes) -> list[bytes]:
     """An mbox's messages, each from its ``From `` line (bytes unchanged)."""
     starts = [0, *(i + 1 for i in range(len(data) - 5) if data[i:i + 6] == b"\nFrom ")]
     return [data[a:b] for a, b in zip(starts, [*starts[1:], len(data)], strict=True)]
+
+
+def test_the_page_is_threaded_under_the_message_it_quotes(tmp_path: Path) -> None:
+    with thread_without_jan(tmp_path) as corpus:
+        msg = page_in(corpus)
+        [thread] = [t for t in corpus.threads() if t.subject.startswith("[PATCH]")
+                    or "hvc/xen" in t.subject]
+    assert msg.in_reply_to == "Y4chryL2YvfhgQmk@Air-de-Roger"  # Roger's reply to Stefano
+    assert msg.references[0] == "20221129120107.2942-1-roger.pau@citrix.com"
+    assert thread.messages == 5  # the four stored mails and the page
+
+
+def test_a_page_of_a_stored_message_is_recorded_not_stored_twice(tmp_path: Path) -> None:
+    with Corpus.open(tmp_path / "c.sqlite") as corpus:
+        corpus.upsert_messages(file_messages(HVC))  # Jan's mail included
+        report = ingest([str(PAGE)], corpus, IngestOptions(jobs=1, analyze=False))
+        sources = {m.provenance.source for m in corpus.thread_inputs()}
+    assert report.stored == 0 and str(PAGE) not in sources
+    [skip] = report.skipped
+    assert skip.reason == f"page shows the stored message <{JAN}>" and skip.msgid == JAN

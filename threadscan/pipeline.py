@@ -195,15 +195,19 @@ def _unaligned(parsed: list[Message | Skip], pages: Pages) -> list[Message]:
 
 
 def realigned(corpus: Corpus, pages: Pages, parsed: list[Message]) -> list[Message | Skip]:
-    """Pages that lost their quote markers, parsed again against the own texts of the
-    stored messages they quote (found by their words: such a page names no thread)."""
+    """Pages that lost their quote markers, read against the stored messages they quote
+    (found by their words: such a page names no thread): each writer's stored text aligns
+    the page's blocks, the message its quotes come from is its parent, and a page that
+    shows a stored message is that message (recorded as a skip, not stored twice)."""
     from threadscan.mail import parse_item
-    from threadscan.mail.quoted_texts import known_texts, probes
+    from threadscan.mail import quoted_texts as qt
 
     out: list[Message | Skip] = []
     for p in parsed:
-        known = known_texts(corpus.writers_of(probes(p)), p)
-        out.extend(parse_item(pages[p.provenance.source], known) if known else [p])
+        found = corpus.writers_of(qt.probes(p))
+        known = qt.known_texts(found, p)
+        again = parse_item(pages[p.provenance.source], known) if known else [p]
+        out.extend(qt.placed(m, found) if isinstance(m, Message) else m for m in again)
     return out
 
 

@@ -4,19 +4,26 @@ Such a page shows no Message-ID, subject or date, so which messages of a corpus 
 thread's is known only from its words. ``probes`` picks word runs of the page to look up
 (``Corpus.writers_of``: messages whose own text holds them); ``known_texts`` turns the
 messages found into what ``mail.unquoted`` aligns the page's blocks against: each
-sender's own text. Pure functions; the lookup itself is the pipeline's.
+sender's own text. ``stored_copy`` tells a page that shows a stored message (its own words
+are that message's) and ``parent`` the stored message a page answers (its first-level
+quotes are that message's words), which places the page in its thread. Pure functions; the
+lookup itself is the pipeline's.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from threadscan.model import Message
+from threadscan.mail.unquoted import trigrams
+from threadscan.model import Message, Skip
 
 PROBE_WORDS = 6  # words in a run looked up; long enough to be unlikely by chance
 MAX_PROBES = 24
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
+SAME = 0.8  # share of a page's own trigrams a stored message holds: the page shows it
+MIN_GRAMS = 10  # fewer words than this say nothing about where they come from
 
 
 def probes(msg: Message) -> list[str]:
@@ -48,3 +55,47 @@ def known_texts(found: Iterable[Message], page: Message) -> dict[str, str]:
         own = [s.text for s in m.segments if s.kind == "text" and s.depth == 0]
         known.setdefault(m.author.name, []).extend(own)
     return {name: "\n".join(texts) for name, texts in known.items() if texts}
+
+
+def own_text(m: Message) -> str:
+    return "\n".join(s.text for s in m.segments if s.kind == "text" and s.depth == 0)
+
+
+def _best(text: str, found: Sequence[Message], share: float) -> Message | None:
+    """The message whose own text holds the largest share (at least ``share``) of ``text``'s
+    trigrams."""
+    grams = trigrams(text)
+    if len(grams) < MIN_GRAMS or not found:
+        return None
+    scored = [(len(grams & trigrams(own_text(m))) / len(grams), m) for m in found]
+    score, best = max(scored, key=lambda p: p[0])
+    return best if score >= share else None
+
+
+def stored_copy(page: Message, found: Sequence[Message]) -> Message | None:
+    """The stored message the page shows (its own words are that message's), if any."""
+    return _best(own_text(page), [m for m in found if m.msgid != page.msgid], SAME)
+
+
+def parent(page: Message, found: Sequence[Message]) -> Message | None:
+    """The stored message the page answers: of the messages whose own words it quotes (at
+    least MIN_GRAMS trigrams of them), the latest (a reply quotes what it answers, and that
+    quotes older ones; one person's name at two depths makes depths no guide)."""
+    quoted = trigrams("\n".join(s.text for s in page.segments if s.kind == "quote"))
+    quoting = [m for m in found if m.msgid != page.msgid and m.date is not None
+               and len(quoted & trigrams(own_text(m))) >= MIN_GRAMS]
+    return max(quoting, key=lambda m: m.date.timestamp() if m.date else 0.0, default=None)
+
+
+def placed(page: Message, found: Sequence[Message]) -> Message | Skip:
+    """The page threaded under the stored message it answers; a Skip naming the stored
+    message it shows, which is not stored twice."""
+    copy = stored_copy(page, found)
+    if copy is not None:
+        return Skip(page.provenance, f"page shows the stored message <{copy.msgid}>",
+                    msgid=copy.msgid)
+    answered = None if page.in_reply_to else parent(page, found)
+    if answered is None:
+        return page
+    return dataclasses.replace(page, in_reply_to=answered.msgid,
+                               references=(*answered.references, answered.msgid))

@@ -281,14 +281,14 @@ def _rewrapped(block: _Block, lines: Sequence[str]) -> bool:
 
 def _aligned_speaker(text: str, known: Mapping[str, str]) -> str | None:
     """The speaker whose known text contains most of this block's word trigrams."""
-    grams = _trigrams(text)
+    grams = trigrams(text)
     if not grams or not known:
         return None
     best, score = None, 0.0
     for speaker, source in known.items():
         if not speaker.strip():  # a text by nobody named cannot name a speaker
             continue
-        ratio = len(grams & _trigrams(source)) / len(grams)
+        ratio = len(grams & trigrams(source)) / len(grams)
         if ratio > score:
             best, score = speaker, ratio
     return best if score >= _ALIGN else None
@@ -296,14 +296,14 @@ def _aligned_speaker(text: str, known: Mapping[str, str]) -> str | None:
 
 def _not_theirs(text: str, speaker: str, known: Mapping[str, str]) -> bool:
     """A block the quoted speaker's stored text does not hold (under a quote, the reply)."""
-    grams = _trigrams(text)
+    grams = trigrams(text)
     theirs = [source for name, source in known.items() if _same_first(name, speaker)]
     if len(grams) < _MIN_GRAMS or not theirs:
         return False
-    return len(grams & _trigrams("\n".join(theirs))) / len(grams) < _UNALIGNED
+    return len(grams & trigrams("\n".join(theirs))) / len(grams) < _UNALIGNED
 
 
-def _trigrams(text: str) -> set[tuple[str, ...]]:
+def trigrams(text: str) -> set[tuple[str, ...]]:
     words = text.lower().split()
     return {tuple(words[i : i + 3]) for i in range(max(0, len(words) - 2))}
 
