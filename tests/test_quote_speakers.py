@@ -292,3 +292,7 @@ def test_a_quoted_outlook_header_names_the_message_it_opens() -> None:
     [msg] = file_messages(Path(__file__).parent / "data" / "mail" / "outlook-quoted-header.mbox")
     said = {s.depth: s.speaker for s in msg.segments if s.kind in ("quote", "diff")}
     assert (said[1], said[2]) == ("Leon Romanovsky", "Alex Williamson")
+    # the whole block is attribution, its Cc: list wrapped over ten lines included
+    [block] = [s for s in msg.segments if s.text.startswith("-----Original Message-----")]
+    assert block.kind == "attribution" and block.text.split("\n")[-1].startswith("Subject: Re:")
+    assert "<vivek.kasireddy@intel.com>; Will Deacon <will@kernel.org>" in block.text

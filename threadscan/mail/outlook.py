@@ -18,6 +18,7 @@ _OUTLOOK_RULE = re.compile(r"^(?:-{2,}\s*Original Message\s*-{2,}|_{20,})\s*$", 
 _OUTLOOK_FIELD = re.compile(r"^(From|Sent|Date|To|Cc|Subject)\s*:\s*(.{0,300})$")
 _OUTLOOK_FIRST = frozenset("-_FSDTC")  # first characters of _OUTLOOK_RULE / _OUTLOOK_FIELD
 _OUTLOOK_KEYS = re.compile(r"(?:^|\s)(From|Sent|Date|To|Subject):")
+_ADDRESS_RUN = re.compile(r"[@;]|^\s*<")  # a wrapped To:/Cc: line ("foundation.org>; Bjorn ...")
 
 
 def top_posted(
@@ -29,14 +30,22 @@ def top_posted(
         return split
     end = start
     while end < len(split) and (
-        split[end][1].strip() == ""
-        or _OUTLOOK_FIELD.match(split[end][1])
-        or _OUTLOOK_RULE.match(split[end][1])
+        split[end][1].strip() == "" or _in_block([t for _, t in split[start:end + 1]])
     ):
         kinds[end] = "attribution"
         names[start] = _sender(split[end][1]) or names[start]
         end += 1
     return split[:end] + [(d + 1, t) for d, t in split[end:]]
+
+
+def _in_block(block: Sequence[str]) -> bool:
+    """Whether the last line of ``block`` (a header block so far) belongs to it: a field, the
+    rule, or a wrapped address list of a To:/Cc: field above it."""
+    line = block[-1]
+    if _OUTLOOK_RULE.match(line) or _OUTLOOK_FIELD.match(line):
+        return True
+    fields = [m.group(1).lower() for t in block[:-1] if (m := _OUTLOOK_FIELD.match(t))]
+    return bool(fields) and fields[-1] in ("to", "cc") and bool(_ADDRESS_RUN.search(line))
 
 
 def _sender(line: str) -> str | None:
@@ -95,8 +104,8 @@ def _mark_block(split: Sequence[tuple[int, str]], kinds: list[SegmentKind],
     """Marks the header block that starts at line ``i``."""
     depth = split[i][0]
     end = i
-    while end < len(split) and split[end][0] == depth and (
-            _OUTLOOK_RULE.match(split[end][1]) or _OUTLOOK_FIELD.match(split[end][1])):
+    while end < len(split) and split[end][0] == depth and _in_block(
+            [t for _, t in split[i:end + 1]]):
         kinds[end] = "attribution"
         names[end] = _sender(split[end][1])
         end += 1
