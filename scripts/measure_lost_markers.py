@@ -33,7 +33,7 @@ from threadscan.mail.page import parse_page  # noqa: E402
 from threadscan.mail.quoted_texts import known_texts as quoted_known  # noqa: E402
 from threadscan.mail.quoted_texts import placed, probes  # noqa: E402
 from threadscan.mail.unquoted import recover_quotes  # noqa: E402
-from threadscan.model import Message, Provenance  # noqa: E402
+from threadscan.model import Message, Provenance, Skip  # noqa: E402
 from threadscan.store import Corpus  # noqa: E402
 
 FIXTURES = ROOT.parent / "shared" / "fixtures"
@@ -73,12 +73,25 @@ def corpus_known(m: Message, lines: list[tuple[str, str]], corpus: Corpus,
     found = [o for o in corpus.writers_of(probes(page)) if o.msgid != m.msgid]
     known = quoted_known(found, page)
     again = parse_page(text, Provenance("page.txt", "text"), known)[0]
-    placed_as = placed(again, found) if isinstance(again, Message) else again
-    where = ("read as a stored message" if not isinstance(placed_as, Message)
-             else "no parent" if not placed_as.in_reply_to
-             else "parent right" if placed_as.in_reply_to == m.in_reply_to else "parent wrong")
-    tally[where] += 1
+    tally[placement(m, again, found, corpus)] += 1
     return known
+
+
+def placement(m: Message, page: Message | Skip, found: list[Message], corpus: Corpus) -> str:
+    """Where ``ingest`` places the page of ``m`` when the corpus lacks ``m`` itself."""
+    if not isinstance(page, Message):
+        return "not mail"
+    quoters = corpus.writers_of(probes(page, own=True), quoted=True)
+    stored = {o.msgid for o in corpus.messages(q.in_reply_to or "" for q in quoters)}
+    placed_as = placed(page, found, quoters, stored - {m.msgid})
+    if not isinstance(placed_as, Message):
+        return "read as a stored message"
+    if not placed_as.msgid_synthetic:
+        right = placed_as.msgid == m.msgid and first(placed_as.author.name) == first(m.author.name)
+        return "the unarchived message " + ("(id and sender right)" if right else "(wrong)")
+    if not placed_as.in_reply_to:
+        return "no parent"
+    return "parent right" if placed_as.in_reply_to == m.in_reply_to else "parent wrong"
 
 
 def first(name: str | None) -> str:

@@ -17,6 +17,7 @@ HVC = ROOT / "corpus" / "lore" / (
     "linuxppc-dev-xen-002-hvc-xen-prevent-concurrent-accesses-to-the-shared-ring.mbox")
 PAGE = Path(__file__).parent / "data" / "pagetext" / "gg-text-hvc-xen-jan-beulich.txt"
 JAN = "8d8f8c11-6ca5-5770-989c-704f76436cc4@suse.com"  # the reply the page shows
+ROGER_TO_JAN = "Y4csGBQ6NXBC7vIO@Air-de-Roger"  # Roger's answer, quoting Jan's words
 
 
 def page_in(corpus: Corpus) -> Message:
@@ -32,9 +33,9 @@ def speaker_of(msg: Message, words: str) -> tuple[int, str | None]:
     return seg.depth, (seg.speaker if seg.depth else None)
 
 
-def thread_without_jan(tmp_path: Path) -> Corpus:
+def thread_without_jan(tmp_path: Path, *others: str) -> Corpus:
     corpus = Corpus.open(tmp_path / "c.sqlite")
-    corpus.upsert_messages([m for m in file_messages(HVC) if m.msgid != JAN])
+    corpus.upsert_messages([m for m in file_messages(HVC) if m.msgid not in (JAN, *others)])
     return corpus
 
 
@@ -83,14 +84,24 @@ def split_mbox(data: bytes) -> list[bytes]:
     return [data[a:b] for a, b in zip(starts, [*starts[1:], len(data)], strict=True)]
 
 
-def test_the_page_is_threaded_under_the_message_it_quotes(tmp_path: Path) -> None:
+def test_the_page_is_the_unarchived_message_a_stored_reply_answers(tmp_path: Path) -> None:
+    # Roger's answer to Jan is stored, Jan's mail is not ("1 not archived"): Roger's answer
+    # quotes the page's own words, so the page is that message, by Jan Beulich
     with thread_without_jan(tmp_path) as corpus:
         msg = page_in(corpus)
-        [thread] = [t for t in corpus.threads() if t.subject.startswith("[PATCH]")
-                    or "hvc/xen" in t.subject]
+        [thread] = corpus.threads()
+    assert (msg.msgid, msg.msgid_synthetic, msg.author.name) == (JAN, False, "Jan Beulich")
     assert msg.in_reply_to == "Y4chryL2YvfhgQmk@Air-de-Roger"  # Roger's reply to Stefano
+    assert thread.messages == 5 and "Jan Beulich" in thread.participants
+
+
+def test_the_page_is_threaded_under_the_latest_message_it_quotes(tmp_path: Path) -> None:
+    with thread_without_jan(tmp_path, ROGER_TO_JAN) as corpus:  # nothing answers the page
+        msg = page_in(corpus)
+        [thread] = corpus.threads()
+    assert msg.msgid_synthetic and msg.in_reply_to == "Y4chryL2YvfhgQmk@Air-de-Roger"
     assert msg.references[0] == "20221129120107.2942-1-roger.pau@citrix.com"
-    assert thread.messages == 5  # the four stored mails and the page
+    assert thread.messages == 4  # the three stored mails and the page
 
 
 def test_a_page_of_a_stored_message_is_recorded_not_stored_twice(tmp_path: Path) -> None:

@@ -197,8 +197,7 @@ def _unaligned(parsed: list[Message | Skip], pages: Pages) -> list[Message]:
 def realigned(corpus: Corpus, pages: Pages, parsed: list[Message]) -> list[Message | Skip]:
     """Pages that lost their quote markers, read against the stored messages they quote
     (found by their words: such a page names no thread): each writer's stored text aligns
-    the page's blocks, the message its quotes come from is its parent, and a page that
-    shows a stored message is that message (recorded as a skip, not stored twice)."""
+    the page's blocks, and the page is placed in its thread (``quoted_texts.placed``)."""
     from threadscan.mail import parse_item
     from threadscan.mail import quoted_texts as qt
 
@@ -206,9 +205,18 @@ def realigned(corpus: Corpus, pages: Pages, parsed: list[Message]) -> list[Messa
     for p in parsed:
         found = corpus.writers_of(qt.probes(p))
         known = qt.known_texts(found, p)
-        again = parse_item(pages[p.provenance.source], known) if known else [p]
-        out.extend(qt.placed(m, found) if isinstance(m, Message) else m for m in again)
+        for m in parse_item(pages[p.provenance.source], known) if known else [p]:
+            out.append(_placed(corpus, m, found) if isinstance(m, Message) else m)
     return out
+
+
+def _placed(corpus: Corpus, page: Message, found: list[Message]) -> Message | Skip:
+    from threadscan.mail import quoted_texts as qt
+
+    quoters = corpus.writers_of(qt.probes(page, own=True), quoted=True)
+    asked = [q.in_reply_to for q in quoters if q.in_reply_to]
+    stored = {m.msgid for m in corpus.messages(asked)}
+    return qt.placed(page, found, quoters, stored)
 
 
 def ingest(sources: Sequence[str], corpus: Corpus, options: IngestOptions | None = None,

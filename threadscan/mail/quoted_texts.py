@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from threadscan.mail.unquoted import trigrams
-from threadscan.model import Message, Skip
+from threadscan.model import Message, Person, Skip
 
 PROBE_WORDS = 6  # words in a run looked up; long enough to be unlikely by chance
 MAX_PROBES = 24
@@ -26,9 +26,11 @@ SAME = 0.8  # share of a page's own trigrams a stored message holds: the page sh
 MIN_GRAMS = 10  # fewer words than this say nothing about where they come from
 
 
-def probes(msg: Message) -> list[str]:
-    """Word runs from the page's prose lines, spread over the page (at most MAX_PROBES)."""
-    runs = [run for s in msg.segments if s.kind in ("text", "quote")
+def probes(msg: Message, own: bool = False) -> list[str]:
+    """Word runs from the page's prose lines (``own``: its sender's own lines), spread over
+    the page (at most MAX_PROBES)."""
+    kinds = ("text",) if own else ("text", "quote")
+    runs = [run for s in msg.segments if s.kind in kinds and (s.depth == 0 or not own)
             for line in s.text.split("\n") if (run := _run(line))]
     if len(runs) <= MAX_PROBES:
         return runs
@@ -87,13 +89,43 @@ def parent(page: Message, found: Sequence[Message]) -> Message | None:
     return max(quoting, key=lambda m: m.date.timestamp() if m.date else 0.0, default=None)
 
 
-def placed(page: Message, found: Sequence[Message]) -> Message | Skip:
-    """The page threaded under the stored message it answers; a Skip naming the stored
-    message it shows, which is not stored twice."""
+def unarchived(page: Message, quoters: Sequence[Message],
+               stored: Collection[str]) -> Message | None:
+    """The page as the message a stored reply answers but the corpus lacks ("not archived"):
+    the reply quotes the page's own words at its first level, so its In-Reply-To is the
+    page's Message-ID and its quote's speaker the page's sender."""
+    own = trigrams(own_text(page))
+    for m in quoters:
+        if not m.in_reply_to or m.in_reply_to in stored or m.msgid == page.msgid:
+            continue
+        quote = [s for s in m.segments if s.kind == "quote" and s.depth == 1]
+        grams = trigrams("\n".join(s.text for s in quote))
+        if len(grams) >= MIN_GRAMS and len(grams & own) / len(grams) >= SAME:
+            return _as_answered(page, m, next((s.speaker for s in quote if s.speaker), None))
+    return None
+
+
+def _as_answered(page: Message, reply: Message, speaker: str | None) -> Message:
+    refs = reply.references[: reply.references.index(reply.in_reply_to)] \
+        if reply.in_reply_to in reply.references else ()
+    note = f"Message-ID and sender from <{reply.msgid}>, which answers this text"
+    return dataclasses.replace(
+        page, msgid=str(reply.in_reply_to), msgid_synthetic=False,
+        author=Person(speaker, "") if speaker else page.author,
+        in_reply_to=refs[-1] if refs else page.in_reply_to, references=refs or page.references,
+        defects=(*(d for d in page.defects if not d.startswith("no Message-ID")), note))
+
+
+def placed(page: Message, found: Sequence[Message], quoters: Sequence[Message] = (),
+           stored: Collection[str] = ()) -> Message | Skip:
+    """The page threaded where it belongs: a stored message it shows (a Skip naming it:
+    not stored twice), else the unarchived message a stored reply answers, else a reply to
+    the latest stored message it quotes."""
     copy = stored_copy(page, found)
     if copy is not None:
         return Skip(page.provenance, f"page shows the stored message <{copy.msgid}>",
                     msgid=copy.msgid)
+    page = unarchived(page, quoters, stored) or page
     answered = None if page.in_reply_to else parent(page, found)
     if answered is None:
         return page

@@ -141,10 +141,13 @@ class Corpus:
         with guard("read messages", self.path):
             return read.messages(self.conn, list(msgids))
 
-    def writers_of(self, passages: Sequence[str], limit: int = 20) -> list[Message]:
-        """Stored messages whose own text holds some of ``passages`` (most first)."""
+    def writers_of(self, passages: Sequence[str], limit: int = 20,
+                   quoted: bool = False) -> list[Message]:
+        """Stored messages whose own text (``quoted``: first-level quotes) holds some of
+        ``passages``, those holding most first."""
         with guard("search messages", self.path):
-            return read.messages(self.conn, read.writers_of(self.conn, passages, limit))
+            ids = read.writers_of(self.conn, passages, limit, quoted)
+            return read.messages(self.conn, ids)
 
     def thread_inputs(self) -> Iterator[Message]:
         """Every stored message, oldest first, for ``build_threads``."""

@@ -161,17 +161,20 @@ def later_version_threads(conn: sqlite3.Connection, tid: str) -> list[str]:
     return [r[0] for r in conn.execute(_VERSIONS_SQL, (subject, tid, version or 1))]
 
 
-def writers_of(conn: sqlite3.Connection, passages: Sequence[str], limit: int) -> list[str]:
-    """Messages whose own prose (depth 0) holds the passages (each an FTS5 phrase), those
-    holding most of them first: the stored messages a page without quote markers quotes."""
+def writers_of(conn: sqlite3.Connection, passages: Sequence[str], limit: int,
+               quoted: bool = False) -> list[str]:
+    """Messages whose own prose (depth 0; ``quoted``: their first-level quotes) holds the
+    passages (each an FTS5 phrase), those holding most of them first: the stored messages a
+    page without quote markers quotes (or that quote it)."""
     from threadscan.store.fts import fts_string
 
+    kind, depth = ("quote", 1) if quoted else ("text", 0)
     counts: dict[str, int] = {}
     for passage in passages:
         rows = conn.execute(
             "SELECT DISTINCT s.msgid FROM segments_fts f JOIN segments s ON s.id = f.rowid "
-            "WHERE segments_fts MATCH ? AND s.kind = 'text' AND s.depth = 0 LIMIT ?",
-            (fts_string(passage), limit))
+            "WHERE segments_fts MATCH ? AND s.kind = ? AND s.depth = ? LIMIT ?",
+            (fts_string(passage), kind, depth, limit))
         for (msgid,) in rows:
             counts[msgid] = counts.get(msgid, 0) + 1
     return sorted(counts, key=lambda m: -counts[m])[:limit]
