@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tests.archive_server import file_messages
 from threadscan.mail.quoted_texts import known_texts, probes
-from threadscan.model import Message
+from threadscan.model import STAND_IN, Message
 from threadscan.pipeline import IngestOptions, ingest
 from threadscan.store import Corpus
 
@@ -112,3 +112,16 @@ def test_a_page_of_a_stored_message_is_recorded_not_stored_twice(tmp_path: Path)
     assert report.stored == 0 and str(PAGE) not in sources
     [skip] = report.skipped
     assert skip.reason == f"page shows the stored message <{JAN}>" and skip.msgid == JAN
+
+
+def test_the_mail_itself_replaces_the_page_that_stood_in_for_it(tmp_path: Path) -> None:
+    with thread_without_jan(tmp_path) as corpus:
+        assert page_in(corpus).msgid == JAN
+        report = ingest([str(HVC)], corpus, IngestOptions(jobs=1))
+        [jan] = corpus.messages([JAN])
+        [thread] = corpus.threads()
+        analysis = corpus.load_analysis(thread.id)
+    assert report.stored == 1 and report.duplicates == 4  # Jan's mail; the others were there
+    assert (jan.author.email, jan.provenance.source) == ("jbeulich@suse.com", str(HVC))
+    assert jan.date is not None and not any(STAND_IN in d for d in jan.defects)
+    assert thread.messages == 5 and JAN in {m.msgid for m in analysis.messages}

@@ -38,6 +38,9 @@ CATEGORIES: tuple[Category, ...] = (
     "lifetime", "memory-ordering", "design",
 )
 STANCES: tuple[Stance, ...] = ("objection", "question", "suggestion")
+# the defect of page text stored under the Message-ID of mail the corpus lacks: that mail,
+# when it comes, takes its place
+STAND_IN = "page text standing in for unarchived mail"
 
 
 # ---------------------------------------------------------------- sources

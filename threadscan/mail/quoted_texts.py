@@ -4,10 +4,10 @@ Such a page shows no Message-ID, subject or date, so which messages of a corpus 
 thread's is known only from its words. ``probes`` picks word runs of the page to look up
 (``Corpus.writers_of``: messages whose own text holds them); ``known_texts`` turns the
 messages found into what ``mail.unquoted`` aligns the page's blocks against: each
-sender's own text. ``stored_copy`` tells a page that shows a stored message (its own words
-are that message's) and ``parent`` the stored message a page answers (its first-level
-quotes are that message's words), which places the page in its thread. Pure functions; the
-lookup itself is the pipeline's.
+sender's own text. ``placed`` puts the page in its thread: a stored message it shows (its
+own words are that message's) is not stored twice; the unarchived message a stored reply
+answers (quoting the page's own words) takes its Message-ID; else the page answers the
+latest stored message it quotes. Pure functions; the lookups are the pipeline's.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 
 from threadscan.mail.unquoted import trigrams
-from threadscan.model import Message, Person, Skip
+from threadscan.model import STAND_IN, Message, Person, Skip
 
 PROBE_WORDS = 6  # words in a run looked up; long enough to be unlikely by chance
 MAX_PROBES = 24
@@ -52,11 +52,9 @@ def known_texts(found: Iterable[Message], page: Message) -> dict[str, str]:
     message (the same id) left out."""
     known: dict[str, list[str]] = {}
     for m in found:
-        if m.msgid == page.msgid or not m.author.name.strip():
-            continue
-        own = [s.text for s in m.segments if s.kind == "text" and s.depth == 0]
-        known.setdefault(m.author.name, []).extend(own)
-    return {name: "\n".join(texts) for name, texts in known.items() if texts}
+        if m.msgid != page.msgid and m.author.name.strip() and (own := own_text(m)):
+            known.setdefault(m.author.name, []).append(own)
+    return {name: "\n".join(texts) for name, texts in known.items()}
 
 
 def own_text(m: Message) -> str:
@@ -108,7 +106,7 @@ def unarchived(page: Message, quoters: Sequence[Message],
 def _as_answered(page: Message, reply: Message, speaker: str | None) -> Message:
     refs = reply.references[: reply.references.index(reply.in_reply_to)] \
         if reply.in_reply_to in reply.references else ()
-    note = f"Message-ID and sender from <{reply.msgid}>, which answers this text"
+    note = f"{STAND_IN}: Message-ID and sender from <{reply.msgid}>, which answers its text"
     return dataclasses.replace(
         page, msgid=str(reply.in_reply_to), msgid_synthetic=False,
         author=Person(speaker, "") if speaker else page.author,

@@ -7,9 +7,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from types import MappingProxyType
 
-from threadscan.model import Message, Objection, Skip, Thread, ThreadAnalysis
+from threadscan.model import STAND_IN, Message, Objection, Skip, Thread, ThreadAnalysis
 from threadscan.store import analysis_codec as ac
 from threadscan.store import codec
+from threadscan.store.fts import contains
 
 CHUNK = 500  # host parameters per IN (...) list
 ANALYSIS_TABLES = (
@@ -55,9 +56,12 @@ def existing_msgids(conn: sqlite3.Connection, msgids: Sequence[str]) -> set[str]
 
 
 def upsert_messages(conn: sqlite3.Connection, msgs: Iterable[Message]) -> tuple[int, int]:
-    """Store messages not yet stored (by Message-ID); return (stored, duplicates)."""
+    """Store messages not yet stored (by Message-ID); return (stored, duplicates). Mail
+    replaces page text that stood in for it (``model.STAND_IN``)."""
     batch = list(msgs)
     known = existing_msgids(conn, [m.msgid for m in batch])
+    known -= _drop_stand_ins(conn, [m.msgid for m in batch if m.msgid in known
+                                    and not any(STAND_IN in d for d in m.defects)])
     fresh: dict[str, Message] = {}
     for m in batch:
         if m.msgid not in known and m.msgid not in fresh:
@@ -70,6 +74,20 @@ def upsert_messages(conn: sqlite3.Connection, msgs: Iterable[Message]) -> tuple[
     att_rows = [r for m in new for r in codec.attachment_rows(m)]
     _insert(conn, "attachments", codec.ATTACHMENT_COLUMNS, att_rows)
     return len(new), len(batch) - len(new)
+
+
+def _drop_stand_ins(conn: sqlite3.Connection, msgids: Sequence[str]) -> set[str]:
+    """Delete the stored stand-ins among ``msgids`` (their segments go with them)."""
+    dropped: set[str] = set()
+    for i in range(0, len(msgids), CHUNK):
+        part = list(msgids[i : i + CHUNK])
+        rows = conn.execute(
+            f"SELECT msgid FROM messages WHERE msgid IN ({', '.join('?' * len(part))}) "
+            "AND defects LIKE ? ESCAPE '\\'", (*part, contains(STAND_IN)))
+        dropped.update(r[0] for r in rows)
+    for msgid in dropped:
+        conn.execute("DELETE FROM messages WHERE msgid = ?", (msgid,))
+    return dropped
 
 
 def record_skips(conn: sqlite3.Connection, skips: Iterable[Skip]) -> int:
