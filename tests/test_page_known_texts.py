@@ -91,6 +91,7 @@ def test_the_page_is_the_unarchived_message_a_stored_reply_answers(tmp_path: Pat
         msg = page_in(corpus)
         [thread] = corpus.threads()
     assert (msg.msgid, msg.msgid_synthetic, msg.author.name) == (JAN, False, "Jan Beulich")
+    assert {s.speaker for s in msg.segments if s.depth == 0} == {"Jan Beulich"}
     assert msg.in_reply_to == "Y4chryL2YvfhgQmk@Air-de-Roger"  # Roger's reply to Stefano
     assert thread.messages == 5 and "Jan Beulich" in thread.participants
 

@@ -107,9 +107,11 @@ def _as_answered(page: Message, reply: Message, speaker: str | None) -> Message:
     refs = reply.references[: reply.references.index(reply.in_reply_to)] \
         if reply.in_reply_to in reply.references else ()
     note = f"{STAND_IN}: Message-ID and sender from <{reply.msgid}>, which answers its text"
+    author = Person(speaker, "") if speaker else page.author
     return dataclasses.replace(
-        page, msgid=str(reply.in_reply_to), msgid_synthetic=False,
-        author=Person(speaker, "") if speaker else page.author,
+        page, msgid=str(reply.in_reply_to), msgid_synthetic=False, author=author,
+        segments=tuple(dataclasses.replace(s, speaker=author.name) if s.depth == 0 else s
+                       for s in page.segments),
         in_reply_to=refs[-1] if refs else page.in_reply_to, references=refs or page.references,
         defects=(*(d for d in page.defects if not d.startswith("no Message-ID")), note))
 
