@@ -12,6 +12,7 @@ uses bullets ("1) ...", "- ..."). The splitter works in two passes:
 
 from __future__ import annotations
 
+import functools
 import re
 
 MAX_SENTENCE = 1200  # characters; longer runs are cut so hostile input stays fast
@@ -82,6 +83,13 @@ def _ends_chunk(line: str) -> bool:
 
 def paragraphs(text: str) -> list[str]:
     """Prose chunks of a segment: wrapped lines joined, code and blank lines dropped."""
+    return list(_paragraphs(text))
+
+
+@functools.lru_cache(maxsize=256)
+def _paragraphs(text: str) -> tuple[str, ...]:
+    """(A cache keyed on the text: a thread's segments are read for sentences, approvals and
+    descriptions, and its quotes repeat the same text message after message.)"""
     chunks: list[str] = []
     current: list[str] = []
 
@@ -104,7 +112,7 @@ def paragraphs(text: str) -> list[str]:
         if _ends_chunk(line):
             flush()
     flush()
-    return [c for c in (_SPACES.sub(" ", c).strip() for c in chunks) if c]
+    return tuple(c for c in (_SPACES.sub(" ", c).strip() for c in chunks) if c)
 
 
 def _cut(sentence: str) -> list[str]:
