@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from eval_objections import thread_messages  # noqa: E402
 
-from threadscan.mail.page import parse_page  # noqa: E402
+from threadscan.mail.page import HEADERLESS, parse_page  # noqa: E402
 from threadscan.mail.quoted_texts import known_texts as quoted_known  # noqa: E402
 from threadscan.mail.quoted_texts import placed, probes  # noqa: E402
 from threadscan.mail.unquoted import recover_quotes  # noqa: E402
@@ -68,7 +68,8 @@ def corpus_known(m: Message, lines: list[tuple[str, str]], corpus: Corpus,
     tally counts where the page is placed (parent found, and right) as ``ingest`` places it."""
     text = "\n".join(t for t, _ in lines)
     page = parse_page(text, Provenance("page.txt", "text"))[0]
-    if not isinstance(page, Message):  # read as no mail at all: nothing to look up
+    if not isinstance(page, Message) or HEADERLESS not in page.defects:
+        tally["read as another kind of page (no lookup)"] += 1  # as ingest does
         return {}
     found = [o for o in corpus.writers_of(probes(page)) if o.msgid != m.msgid]
     known = quoted_known(found, page)
@@ -88,7 +89,10 @@ def placement(m: Message, page: Message | Skip, found: list[Message], corpus: Co
         return "read as a stored message"
     if not placed_as.msgid_synthetic:
         right = placed_as.msgid == m.msgid and first(placed_as.author.name) == first(m.author.name)
-        return "the unarchived message " + ("(id and sender right)" if right else "(wrong)")
+        dated = ("" if placed_as.date is None or m.date is None
+                 else " (date right)" if abs((placed_as.date - m.date).total_seconds()) < 60
+                 else " (date wrong)")  # attribution lines often give minutes only
+        return "the unarchived message " + ("(id and sender right)" if right else "(wrong)") + dated
     if not placed_as.in_reply_to:
         return "no parent"
     return "parent right" if placed_as.in_reply_to == m.in_reply_to else "parent wrong"

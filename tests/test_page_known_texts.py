@@ -3,6 +3,7 @@ of page: Google Groups text; the lookup is by the page's words, it names no thre
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -92,6 +93,8 @@ def test_the_page_is_the_unarchived_message_a_stored_reply_answers(tmp_path: Pat
         [thread] = corpus.threads()
     assert (msg.msgid, msg.msgid_synthetic, msg.author.name) == (JAN, False, "Jan Beulich")
     assert {s.speaker for s in msg.segments if s.depth == 0} == {"Jan Beulich"}
+    # the date Roger's attribution line gives ("On Wed, Nov 30, 2022 at 10:34:41AM +0100, ...")
+    assert msg.date == dt.datetime(2022, 11, 30, 9, 34, 41, tzinfo=dt.UTC)
     assert msg.in_reply_to == "Y4chryL2YvfhgQmk@Air-de-Roger"  # Roger's reply to Stefano
     assert thread.messages == 5 and "Jan Beulich" in thread.participants
 

@@ -16,6 +16,7 @@ import dataclasses
 import re
 from collections.abc import Collection, Iterable, Sequence
 
+from threadscan.mail.attribution import Attribution, parse_attribution
 from threadscan.mail.unquoted import trigrams
 from threadscan.model import STAND_IN, Message, Person, Skip
 
@@ -104,16 +105,31 @@ def unarchived(page: Message, quoters: Sequence[Message],
 
 
 def _as_answered(page: Message, reply: Message, speaker: str | None) -> Message:
+    """The page under the reply's In-Reply-To; sender and date from the reply's attribution
+    of it ("On Wed, Nov 30, 2022 at 10:34:41AM +0100, Jan Beulich wrote:") when it has one."""
     refs = reply.references[: reply.references.index(reply.in_reply_to)] \
         if reply.in_reply_to in reply.references else ()
-    note = f"{STAND_IN}: Message-ID and sender from <{reply.msgid}>, which answers its text"
-    author = Person(speaker, "") if speaker else page.author
+    said = _attribution(reply)
+    name = said.name if said and said.name else speaker
+    author = Person(name, said.email if said else "") if name else page.author
+    date = said.date if said else None
+    note = (f"{STAND_IN}: Message-ID{', sender and date' if date else ' and sender'} from "
+            f"<{reply.msgid}>, which answers its text")
+    kept = [d for d in page.defects if not d.startswith("no Message-ID")
+            and not (date and d == "no date on page")]
     return dataclasses.replace(
         page, msgid=str(reply.in_reply_to), msgid_synthetic=False, author=author,
+        date=date or page.date,
         segments=tuple(dataclasses.replace(s, speaker=author.name) if s.depth == 0 else s
                        for s in page.segments),
         in_reply_to=refs[-1] if refs else page.in_reply_to, references=refs or page.references,
-        defects=(*(d for d in page.defects if not d.startswith("no Message-ID")), note))
+        defects=(*kept, note))
+
+
+def _attribution(reply: Message) -> Attribution | None:
+    """The reply's own attribution line (the one opening its first-level quote)."""
+    lines = [s.text for s in reply.segments if s.kind == "attribution" and s.depth == 0]
+    return parse_attribution(" ".join(lines[0].split())) if lines else None
 
 
 def placed(page: Message, found: Sequence[Message], quoters: Sequence[Message] = (),
