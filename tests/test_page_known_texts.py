@@ -69,14 +69,20 @@ def test_without_the_thread_the_page_reads_from_its_text_alone(tmp_path: Path) -
 
 
 def test_the_thread_and_the_page_in_one_run_are_aligned(tmp_path: Path) -> None:
-    mbox = tmp_path / "hvc.mbox"  # the thread without Jan's mail, then his page, in one ingest
-    own = re.compile(rb"(?im)^message-id:\s*<" + re.escape(JAN.encode()))
-    mbox.write_bytes(b"".join(m for m in split_mbox(HVC.read_bytes()) if not own.search(m)))
+    mbox = mbox_without_jan(tmp_path)  # the thread without Jan's mail, then his page
     with Corpus.open(tmp_path / "c.sqlite") as corpus:
         ingest([str(mbox), str(PAGE)], corpus, IngestOptions(jobs=1, analyze=False))
         [msg] = [m for m in corpus.thread_inputs() if m.provenance.source == str(PAGE)]
     assert speaker_of(msg, "I think we shouldn't add an unrequired lock there") == (
         2, "Stefano Stabellini")
+
+
+def mbox_without_jan(tmp_path: Path) -> Path:
+    """The thread's mbox without Jan's mail (the other messages' bytes unchanged)."""
+    mbox = tmp_path / "hvc.mbox"
+    own = re.compile(rb"(?im)^message-id:\s*<" + re.escape(JAN.encode()))
+    mbox.write_bytes(b"".join(m for m in split_mbox(HVC.read_bytes()) if not own.search(m)))
+    return mbox
 
 
 def split_mbox(data: bytes) -> list[bytes]:
@@ -129,3 +135,15 @@ def test_the_mail_itself_replaces_the_page_that_stood_in_for_it(tmp_path: Path) 
     assert (jan.author.email, jan.provenance.source) == ("jbeulich@suse.com", str(HVC))
     assert jan.date is not None and not any(STAND_IN in d for d in jan.defects)
     assert thread.messages == 5 and JAN in {m.msgid for m in analysis.messages}
+
+
+def test_a_page_read_before_its_thread_is_placed_when_the_mail_comes(tmp_path: Path) -> None:
+    with Corpus.open(tmp_path / "c.sqlite") as corpus:
+        alone = page_in(corpus)  # nothing to look up yet: a thread of its own
+        assert alone.msgid_synthetic and not alone.in_reply_to
+        ingest([str(mbox_without_jan(tmp_path))], corpus, IngestOptions(jobs=1))
+        [thread] = corpus.threads()
+        [jan] = corpus.messages([JAN])
+        assert not corpus.messages([alone.msgid])
+    assert jan.provenance.source == str(PAGE) and jan.author.name == "Jan Beulich"
+    assert thread.messages == 5

@@ -210,6 +210,22 @@ def realigned(corpus: Corpus, pages: Pages, parsed: list[Message]) -> list[Messa
     return out
 
 
+def place_stored_pages(corpus: Corpus) -> list[Skip]:
+    """Pages stored before the mail they quote (no thread found then), placed now: threaded,
+    standing in for unarchived mail, or dropped as a copy of a stored message (a Skip)."""
+    from threadscan.mail import quoted_texts as qt
+    from threadscan.mail.page import HEADERLESS
+
+    dropped: list[Skip] = []
+    for page in corpus.unplaced(HEADERLESS):
+        now = _placed(corpus, page, corpus.writers_of(qt.probes(page)))
+        if isinstance(now, Skip):
+            dropped.append(now)
+        if isinstance(now, Skip) or now.msgid != page.msgid or now.in_reply_to:
+            corpus.replace_messages([page.msgid], [now] if isinstance(now, Message) else [])
+    return dropped
+
+
 def _placed(corpus: Corpus, page: Message, found: list[Message]) -> Message | Skip:
     from threadscan.mail import quoted_texts as qt
 
@@ -229,6 +245,8 @@ def ingest(sources: Sequence[str], corpus: Corpus, options: IngestOptions | None
     batches = _batched(iter_raw(sources, options.source, errors), options.batch, skips)
     with _pool(_jobs(options.jobs)) as pool:
         _read_and_store(corpus, _parse_stream(batches, pool), tally, skips, progress)
+        if tally.stored:
+            skips.extend(place_stored_pages(corpus))
         corpus.record_skips(skips)
         start = time.perf_counter()
         threads, touched = rethread(corpus)

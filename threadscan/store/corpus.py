@@ -110,6 +110,12 @@ class Corpus:
         with guard("store messages", self.path), self.transaction():
             return write.upsert_messages(self.conn, msgs)
 
+    def replace_messages(self, old: Sequence[str], new: Iterable[Message]) -> None:
+        """Delete the messages ``old`` (and the threads holding them), then store ``new``."""
+        with guard("replace messages", self.path), self.transaction():
+            write.delete_messages(self.conn, old)
+            write.upsert_messages(self.conn, new)
+
     def record_skips(self, skips: Iterable[Skip]) -> int:
         """Record skipped items with their reasons; return how many were new."""
         with guard("record skips", self.path), self.transaction():
@@ -148,6 +154,17 @@ class Corpus:
         with guard("search messages", self.path):
             ids = read.writers_of(self.conn, passages, limit, quoted)
             return read.messages(self.conn, ids)
+
+    def unplaced(self, defect: str) -> list[Message]:
+        """Messages with a synthetic Message-ID, no parent and ``defect`` among their defects
+        (pages that named no thread, waiting for the mail they quote)."""
+        from threadscan.store.fts import contains
+
+        with guard("read messages", self.path):
+            rows = self.conn.execute(
+                "SELECT msgid FROM messages WHERE msgid_synthetic = 1 AND in_reply_to IS NULL "
+                "AND defects LIKE ? ESCAPE '\\'", (contains(defect),))
+            return read.messages(self.conn, [r[0] for r in rows])
 
     def thread_inputs(self) -> Iterator[Message]:
         """Every stored message, oldest first, for ``build_threads``."""

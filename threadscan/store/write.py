@@ -77,7 +77,7 @@ def upsert_messages(conn: sqlite3.Connection, msgs: Iterable[Message]) -> tuple[
 
 
 def _drop_stand_ins(conn: sqlite3.Connection, msgids: Sequence[str]) -> set[str]:
-    """Delete the stored stand-ins among ``msgids`` (their segments go with them)."""
+    """Delete the stored stand-ins among ``msgids``."""
     dropped: set[str] = set()
     for i in range(0, len(msgids), CHUNK):
         part = list(msgids[i : i + CHUNK])
@@ -85,9 +85,20 @@ def _drop_stand_ins(conn: sqlite3.Connection, msgids: Sequence[str]) -> set[str]
             f"SELECT msgid FROM messages WHERE msgid IN ({', '.join('?' * len(part))}) "
             "AND defects LIKE ? ESCAPE '\\'", (*part, contains(STAND_IN)))
         dropped.update(r[0] for r in rows)
-    for msgid in dropped:
-        conn.execute("DELETE FROM messages WHERE msgid = ?", (msgid,))
+    delete_messages(conn, sorted(dropped))
     return dropped
+
+
+def delete_messages(conn: sqlite3.Connection, msgids: Sequence[str]) -> None:
+    """Delete messages (their segments go with them) and the threads that held them, with
+    their analyses: the thread's other messages wait to be threaded again."""
+    for msgid in msgids:
+        row = conn.execute("SELECT thread_id FROM messages WHERE msgid = ?", (msgid,)).fetchone()
+        conn.execute("DELETE FROM messages WHERE msgid = ?", (msgid,))
+        if row and row[0]:
+            delete_analysis(conn, row[0])
+            conn.execute("UPDATE messages SET thread_id = NULL WHERE thread_id = ?", (row[0],))
+            conn.execute("DELETE FROM threads WHERE id = ?", (row[0],))
 
 
 def record_skips(conn: sqlite3.Connection, skips: Iterable[Skip]) -> int:
