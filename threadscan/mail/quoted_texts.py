@@ -25,6 +25,7 @@ MAX_PROBES = 24
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 SAME = 0.8  # share of a page's own trigrams a stored message holds: the page shows it
 MIN_GRAMS = 10  # fewer words than this say nothing about where they come from
+MAX_CHARS = 100_000  # of a text compared by trigrams
 
 
 def probes(msg: Message, own: bool = False) -> list[str]:
@@ -58,6 +59,11 @@ def known_texts(found: Iterable[Message], page: Message) -> dict[str, str]:
     return {name: "\n".join(texts) for name, texts in known.items()}
 
 
+def _grams(text: str) -> set[tuple[str, ...]]:
+    """Word trigrams of the first MAX_CHARS characters (a huge page costs no more)."""
+    return trigrams(text[:MAX_CHARS])
+
+
 def own_text(m: Message) -> str:
     return "\n".join(s.text for s in m.segments if s.kind == "text" and s.depth == 0)
 
@@ -65,10 +71,10 @@ def own_text(m: Message) -> str:
 def _best(text: str, found: Sequence[Message], share: float) -> Message | None:
     """The message whose own text holds the largest share (at least ``share``) of ``text``'s
     trigrams."""
-    grams = trigrams(text)
+    grams = _grams(text)
     if len(grams) < MIN_GRAMS or not found:
         return None
-    scored = [(len(grams & trigrams(own_text(m))) / len(grams), m) for m in found]
+    scored = [(len(grams & _grams(own_text(m))) / len(grams), m) for m in found]
     score, best = max(scored, key=lambda p: p[0])
     return best if score >= share else None
 
@@ -82,9 +88,9 @@ def parent(page: Message, found: Sequence[Message]) -> Message | None:
     """The stored message the page answers: of the messages whose own words it quotes (at
     least MIN_GRAMS trigrams of them), the latest (a reply quotes what it answers, and that
     quotes older ones; one person's name at two depths makes depths no guide)."""
-    quoted = trigrams("\n".join(s.text for s in page.segments if s.kind == "quote"))
+    quoted = _grams("\n".join(s.text for s in page.segments if s.kind == "quote"))
     quoting = [m for m in found if m.msgid != page.msgid and m.date is not None
-               and len(quoted & trigrams(own_text(m))) >= MIN_GRAMS]
+               and len(quoted & _grams(own_text(m))) >= MIN_GRAMS]
     return max(quoting, key=lambda m: m.date.timestamp() if m.date else 0.0, default=None)
 
 
@@ -93,12 +99,12 @@ def unarchived(page: Message, quoters: Sequence[Message],
     """The page as the message a stored reply answers but the corpus lacks ("not archived"):
     the reply quotes the page's own words at its first level, so its In-Reply-To is the
     page's Message-ID and its quote's speaker the page's sender."""
-    own = trigrams(own_text(page))
+    own = _grams(own_text(page))
     for m in quoters:
         if not m.in_reply_to or m.in_reply_to in stored or m.msgid == page.msgid:
             continue
         quote = [s for s in m.segments if s.kind == "quote" and s.depth == 1]
-        grams = trigrams("\n".join(s.text for s in quote))
+        grams = _grams("\n".join(s.text for s in quote))
         if len(grams) >= MIN_GRAMS and len(grams & own) / len(grams) >= SAME:
             return _as_answered(page, m, next((s.speaker for s in quote if s.speaker), None))
     return None
