@@ -147,3 +147,6 @@ def test_a_page_read_before_its_thread_is_placed_when_the_mail_comes(tmp_path: P
         assert not corpus.messages([alone.msgid])
     assert jan.provenance.source == str(PAGE) and jan.author.name == "Jan Beulich"
     assert thread.messages == 5
+    # and read again, aligned with the mail that came: Stefano's quoted words are his
+    assert speaker_of(jan, "I think we shouldn't add an unrequired lock there") == (
+        2, "Stefano Stabellini")

@@ -211,18 +211,20 @@ def realigned(corpus: Corpus, pages: Pages, parsed: list[Message]) -> list[Messa
 
 
 def place_stored_pages(corpus: Corpus) -> list[Skip]:
-    """Pages stored before the mail they quote (no thread found then), placed now: threaded,
-    standing in for unarchived mail, or dropped as a copy of a stored message (a Skip)."""
-    from threadscan.mail import quoted_texts as qt
+    """Pages stored before the mail they quote (no thread found then), read again now: their
+    text is their segments' text in order, aligned and placed as ``realigned`` does; a page
+    found to show a stored message is dropped (returned as a Skip)."""
     from threadscan.mail.page import HEADERLESS
 
     dropped: list[Skip] = []
     for page in corpus.unplaced(HEADERLESS):
-        now = _placed(corpus, page, corpus.writers_of(qt.probes(page)))
-        if isinstance(now, Skip):
-            dropped.append(now)
-        if isinstance(now, Skip) or now.msgid != page.msgid or now.in_reply_to:
-            corpus.replace_messages([page.msgid], [now] if isinstance(now, Message) else [])
+        text = "\n".join(s.text for s in page.segments).encode("utf-8", "surrogateescape")
+        item = RawItem(text, "page-text", page.provenance)
+        now = realigned(corpus, {page.provenance.source: item}, [page])
+        dropped.extend(p for p in now if isinstance(p, Skip))
+        fresh = [p for p in now if isinstance(p, Message)]
+        if fresh != [page]:
+            corpus.replace_messages([page.msgid], fresh)
     return dropped
 
 
