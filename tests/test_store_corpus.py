@@ -120,8 +120,9 @@ def test_load_analysis_by_any_msgid_returns_what_was_saved(corpus: Corpus) -> No
 
 
 def test_load_analysis_of_unknown_id_is_a_usage_error(corpus: Corpus) -> None:
-    with pytest.raises(UsageError, match="no thread or message"):
+    with pytest.raises(UsageError, match="no thread or message") as err:
         corpus.load_analysis("missing@example.org")
+    assert err.value.file == str(corpus.path)  # which corpus was asked (the default one?)
 
 
 def test_save_analysis_replaces_the_threads_rows(corpus: Corpus) -> None:

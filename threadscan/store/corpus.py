@@ -33,11 +33,15 @@ if TYPE_CHECKING:
 
 @contextmanager
 def guard(action: str, path: Path) -> Iterator[None]:
-    """Turn any sqlite3 error into a ``StoreError`` naming what was being done."""
+    """Turn any sqlite3 error into a ``StoreError`` naming what was being done; a usage
+    error (an unknown thread) names the corpus it was looked for in."""
     try:
         yield
     except sqlite3.Error as err:
         raise StoreError(f"cannot {action}: {err}", file=str(path)) from err
+    except UsageError as err:
+        err.file = err.file or str(path)
+        raise
 
 
 class Corpus:
