@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.archive_server import file_messages
 from threadscan.mail.quoted_texts import known_texts, probes
 from threadscan.model import STAND_IN, Message
@@ -68,10 +70,11 @@ def test_without_the_thread_the_page_reads_from_its_text_alone(tmp_path: Path) -
     assert speaker_of(msg, "I think we shouldn't add an unrequired lock there")[0] != 2
 
 
-def test_the_thread_and_the_page_in_one_run_are_aligned(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])  # in process, and parsed by a pool of workers
+def test_the_thread_and_the_page_in_one_run_are_aligned(tmp_path: Path, jobs: int) -> None:
     mbox = mbox_without_jan(tmp_path)  # the thread without Jan's mail, then his page
     with Corpus.open(tmp_path / "c.sqlite") as corpus:
-        ingest([str(mbox), str(PAGE)], corpus, IngestOptions(jobs=1, analyze=False))
+        ingest([str(mbox), str(PAGE)], corpus, IngestOptions(jobs=jobs, analyze=False))
         [msg] = [m for m in corpus.thread_inputs() if m.provenance.source == str(PAGE)]
     assert speaker_of(msg, "I think we shouldn't add an unrequired lock there") == (
         2, "Stefano Stabellini")
@@ -148,5 +151,14 @@ def test_a_page_read_before_its_thread_is_placed_when_the_mail_comes(tmp_path: P
     assert jan.provenance.source == str(PAGE) and jan.author.name == "Jan Beulich"
     assert thread.messages == 5
     # and read again, aligned with the mail that came: Stefano's quoted words are his
+    assert speaker_of(jan, "I think we shouldn't add an unrequired lock there") == (
+        2, "Stefano Stabellini")
+
+
+def test_a_page_read_first_in_the_same_run_is_placed_at_its_end(tmp_path: Path) -> None:
+    mbox = mbox_without_jan(tmp_path)  # the page first, each item a batch of its own
+    with Corpus.open(tmp_path / "c.sqlite") as corpus:
+        ingest([str(PAGE), str(mbox)], corpus, IngestOptions(jobs=1, batch=1, analyze=False))
+        [jan] = corpus.messages([JAN])
     assert speaker_of(jan, "I think we shouldn't add an unrequired lock there") == (
         2, "Stefano Stabellini")
