@@ -162,3 +162,22 @@ def test_a_page_read_first_in_the_same_run_is_placed_at_its_end(tmp_path: Path) 
         [jan] = corpus.messages([JAN])
     assert speaker_of(jan, "I think we shouldn't add an unrequired lock there") == (
         2, "Stefano Stabellini")
+
+
+LOOP = ROOT / "corpus" / "lore" / (
+    "linux-block-009-loop-drop-loop-ctl-mutex-around-del-gendisk-in-loop-remove.mbox")
+STEVEN = Path(__file__).parent / "data" / "pagetext" / "gg-text-loop-steven-rostedt.txt"
+REPORT = "000000000000ae236f05bfde0678@google.com"  # syzbot's report, which Steven answers
+
+
+def test_the_parent_is_by_whom_the_first_attribution_names(tmp_path: Path) -> None:
+    # the page and Steven's reply to it left out; his later mail of 14:40 holds lines of
+    # the report as its own text, and is the latest stored message whose words the page
+    # quotes: the page's first attribution ("syzbot ... wrote:") names whom it answers
+    steven = ("20210413134147.54556d9d@gandalf.local.home",
+              "20210413134314.16068eeb@gandalf.local.home")
+    with Corpus.open(tmp_path / "c.sqlite") as corpus:
+        corpus.upsert_messages([m for m in file_messages(LOOP) if m.msgid not in steven])
+        ingest([str(STEVEN)], corpus, IngestOptions(jobs=1, analyze=False))
+        [msg] = [m for m in corpus.thread_inputs() if m.provenance.source == str(STEVEN)]
+    assert msg.msgid_synthetic and msg.in_reply_to == REPORT

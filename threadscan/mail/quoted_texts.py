@@ -86,12 +86,29 @@ def stored_copy(page: Message, found: Sequence[Message]) -> Message | None:
 
 def parent(page: Message, found: Sequence[Message]) -> Message | None:
     """The stored message the page answers: of the messages whose own words it quotes (at
-    least MIN_GRAMS trigrams of them), the latest (a reply quotes what it answers, and that
-    quotes older ones; one person's name at two depths makes depths no guide)."""
+    least MIN_GRAMS trigrams of them), the latest by the person its first attribution line
+    names, else the latest (a reply quotes what it answers, and that quotes older ones; one
+    person's name at two depths makes depths no guide)."""
     quoted = _grams("\n".join(s.text for s in page.segments if s.kind == "quote"))
     quoting = [m for m in found if m.msgid != page.msgid and m.date is not None
                and len(quoted & _grams(own_text(m))) >= MIN_GRAMS]
-    return max(quoting, key=lambda m: m.date.timestamp() if m.date else 0.0, default=None)
+    named = _first_attributed(page)
+    by_them = [m for m in quoting if named and _first_name(m.author.name) == named]
+    return max(by_them or quoting, key=lambda m: m.date.timestamp() if m.date else 0.0,
+               default=None)
+
+
+def _first_attributed(page: Message) -> str:
+    """The first name of whom the page's first attribution line quotes ("" if none)."""
+    for s in page.segments:
+        if s.kind == "attribution" and s.depth == 0:
+            said = parse_attribution(" ".join(s.text.split()))
+            return _first_name(said.name) if said else ""
+    return ""
+
+
+def _first_name(name: str) -> str:
+    return name.split()[0].lower() if name.split() else ""
 
 
 def unarchived(page: Message, quoters: Sequence[Message],
