@@ -134,10 +134,12 @@ def test_the_mail_itself_replaces_the_page_that_stood_in_for_it(tmp_path: Path) 
         [jan] = corpus.messages([JAN])
         [thread] = corpus.threads()
         analysis = corpus.load_analysis(thread.id)
+        skips = corpus.stats().skips
     assert report.stored == 1 and report.duplicates == 4  # Jan's mail; the others were there
     assert (jan.author.email, jan.provenance.source) == ("jbeulich@suse.com", str(HVC))
     assert jan.date is not None and not any(STAND_IN in d for d in jan.defects)
     assert thread.messages == 5 and JAN in {m.msgid for m in analysis.messages}
+    assert skips == 1  # the page's text, replaced by the mail: said, not silent
 
 
 def test_a_page_read_before_its_thread_is_placed_when_the_mail_comes(tmp_path: Path) -> None:

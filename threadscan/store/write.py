@@ -13,6 +13,7 @@ from threadscan.store import codec
 from threadscan.store.fts import contains
 
 CHUNK = 500  # host parameters per IN (...) list
+REPLACED = "page text replaced by the mail it stood in for"
 ANALYSIS_TABLES = (
     "patches", "hunks", "lock_ops", "lock_changes", "lock_order", "objections", "approvals",
     "analyses",
@@ -85,6 +86,10 @@ def _drop_stand_ins(conn: sqlite3.Connection, msgids: Sequence[str]) -> set[str]
             f"SELECT msgid FROM messages WHERE msgid IN ({', '.join('?' * len(part))}) "
             "AND defects LIKE ? ESCAPE '\\'", (*part, contains(STAND_IN)))
         dropped.update(r[0] for r in rows)
+    conn.executemany(  # said, not silent: the page's text is gone, its mail is here
+        "INSERT OR IGNORE INTO skips (source, kind, locator, url, list_id, reason, msgid) "
+        "SELECT prov_source, prov_kind, prov_locator, prov_url, prov_list_id, ?, msgid "
+        "FROM messages WHERE msgid = ?", [(REPLACED, m) for m in sorted(dropped)])
     delete_messages(conn, sorted(dropped))
     return dropped
 
