@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import subprocess
 import sys
@@ -167,3 +168,23 @@ def test_import_threadscan_does_not_import_spacy() -> None:
     code = "import sys, threadscan, threadscan.nlp; print('spacy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_function_named_as_called_without_parentheses_is_linked() -> None:
+    from threadscan.nlp.link import link_sentence
+
+    # Nilay Shroff (linux-block 2025q3): none of these names is in the thread's code
+    code = thread_code(PatchAnalysis((PATCH,), lock_changes=(CHANGE,)))
+    text = ("Please note that blk_mq_free_sched_tags internally invokes sbitmap_free which "
+            "invokes free_percpu which acquires pcpu_lock.")
+    links = link_sentence(text, find_entities(text, load_cues(), code.idents), "", (), code)
+    assert [lk.target for lk in links if lk.kind == "function"] == [
+        "blk_mq_free_sched_tags", "sbitmap_free", "free_percpu"]
+    # a flag is no function; a name the thread's code ends with is that code's (seed 004)
+    assert not [lk for lk in link_sentence("The migration_in_progress flag is read.", [], "",
+                                           (), code) if lk.kind == "function"]
+    seed004 = ("If I recall correctly, I put this in here because something ended up calling "
+               "cache_add after empty_cache()")
+    add = dataclasses.replace(HUNK, function="p2m_pod_cache_add")
+    code004 = thread_code(PatchAnalysis((Patch("orig@x", (FileDiff("p2m.c", "p2m.c", (add,)),)),)))
+    assert "cache_add" not in {lk.target for lk in link_sentence(seed004, [], "", (), code004)}

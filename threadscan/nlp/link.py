@@ -290,7 +290,7 @@ def link_sentence(
     if generic:
         target, _ = _lock_target(generic, code)
         links.append(Link("lock", target, "'the lock' resolved from the surrounding text"))
-    named = _named_functions(sentence, entities)
+    named = _named_functions(sentence, entities) + _called_names(sentence, entities, code)
     links.extend(named)
     hunk_links = _hunk_links(sentence, diff_above, code, named, entities)
     links.extend(hunk_links)
@@ -306,6 +306,24 @@ def _named_functions(sentence: str, entities: Sequence[Entity]) -> list[Link]:
     return [Link("function", e.text, "named in sentence" if e.label == "FUNC"
                  else "lock primitive named in sentence")
             for e in entities if e.label in ("FUNC", "LOCK_API") and not _member(sentence, e)]
+
+
+_NAME_CALLED = re.compile(
+    r"(?<![\w>.])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b(?!\s*\()(?=(?:\s+[\w']+){0,3}?\s+"
+    r"(?:called|invoked|calls|invokes)\b)"
+    r"|\b(?:call|calls|calling|invoke|invokes|invoking|(?:called|invoked)\s+(?:from|by|in|via))\s+"
+    r"(?:to\s+)?([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b(?!\s*\()")
+
+
+def _called_names(sentence: str, entities: Sequence[Entity], code: ThreadCode) -> list[Link]:
+    """Functions the thread's code does not hold, named without parentheses as called
+    ("get_user_pages must not be called under a spinlock", "calling kvm_flush_remote_tlbs");
+    a name the thread's code holds, or the tail of one ("cache_add"), is linked as such."""
+    known = {e.text for e in entities}
+    names = (m.group(1) or m.group(2) for m in _NAME_CALLED.finditer(sentence))
+    return [Link("function", n, "named as called in sentence") for n in dict.fromkeys(names)
+            if n not in known and not is_lockish(n)
+            and not any(f == n or f.endswith("_" + n) for f in code.functions)]
 
 
 def _member(sentence: str, e: Entity) -> bool:
