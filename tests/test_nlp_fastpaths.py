@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from threadscan.nlp.funcnames import described_functions
 from threadscan.nlp.labels import iter_labels
-from threadscan.nlp.link import described_functions
 from threadscan.nlp.pipeline import Pipeline, _input_doc, analyse, load_pipeline
 from threadscan.nlp.rules import _api_patterns
 

@@ -24,7 +24,8 @@ from threadscan.model import (
 from threadscan.nlp.approvals import approvals
 from threadscan.nlp.cues import load_cues
 from threadscan.nlp.entities import find_entities
-from threadscan.nlp.link import described_functions, generic_lock, match_hunks, thread_code
+from threadscan.nlp.funcnames import described_functions
+from threadscan.nlp.link import generic_lock, match_hunks, thread_code
 from threadscan.nlp.prose_order import stated_edges
 from threadscan.nlp.tag import merge_duplicates
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from threadscan import mail
+from threadscan import lockname, mail
 from threadscan.errors import QueryError
 from threadscan.extract import analyze_patches, ccode, cfunc, primitives, repair
 from threadscan.extract import diff as ediff
@@ -33,7 +33,7 @@ from threadscan.mail import (
 )
 from threadscan.mail import unflatten as munflatten
 from threadscan.model import Message, Provenance, RawItem
-from threadscan.nlp import entities, link, sentences
+from threadscan.nlp import entities, funcnames, sentences
 from threadscan.nlp.cues import load_cues
 from threadscan.sources import detect, files, mhonarc, pipermail
 from threadscan.store import query
@@ -132,8 +132,8 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "sentences.split_sentences": sentences.split_sentences,
     "sentences.paragraphs": sentences.paragraphs,
     "entities.find_entities": lambda t: entities.find_entities(t, CUES),
-    "entities.normalize_lock": entities.normalize_lock,
-    "link.described_functions": lambda t: link.described_functions(t, ["foo", "bar_baz"]),
+    "lockname.normalize_lock": lockname.normalize_lock,
+    "funcnames.described_functions": lambda t: funcnames.described_functions(t, ["foo", "bar_baz"]),
     "detect.detect_kind": lambda t: detect.detect_kind("http://127.0.0.1/", _b(t)),
     "detect.split_mbox": lambda t: detect.split_mbox(_b(t)),
     "detect.header_msgid": lambda t: detect.header_msgid(_b(t)),
