@@ -183,3 +183,19 @@ def test_the_parent_is_by_whom_the_first_attribution_names(tmp_path: Path) -> No
         ingest([str(STEVEN)], corpus, IngestOptions(jobs=1, analyze=False))
         [msg] = [m for m in corpus.thread_inputs() if m.provenance.source == str(STEVEN)]
     assert msg.msgid_synthetic and msg.in_reply_to == REPORT
+
+
+def test_the_thread_with_the_page_says_what_the_thread_with_the_mail_says(
+        tmp_path: Path) -> None:
+    def debate(corpus: Corpus) -> set[tuple[object, ...]]:
+        [thread] = corpus.threads()
+        return {(o.speaker, o.sentence, o.stance, o.categories)
+                for o in corpus.load_analysis(thread.id).objections}
+
+    with Corpus.open(tmp_path / "mail.sqlite") as corpus:
+        ingest([str(HVC)], corpus, IngestOptions(jobs=1))
+        from_mail = debate(corpus)
+    with Corpus.open(tmp_path / "page.sqlite") as corpus:
+        ingest([str(mbox_without_jan(tmp_path)), str(PAGE)], corpus, IngestOptions(jobs=1))
+        from_page = debate(corpus)
+    assert from_page == from_mail and ("Jan Beulich",) in {d[:1] for d in from_mail}
