@@ -16,7 +16,7 @@ import dataclasses
 import re
 from collections.abc import Collection, Iterable, Sequence
 
-from threadscan.mail.attribution import Attribution, parse_attribution
+from threadscan.mail.attribution import Attribution, first_name, parse_attribution
 from threadscan.mail.unquoted import trigrams
 from threadscan.model import STAND_IN, Message, Person, Skip
 
@@ -93,7 +93,7 @@ def parent(page: Message, found: Sequence[Message]) -> Message | None:
     quoting = [m for m in found if m.msgid != page.msgid and m.date is not None
                and len(quoted & _grams(own_text(m))) >= MIN_GRAMS]
     named = _first_attributed(page)
-    by_them = [m for m in quoting if named and _first_name(m.author.name) == named]
+    by_them = [m for m in quoting if named and first_name(m.author.name) == named]
     return max(by_them or quoting, key=lambda m: m.date.timestamp() if m.date else 0.0,
                default=None)
 
@@ -102,13 +102,9 @@ def _first_attributed(page: Message) -> str:
     """The first name of whom the page's first attribution line quotes ("" if none)."""
     for s in page.segments:
         if s.kind == "attribution" and s.depth == 0:
-            said = parse_attribution(" ".join(s.text.split()))
-            return _first_name(said.name) if said else ""
+            said = parse_attribution(s.text)
+            return first_name(said.name) if said else ""
     return ""
-
-
-def _first_name(name: str) -> str:
-    return name.split()[0].lower() if name.split() else ""
 
 
 def unarchived(page: Message, quoters: Sequence[Message],
@@ -152,7 +148,7 @@ def _as_answered(page: Message, reply: Message, speaker: str | None) -> Message:
 def _attribution(reply: Message) -> Attribution | None:
     """The reply's own attribution line (the one opening its first-level quote)."""
     lines = [s.text for s in reply.segments if s.kind == "attribution" and s.depth == 0]
-    return parse_attribution(" ".join(lines[0].split())) if lines else None
+    return parse_attribution(lines[0]) if lines else None
 
 
 def placed(page: Message, found: Sequence[Message], quoters: Sequence[Message] = (),

@@ -22,7 +22,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from threadscan.mail.attribution import Attribution, parse_attribution, sign_off_name
+from threadscan.mail.attribution import (
+    Attribution,
+    first_name,
+    parse_attribution,
+    sign_off_name,
+)
 from threadscan.model import Person, Segment, SegmentKind
 
 __all__ = ["Recovered", "is_salutation", "not_names", "recover_quotes", "reviewer_openers"]
@@ -34,6 +39,7 @@ _LONG, _SHORT, _SHORT_WORDS = 60, 16, 2
 _ALIGN = 0.6
 _UNALIGNED = 0.2  # below this share of its trigrams in a speaker's stored text: not theirs
 _MIN_GRAMS = 4
+Grams = frozenset[tuple[str, ...]]  # a text's word trigrams
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,9 @@ def recover_quotes(lines: Sequence[str], known_texts: Mapping[str, str] | None =
     attributions = [(i, a) for i, ln in enumerate(lines) if (a := parse_attribution(ln))]
     speakers = _speakers(lines, [a for _, a in attributions])
     blocks = _blocks(lines, {i for i, _ in attributions}, _diff_lines(lines))
-    depths = _depths(blocks, lines, dict(attributions), speakers, known_texts or {})
+    known = {name: frozenset(trigrams(text)) for name, text in (known_texts or {}).items()
+             if name.strip()}  # a text by nobody named cannot name a speaker
+    depths = _depths(blocks, lines, dict(attributions), speakers, known)
     segments = _segments(blocks, depths, speakers, {i for i, _ in attributions})
     defects = ("quote markers lost: speakers recovered from text cues",)
     return Recovered(segments=segments, author=speakers.author, defects=defects)
@@ -177,7 +185,7 @@ def _depths(
     lines: Sequence[str],
     attributions: Mapping[int, Attribution],
     speakers: _Speakers,
-    known: Mapping[str, str],
+    known: Mapping[str, Grams],
 ) -> list[int]:
     """One depth per block (see the module docstring for the order of the cues)."""
     out: list[int] = []
@@ -217,7 +225,7 @@ def _cued_depth(
     depth: int,
     numbered: Mapping[int, int],
     openers: Sequence[str],
-    known: Mapping[str, str],
+    known: Mapping[str, Grams],
 ) -> int:
     first = block.lines[0].strip()
     aligned = _aligned_speaker(block.text, known)
@@ -251,7 +259,7 @@ def _depth_of(name: str, speakers: _Speakers, level: int) -> int:
 
 def _same_first(a: str, b: str) -> bool:
     """Two names with the same first name (a page often shows only that: "Halil")."""
-    return bool(a.split() and b.split()) and a.split()[0].lower() == b.split()[0].lower()
+    return first_name(a) == first_name(b) != ""
 
 
 def _not_depth(greeted: str, speakers: _Speakers, depth: int, level: int) -> int:
@@ -259,7 +267,7 @@ def _not_depth(greeted: str, speakers: _Speakers, depth: int, level: int) -> int
 
     def is_x(d: int) -> bool:
         spoken = speakers.by_depth[d] if d < len(speakers.by_depth) else ""
-        return bool(spoken) and spoken.split()[0].lower() == greeted.lower()
+        return first_name(spoken) == greeted.lower() != ""
 
     if not is_x(depth):
         return depth
@@ -279,28 +287,26 @@ def _rewrapped(block: _Block, lines: Sequence[str]) -> bool:
     return False
 
 
-def _aligned_speaker(text: str, known: Mapping[str, str]) -> str | None:
+def _aligned_speaker(text: str, known: Mapping[str, Grams]) -> str | None:
     """The speaker whose known text contains most of this block's word trigrams."""
     grams = trigrams(text)
     if not grams or not known:
         return None
     best, score = None, 0.0
     for speaker, source in known.items():
-        if not speaker.strip():  # a text by nobody named cannot name a speaker
-            continue
-        ratio = len(grams & trigrams(source)) / len(grams)
+        ratio = len(grams & source) / len(grams)
         if ratio > score:
             best, score = speaker, ratio
     return best if score >= _ALIGN else None
 
 
-def _not_theirs(text: str, speaker: str, known: Mapping[str, str]) -> bool:
+def _not_theirs(text: str, speaker: str, known: Mapping[str, Grams]) -> bool:
     """A block the quoted speaker's stored text does not hold (under a quote, the reply)."""
     grams = trigrams(text)
     theirs = [source for name, source in known.items() if _same_first(name, speaker)]
     if len(grams) < _MIN_GRAMS or not theirs:
         return False
-    return len(grams & trigrams("\n".join(theirs))) / len(grams) < _UNALIGNED
+    return len(grams & frozenset().union(*theirs)) / len(grams) < _UNALIGNED
 
 
 def trigrams(text: str) -> set[tuple[str, ...]]:
