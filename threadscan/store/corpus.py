@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Literal
 from threadscan.errors import StoreError, UsageError
 from threadscan.model import Message, Skip, Thread, ThreadAnalysis
 from threadscan.store import read, schema, write
+from threadscan.store.fts import contains
 from threadscan.store.migrations import applied_migrations, migrate
 from threadscan.store.query import Query, parse_query
 from threadscan.store.types import Hit, Stats, ThreadRow, What
@@ -162,8 +163,6 @@ class Corpus:
     def unplaced(self, defect: str) -> list[Message]:
         """Messages with a synthetic Message-ID, no parent and ``defect`` among their defects
         (pages that named no thread, waiting for the mail they quote)."""
-        from threadscan.store.fts import contains
-
         with guard("read messages", self.path):
             rows = self.conn.execute(
                 "SELECT msgid FROM messages WHERE msgid_synthetic = 1 AND in_reply_to IS NULL "

@@ -47,12 +47,15 @@ def _indexed(conn: sqlite3.Connection, table: str) -> Iterator[None]:
                  f"WHERE id > ? AND {where} ORDER BY id", (after,))
 
 
-def existing_msgids(conn: sqlite3.Connection, msgids: Sequence[str]) -> set[str]:
+def existing_msgids(conn: sqlite3.Connection, msgids: Sequence[str], where: str = "",
+                    *args: str) -> set[str]:
+    """The stored ones among ``msgids`` (``where``: a further condition, with its ``args``)."""
     found: set[str] = set()
+    also = f" AND {where}" if where else ""
     for i in range(0, len(msgids), CHUNK):
-        part = msgids[i : i + CHUNK]
-        sql = f"SELECT msgid FROM messages WHERE msgid IN ({', '.join('?' * len(part))})"
-        found.update(r[0] for r in conn.execute(sql, part))
+        part = list(msgids[i : i + CHUNK])
+        sql = f"SELECT msgid FROM messages WHERE msgid IN ({', '.join('?' * len(part))}){also}"
+        found.update(r[0] for r in conn.execute(sql, (*part, *args)))
     return found
 
 
@@ -79,13 +82,7 @@ def upsert_messages(conn: sqlite3.Connection, msgs: Iterable[Message]) -> tuple[
 
 def _drop_stand_ins(conn: sqlite3.Connection, msgids: Sequence[str]) -> set[str]:
     """Delete the stored stand-ins among ``msgids``."""
-    dropped: set[str] = set()
-    for i in range(0, len(msgids), CHUNK):
-        part = list(msgids[i : i + CHUNK])
-        rows = conn.execute(
-            f"SELECT msgid FROM messages WHERE msgid IN ({', '.join('?' * len(part))}) "
-            "AND defects LIKE ? ESCAPE '\\'", (*part, contains(STAND_IN)))
-        dropped.update(r[0] for r in rows)
+    dropped = existing_msgids(conn, msgids, "defects LIKE ? ESCAPE '\\'", contains(STAND_IN))
     conn.executemany(  # said, not silent: the page's text is gone, its mail is here
         "INSERT OR IGNORE INTO skips (source, kind, locator, url, list_id, reason, msgid) "
         "SELECT prov_source, prov_kind, prov_locator, prov_url, prov_list_id, ?, msgid "
@@ -97,13 +94,18 @@ def _drop_stand_ins(conn: sqlite3.Connection, msgids: Sequence[str]) -> set[str]
 def delete_messages(conn: sqlite3.Connection, msgids: Sequence[str]) -> None:
     """Delete messages (their segments go with them) and the threads that held them, with
     their analyses: the thread's other messages wait to be threaded again."""
-    for msgid in msgids:
-        row = conn.execute("SELECT thread_id FROM messages WHERE msgid = ?", (msgid,)).fetchone()
-        conn.execute("DELETE FROM messages WHERE msgid = ?", (msgid,))
-        if row and row[0]:
-            delete_analysis(conn, row[0])
-            conn.execute("UPDATE messages SET thread_id = NULL WHERE thread_id = ?", (row[0],))
-            conn.execute("DELETE FROM threads WHERE id = ?", (row[0],))
+    tids = sorted(_threads_of(conn, list(msgids)))
+    conn.executemany("DELETE FROM messages WHERE msgid = ?", [(m,) for m in msgids])
+    _drop_threads(conn, tids)
+
+
+def _drop_threads(conn: sqlite3.Connection, tids: Sequence[str]) -> None:
+    """Delete threads and their analyses; their messages wait to be threaded again."""
+    for tid in tids:
+        delete_analysis(conn, tid)
+    ids = [(i,) for i in tids]
+    conn.executemany("UPDATE messages SET thread_id = NULL WHERE thread_id = ?", ids)
+    conn.executemany("DELETE FROM threads WHERE id = ?", ids)
 
 
 def record_skips(conn: sqlite3.Connection, skips: Iterable[Skip]) -> int:
@@ -131,11 +133,7 @@ def replace_threads(conn: sqlite3.Connection, threads: Iterable[Thread]) -> None
     batch = list(threads)
     new_ids = {t.id for t in batch}
     old_ids = _threads_of(conn, [n.msgid for t in batch for n in t.nodes]) | new_ids
-    for tid in sorted(old_ids):  # superseded or changed: analysed again by the pipeline
-        delete_analysis(conn, tid)
-    ids = [(i,) for i in sorted(old_ids)]
-    conn.executemany("UPDATE messages SET thread_id = NULL WHERE thread_id = ?", ids)
-    conn.executemany("DELETE FROM threads WHERE id = ?", ids)
+    _drop_threads(conn, sorted(old_ids))  # superseded or changed: analysed again
     for t in batch:
         _insert_thread(conn, t)
     refresh_unresolved(conn, sorted(new_ids))
