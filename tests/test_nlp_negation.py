@@ -28,6 +28,9 @@ def polarity(pipe: Pipeline, text: str, group: str) -> list[bool]:
     ("OK, but I suspect some users of napi_reschedule() might not be race-free...", "race"),
     # a train thread (loop): the complexity stays when a remedy "does not reduce" it
     ("Adding even more locks does not reduce complexity.", "design"),
+    # a train thread (virtualization): a prohibition forbids the spinlock, it does not deny it
+    ("get_user_pages/get_user_pages_fast must not be called under a spinlock.",
+     "atomic-context"),
 ])
 def test_negated_remedy_or_absence_leaves_the_concern_live(rules: Pipeline, text: str,
                                                            group: str) -> None:
@@ -56,3 +59,12 @@ def test_locking_hierarchy_and_lockdep_happiness_are_lock_order(rules: Pipeline,
                                                                 text: str) -> None:
     flags = polarity(rules, text, "lock-order")
     assert flags and not any(flags)
+
+
+def test_a_prohibition_is_not_a_race_about_an_unlocked_access(rules: Pipeline) -> None:
+    # a train thread (virtualization), labeled atomic-context only
+    text = "get_user_pages/get_user_pages_fast must not be called under a spinlock."
+    assert polarity(rules, text, "race") == []
+    # nor is a lock word's tail ("block"); a train thread (linux-block), labeled none
+    assert polarity(rules, "I'm not your exclusive reviewer, and I'm not familiar with the "
+                           "block layer.", "race") == []

@@ -296,3 +296,15 @@ def test_a_quoted_outlook_header_names_the_message_it_opens() -> None:
     [block] = [s for s in msg.segments if s.text.startswith("-----Original Message-----")]
     assert block.kind == "attribution" and block.text.split("\n")[-1].startswith("Subject: Re:")
     assert "<vivek.kasireddy@intel.com>; Will Deacon <will@kernel.org>" in block.text
+
+
+def test_quoted_persons_own_sign_off_in_capitals_is_not_the_page_author() -> None:
+    # a Google Groups page that shows only Nathan Lynch's quoted words, signed in capitals
+    lines = [
+        "On Thu, Jan 5, 2023 at 10:00 AM Nathan Lynch <nathanl@linux.ibm.com> wrote:",
+        "readers of the flag check it under the mutex, but the writer updates it outside.",
+        "",
+        "Thanks,",
+        "NATHAN",
+    ]
+    assert recover_quotes(lines).author is None

@@ -117,7 +117,7 @@ def _speakers(lines: Sequence[str], attributions: Sequence[Attribution]) -> _Spe
 
 def _last_signer(lines: Sequence[str], quoted: str | None) -> str | None:
     name = sign_off_name(lines[-3:])
-    if name and not (quoted and quoted.split()[0] == name):
+    if name and not (quoted and _same_first(quoted, name)):
         return name
     return None
 

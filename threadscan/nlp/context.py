@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Hashable, Sequence
 
-_QUESTION = re.compile(r"\?[\s\"')\]]*$")
+QUESTION_END = re.compile(r"\?[\s\"')\]]*$")  # a sentence that ends asking
 _HEDGE = re.compile(
     r"\b(?:i think|i guess|i believe|imho|imo|maybe|perhaps|not sure|i suspect|i wonder|"
     r"i'?m afraid|it seems|seems to|looks like|afaict|afaics|iiuc)\b",
@@ -45,7 +45,7 @@ def text_words(text: str) -> tuple[str, ...]:
     """Pseudo-words read off the sentence itself (available without a thread)."""
     out = []
     stripped = text.strip()
-    if _QUESTION.search(stripped):
+    if QUESTION_END.search(stripped):
         out.append("zzctxquestion")
     if _HEDGE.search(stripped):
         out.append("zzctxhedge")

@@ -47,6 +47,7 @@ class CueSet:
     context_required: tuple[tuple[str, str], ...] = ()  # category -> regex the sentence needs
     reference_regex: str = r"(?!x)x"  # spans that cite, not claim: commit titles, #syz lines
     remedy_regex: str = r"(?!x)x"  # after a negated cue: the negation is the remedy's
+    prohibition_regex: str = r"(?!x)x"  # before a cue: "must not be called" forbids, not denies
     absence_suffixes: frozenset[str] = frozenset()  # "race-free": the cue names an absence
 
     @property
@@ -99,6 +100,7 @@ def parse_cues(raw: dict[str, Any], extra_api: frozenset[str] = frozenset()) -> 
         re.compile(raw["doubt_regex"])
         re.compile(raw.get("reference_regex", CueSet.reference_regex))
         re.compile(raw.get("remedy_regex", CueSet.remedy_regex))
+        re.compile(raw.get("prohibition_regex", CueSet.prohibition_regex))
         return CueSet(
             version=str(raw["version"]),
             lock_api_regex=raw["lock_api_regex"],
@@ -111,6 +113,7 @@ def parse_cues(raw: dict[str, Any], extra_api: frozenset[str] = frozenset()) -> 
             stances=tuple(_group(k, v) for k, v in raw["stance"].items()),
             reference_regex=raw.get("reference_regex", CueSet.reference_regex),
             remedy_regex=raw.get("remedy_regex", CueSet.remedy_regex),
+            prohibition_regex=raw.get("prohibition_regex", CueSet.prohibition_regex),
             absence_suffixes=frozenset(raw.get("absence_suffixes", ())),
             context_required=tuple(
                 (k, re.compile(v).pattern) for k, v in raw.get("context_required", {}).items()

@@ -17,7 +17,9 @@ clause ("shouldn't be such AA deadlock", "I don't think this can deadlock"),
 unless a doubt frame ("cannot guarantee", "not sure", "does not fix", "make sure
 ... not") precedes it, which makes the double negative a hedge ("cannot guarantee
 that they will not race"), or a remedy follows it in the clause, which the
-negation is about ("I don't think the race can be solved there"). A cue that
+negation is about ("I don't think the race can be solved there"), or a prohibition
+ends right before it ("must not be called under a spinlock" forbids the spinlock; it
+does not deny it; ``prohibition_regex``). A cue that
 names an absence ("race-free", ``absence_suffixes``) flips: denied unless negated.
 """
 
@@ -149,7 +151,7 @@ def is_negated(doc: Doc, start: int, cues: CueSet) -> bool:
     if not negated:
         return False
     before = " ".join(t.lower_ for t in doc[max(0, start - DOUBT_WINDOW) : start])
-    return not re.search(cues.doubt_regex, before)
+    return not (re.search(cues.doubt_regex, before) or re.search(cues.prohibition_regex, before))
 
 
 def _api_patterns(names: tuple[str, ...]) -> list[list[dict[str, Any]]]:

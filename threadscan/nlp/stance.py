@@ -27,12 +27,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from threadscan.model import CATEGORIES, Category, Stance
+from threadscan.nlp.context import QUESTION_END
 from threadscan.nlp.cues import locking_regex_of
 from threadscan.nlp.pipeline import Analysed, anchored, in_context
 from threadscan.nlp.rules import Hit
 from threadscan.nlp.sentences import TRAILER
 
-_QUESTION_END = re.compile(r"\?[\s\"')\]]*$")
 _STANCES = ("objection", "question", "suggestion")
 _STATEMENTS = ("objection", "suggestion")
 _INDIRECT_QUESTION = re.compile(
@@ -93,7 +93,7 @@ def _vetoed(hits: tuple[Hit, ...]) -> bool:
 def rule_stance(a: Analysed) -> Stance | None:
     """Stance from cue frames alone (None when no frame fired)."""
     groups = {h.group for h in a.hits}
-    if _QUESTION_END.search(a.text):
+    if QUESTION_END.search(a.text):
         strong = "suggestion" in groups and _STRONG_SUGGESTION.search(a.text)
         return "suggestion" if strong else "question"
     if "suggestion" in groups and _STRONG_SUGGESTION.search(a.text):
@@ -108,7 +108,7 @@ def rule_stance(a: Analysed) -> Stance | None:
 def _model_stance(a: Analysed) -> Stance:
     """The stance head's pick; a question only when the sentence asks (a final "?" or "I
     wonder why ..."): a statement after a question is no question."""
-    asks = _QUESTION_END.search(a.text) or _INDIRECT_QUESTION.search(a.text)
+    asks = QUESTION_END.search(a.text) or _INDIRECT_QUESTION.search(a.text)
     best = max(_STANCES if asks else _STATEMENTS, key=a.stance_score)
     return best  # type: ignore[return-value]
 
