@@ -63,6 +63,23 @@ def test_numbered_list_items_become_own_sentences() -> None:
     ]
 
 
+def test_star_bullets_at_the_margin_are_prose_and_keep_their_wrapped_lines() -> None:
+    # Mikulas Patocka's review in the benchmark mbox (dm-pcache), as quoted in the reply
+    text = ("When you retry the request, there are these possibilities:\n"
+            "* you don't need the memory anymore - then, you just free it\n"
+            "* you need the amount of memory that was allocated - you just proceed\n"
+            "   while holding the spinlock\n"
+            "* you need more memory than what you allocated - you drop the spinlock,\n"
+            "   free the memory, allocate a larger memory block and retry again\n")
+    assert split_sentences(text)[1:] == [
+        "you don't need the memory anymore - then, you just free it",
+        "you need the amount of memory that was allocated - you just proceed while holding "
+        "the spinlock",
+        "you need more memory than what you allocated - you drop the spinlock, free the "
+        "memory, allocate a larger memory block and retry again",
+    ]
+
+
 def test_no_split_inside_abbreviations_calls_and_versions() -> None:
     text = ("This broke in v6.2-rc1, i.e. when foo() was added. Locks (e.g. the mutex) vs. "
             "spinlocks etc. are fine.")
@@ -92,7 +109,9 @@ def test_a_trailer_line_is_not_glued_to_the_prose_after_it() -> None:
                                   "static void foo(struct bar *b)",
                                   "RIP: 0010:__lock_acquire+0x4a/0x1e0",
                                   "[   12.345678] BUG: sleeping function called from invalid",
-                                  " ? blk_mq_freeze_queue+0x15/0x20"])
+                                  " ? blk_mq_freeze_queue+0x15/0x20",
+                                  " * The lock must be held by the caller.",
+                                  "\t * zwplug->from_cpu must not change while writes are pending"])
 def test_c_lines_are_code(line: str) -> None:
     assert is_code_line(line)
 

@@ -31,6 +31,8 @@ CITATIONS = [
     'kernel test robot noticed "WARNING:possible_circular_locking_dependency_detected" on:',
     # the benchmark mbox (not labeled): a maintainer's reply names the applied commit bare
     "nbd: fix lockdep deadlock warning",
+    # the title cited above as a bullet of a series list ("* [PATCH 03/32] block: ...", bench)
+    "* [PATCH 2/4] block: loop: fix deadlock between open and remove",
 ]
 
 
@@ -71,3 +73,27 @@ def test_review_comment_without_concurrency_anchor_is_not_an_objection(
 def test_same_frame_about_a_lock_is_an_objection(pipe: Pipeline) -> None:
     obs = tag_text("Why not rely on the zram->init_lock read side instead?", pipe)
     assert len(obs) == 1 and obs[0].stance == "suggestion"
+
+
+# The benchmark mbox (not labeled): a reviewer who names a concern and then dismisses it, or
+# approves an approach, or a user whose machine "locks up" (a hang, not a lock).
+DISMISSED = [
+    "But this reference count overflow issue is an existing issue, not introduced by the patch.",
+    "Summing up the reference counts and making sure they are both reset to 0 seems like a good "
+    "approach to me.",
+    "So it may not even be an actual bug???",
+    "My machine has 32 GiB of memory and if I leave it be it locks up and sometimes panics.",
+]
+
+
+@pytest.mark.parametrize("text", DISMISSED, ids=lambda t: t[:30])
+def test_dismissed_concern_or_hang_report_is_not_an_objection(pipe: Pipeline, text: str) -> None:
+    assert list(tag_text(text, pipe)) == []
+
+
+def test_concern_before_otherwise_looks_fine_stays_an_objection(pipe: Pipeline) -> None:
+    # a train thread (linux-block), labeled suggestion / design: the dismissal concedes the rest
+    obs = tag_text("It depends on protection from elevator_lock, so probably it is helpful by "
+                   "adding lockdep_assert_held(&q->elevator_lock), otherwise this fix looks "
+                   "fine:", pipe)
+    assert len(obs) == 1

@@ -32,6 +32,8 @@ _CODE_START = re.compile(
     r"(?:return|goto|break|continue)\b[^.]*;?$|(?:static|struct|void|int|long|unsigned|u\d+|"
     r"bool|const|enum)\b[^.]*[;{(,)]$)"
 )
+# "* text" at the margin is a bullet; a C comment's "*" lines are indented (" * text")
+_STAR_BULLET = re.compile(r"^\*\s+[A-Za-z(\[`\"']")
 _TAB_LAYOUT = re.compile(r"\S\t")
 _CODEISH = re.compile(r"[=;{}]|->|\w\(|^[\w*&]+$")
 _SPACES = re.compile(r"\s+")
@@ -59,6 +61,8 @@ def is_code_line(line: str) -> bool:
     stripped = raw.strip()
     if not stripped:
         return False
+    if _STAR_BULLET.match(raw):
+        return stripped.endswith((";", "{", "}", "*/"))
     if _CODE_START.match(stripped) or _LABEL.match(stripped) or _LOG.match(stripped):
         return True
     if _TAB_LAYOUT.search(raw):

@@ -14,7 +14,8 @@ How rules and model combine (recorded in ``Objection.fired``):
   for "not none" (``model:textcat.v1:race=0.91``).
 * Rules veto. Negated cues ("I don't think this can deadlock") do not count;
   a dismissal ("not a real issue", "is fine") after the last live cue drops the
-  sentence; trailers and one-word lines are never objections.
+  sentence, unless it concedes the rest ("otherwise this fix looks fine");
+  trailers and one-word lines are never objections.
 * Stricter for the patch author (``strict=True``): a defence or explanation is
   not review, so an author's sentence needs a stance frame as well as a cue, and
   the model must rate it more likely review than not (``author_min``).
@@ -34,6 +35,9 @@ from threadscan.nlp.rules import Hit
 from threadscan.nlp.sentences import TRAILER
 
 _STANCES = ("objection", "question", "suggestion")
+# "X, otherwise this looks fine": the dismissal is of the rest, not of the concern before it
+_CONCESSION = re.compile(r"\b(?:otherwise|other than (?:that|this)|apart from (?:that|this)|"
+                         r"except for (?:that|this))\b", re.I)
 _STATEMENTS = ("objection", "suggestion")
 _INDIRECT_QUESTION = re.compile(
     r"\b(?:i (?:do )?wonder|wondering|(?:un)?clear (?:why|how|whether|if|what)|not sure (?:why|how|"
@@ -82,10 +86,10 @@ def _in_context(a: Analysed, hits: list[Hit], required: tuple[tuple[str, str], .
     return [h for h in hits if in_context(h, a.text, required)]
 
 
-def _vetoed(hits: tuple[Hit, ...]) -> bool:
+def _vetoed(hits: tuple[Hit, ...], text: str) -> bool:
     live = _live(hits, CATEGORIES)
     dismissals = [h for h in hits if h.group == "dismissal"]
-    if not dismissals:
+    if not dismissals or (live and _CONCESSION.search(text)):
         return False
     return not live or max(h.start for h in dismissals) > max(h.start for h in live)
 
@@ -155,7 +159,7 @@ def decide(
     required: tuple[tuple[str, str], ...] = (),
 ) -> Decision | None:
     """The objection decision for one analysed sentence, or None (not review)."""
-    if TRAILER.match(a.text) or len(a.text.split()) < 3 or _vetoed(a.hits):
+    if TRAILER.match(a.text) or len(a.text.split()) < 3 or _vetoed(a.hits, a.text):
         return None
     if not anchored(a.hits, a.entities, a.text, a.context, required):
         return None  # not about concurrency: review of anything else is no objection
@@ -210,7 +214,7 @@ def stance_only(
 ) -> Stance | None:
     """A strong stance frame without a category cue (for paragraph context); with
     ``questions``, a question too ("Why?" after an objection)."""
-    if TRAILER.match(a.text) or _vetoed(a.hits) or _in_context(a, _live(a.hits, CATEGORIES),
+    if TRAILER.match(a.text) or _vetoed(a.hits, a.text) or _in_context(a, _live(a.hits, CATEGORIES),
                                                                   required):
         return None
     stance = rule_stance(a)
