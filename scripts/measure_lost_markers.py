@@ -31,9 +31,10 @@ from eval_objections import thread_messages  # noqa: E402
 
 from threadscan.mail.page import HEADERLESS, parse_page  # noqa: E402
 from threadscan.mail.quoted_texts import known_texts as quoted_known  # noqa: E402
-from threadscan.mail.quoted_texts import placed, probes  # noqa: E402
+from threadscan.mail.quoted_texts import probes  # noqa: E402
 from threadscan.mail.unquoted import recover_quotes  # noqa: E402
 from threadscan.model import Message, Provenance, Skip  # noqa: E402
+from threadscan.pipeline import place_page  # noqa: E402
 from threadscan.store import Corpus  # noqa: E402
 
 FIXTURES = ROOT.parent / "shared" / "fixtures"
@@ -82,9 +83,7 @@ def placement(m: Message, page: Message | Skip, found: list[Message], corpus: Co
     """Where ``ingest`` places the page of ``m`` when the corpus lacks ``m`` itself."""
     if not isinstance(page, Message):
         return "not mail"
-    quoters = corpus.writers_of(probes(page, own=True), quoted=True)
-    stored = {o.msgid for o in corpus.messages(q.in_reply_to or "" for q in quoters)}
-    placed_as = placed(page, found, quoters, stored - {m.msgid})
+    placed_as = place_page(corpus, page, found, frozenset({m.msgid}))
     if not isinstance(placed_as, Message):
         return "read as a stored message"
     if not placed_as.msgid_synthetic:

@@ -206,7 +206,7 @@ def realigned(corpus: Corpus, pages: Pages, parsed: list[Message]) -> list[Messa
         found = corpus.writers_of(qt.probes(p))
         known = qt.known_texts(found, p)
         for m in parse_item(pages[p.provenance.source], known) if known else [p]:
-            out.append(_placed(corpus, m, found) if isinstance(m, Message) else m)
+            out.append(place_page(corpus, m, found) if isinstance(m, Message) else m)
     return out
 
 
@@ -228,12 +228,16 @@ def place_stored_pages(corpus: Corpus) -> list[Skip]:
     return dropped
 
 
-def _placed(corpus: Corpus, page: Message, found: list[Message]) -> Message | Skip:
+def place_page(corpus: Corpus, page: Message, found: list[Message],
+               missing: frozenset[str] = frozenset()) -> Message | Skip:
+    """``quoted_texts.placed`` with what the corpus knows: the stored replies that quote the
+    page's own words, and which of the messages they answer are stored (``missing``: taken
+    as not stored, as a measurement of a page whose mail is in the corpus needs)."""
     from threadscan.mail import quoted_texts as qt
 
     quoters = corpus.writers_of(qt.probes(page, own=True), quoted=True)
     asked = [q.in_reply_to for q in quoters if q.in_reply_to]
-    stored = {m.msgid for m in corpus.messages(asked)}
+    stored = {m.msgid for m in corpus.messages(asked)} - missing
     return qt.placed(page, found, quoters, stored)
 
 
