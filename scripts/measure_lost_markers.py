@@ -92,18 +92,32 @@ def placement(m: Message, page: Message | Skip, found: list[Message], corpus: Co
                  else " (date right)" if abs((placed_as.date - m.date).total_seconds()) < 60
                  else " (date wrong)")  # attribution lines often give minutes only
         return "the unarchived message " + ("(id and sender right)" if right else "(wrong)") + dated
+    who = ("right, with the address" if placed_as.author == m.author
+           else "right" if same_person(placed_as.author.name, m.author.name)
+           else "none" if not placed_as.author.name else "wrong")
     if not placed_as.in_reply_to:
-        return "no parent"
-    return "parent right" if placed_as.in_reply_to == m.in_reply_to else "parent wrong"
+        return f"no parent (sender {who})"
+    right = placed_as.in_reply_to == m.in_reply_to
+    return f"parent {'right' if right else 'wrong'} (sender {who})"
 
 
 def first(name: str | None) -> str:
     return name.split()[0].lower() if name and name.split() else ""
 
 
+def same_person(signed: str, name: str) -> bool:
+    """A page's sender as read against the mail's: the same first name, a shortened one
+    ("Steve" for Steven) or its initial ("M.")."""
+    a, b = first(signed).rstrip("."), first(name)
+    return bool(a) and (a == b or (len(a) >= 3 or signed.endswith(".")) and b.startswith(a))
+
+
 def score(m: Message, lines: list[tuple[str, str]], known: dict[str, str], tally: Counter[str]
           ) -> None:
     found = recover_quotes([t for t, _ in lines], known)
+    sender = found.author.name if found.author else ""
+    tally["sender " + ("none" if not sender else "right" if same_person(sender, m.author.name)
+                       else "wrong")] += 1
     said = [(s.speaker or "") if s.depth > 0 else m.author.name
             for s in found.segments for ln in s.text.split("\n") if ln.strip()]
     if len(said) != len(lines):
@@ -147,6 +161,11 @@ def main(argv: list[str] | None = None) -> int:
     for key, t in tallies.items():
         print(f"| {key} | {t['messages']} | {t['lines']} | {t['right'] / t['lines']:.3f} | "
               f"{t['own found'] / t['own']:.3f} | {t['own found'] / max(t['own said'], 1):.3f} |")
+    total = Counter[str]()
+    for t in tallies.values():
+        total.update(t)
+    print("\nsender of the page read from its text: " + ", ".join(
+        f"{k} {total[f'sender {k}']}" for k in ("right", "wrong", "none")))
     if placing:
         print("\nwhere ingest places the page:", ", ".join(f"{k} {v}" for k, v in
                                                           sorted(placing.items())))

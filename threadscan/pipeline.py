@@ -238,7 +238,11 @@ def place_page(corpus: Corpus, page: Message, found: list[Message],
     quoters = corpus.writers_of(qt.probes(page, own=True), quoted=True)
     asked = [q.in_reply_to for q in quoters if q.in_reply_to]
     stored = {m.msgid for m in corpus.messages(asked)} - missing
-    return qt.placed(page, found, quoters, stored)
+    where = qt.placed(page, found, quoters, stored)
+    if not isinstance(where, Message):
+        return where
+    asked = [*(m.msgid for m in found), *where.references]
+    return qt.signed_by(where, corpus.thread_senders(asked, without=missing))
 
 
 def ingest(sources: Sequence[str], corpus: Corpus, options: IngestOptions | None = None,

@@ -7,7 +7,8 @@ messages found into what ``mail.unquoted`` aligns the page's blocks against: eac
 sender's own text. ``placed`` puts the page in its thread: a stored message it shows (its
 own words are that message's) is not stored twice; the unarchived message a stored reply
 answers (quoting the page's own words) takes its Message-ID; else the page answers the
-latest stored message it quotes. Pure functions; the lookups are the pipeline's.
+latest stored message it quotes; ``signed_by`` completes a page signed with a first name
+from the thread's senders. Pure functions; the lookups are the pipeline's.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import dataclasses
 import re
 from collections.abc import Collection, Iterable, Sequence
 
-from threadscan.mail.attribution import Attribution, first_name, parse_attribution
+from threadscan.mail.attribution import Attribution, first_name, fold_name, parse_attribution
 from threadscan.mail.unquoted import trigrams
 from threadscan.model import STAND_IN, Message, Person, Skip
 
@@ -166,3 +167,31 @@ def placed(page: Message, found: Sequence[Message], quoters: Sequence[Message] =
         return page
     return dataclasses.replace(page, in_reply_to=answered.msgid,
                                references=(*answered.references, answered.msgid))
+
+
+def signed_by(page: Message, people: Iterable[Person]) -> Message:
+    """A page whose sender has no address (a signature "Steve" or "M.", a name from an
+    attribution line) as the one person of its thread with that name (``people``: the
+    thread's senders the corpus knows): their full name and address; else the page."""
+    short = page.author.name
+    if not short or page.author.email:
+        return page
+    named = {p.name: p for p in people if p.name and _calls(short, p.name)}
+    if len(named) != 1:
+        return page
+    (person,) = named.values()
+    return dataclasses.replace(
+        page, author=person,
+        segments=tuple(dataclasses.replace(s, speaker=person.name) if s.speaker == short else s
+                       for s in page.segments))
+
+
+def _calls(short: str, name: str) -> bool:
+    """Whether a signature ``short`` can be ``name``'s: the same full name, its first name,
+    an initial ("M."), or a shortened first name ("Steve" for Steven)."""
+    if len(short.split()) > 1:
+        return fold_name(short) == fold_name(name)
+    sig, first = short.rstrip(".").lower(), first_name(name)
+    if len(sig) == 1:
+        return short.endswith(".") and first.startswith(sig)
+    return first == sig or (len(sig) >= 3 and first.startswith(sig))

@@ -106,7 +106,8 @@ def _speakers(lines: Sequence[str], attributions: Sequence[Attribution]) -> _Spe
     people = {a.name: Person(name=a.name, email=a.email) for a in attributions if a.name}
     author_name = names[1] if len(names) >= 2 and names[1] != names[0] else None
     if author_name is None:
-        author_name = _last_signer(lines, names[0] if names else None)
+        author_name = _last_signer(lines, names[0] if names else None) or _bare_signer(lines,
+                                                                                     names)
     author = people.get(author_name or "") or (Person(author_name, "") if author_name else None)
     if author is not None and author.email:
         from threadscan.mail.headers import parse_person
@@ -120,6 +121,21 @@ def _last_signer(lines: Sequence[str], quoted: str | None) -> str | None:
     if name and not (quoted and _same_first(quoted, name)):
         return name
     return None
+
+
+_BARE_NAME = re.compile(r"-{0,2} ?(?P<name>[A-Z][a-z]+\.?|[A-Z]\.)")
+
+
+def _bare_signer(lines: Sequence[str], names: Sequence[str]) -> str | None:
+    """A last line that is only a first name or an initial ("Will", "M.", "--Nilay",
+    "-- Steve"), as kernel people sign, and no attribution's person's: the author of a page
+    that answers someone (an attribution line; "Register" ends a site's menu)."""
+    last = next((ln.strip() for ln in reversed(lines) if ln.strip()), "")
+    m = _BARE_NAME.fullmatch(last)
+    if not names or m is None or m.group("name").rstrip(".").lower() in not_names():
+        return None
+    name = m.group("name")
+    return None if any(_same_first(n, name) for n in names if n) else name
 
 
 def reviewer_openers() -> tuple[str, ...]:

@@ -14,14 +14,14 @@ The database runs in WAL mode so searches proceed while an ingest writes.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Literal
 
 from threadscan.errors import StoreError, UsageError
-from threadscan.model import Message, Skip, Thread, ThreadAnalysis
+from threadscan.model import Message, Person, Skip, Thread, ThreadAnalysis
 from threadscan.store import read, schema, write
 from threadscan.store.fts import contains
 from threadscan.store.migrations import applied_migrations, migrate
@@ -159,6 +159,15 @@ class Corpus:
         with guard("search messages", self.path):
             ids = read.writers_of(self.conn, passages, limit, quoted)
             return read.messages(self.conn, ids)
+
+    def thread_senders(self, msgids: Sequence[str], without: Collection[str] = ()
+                       ) -> list[Person]:
+        """Who wrote in the threads holding ``msgids`` (threaded or, stored earlier in the
+        same run, not yet), not counting the messages ``without``: to complete a page's
+        signature "Steve" or "M."."""
+        with guard("read messages", self.path):
+            rows = read.thread_senders(self.conn, msgids)
+        return list(dict.fromkeys(p for msgid, p in rows if msgid not in without))
 
     def unplaced(self, defect: str) -> list[Message]:
         """Messages with a synthetic Message-ID, no parent and ``defect`` among their defects

@@ -12,6 +12,7 @@ from threadscan.model import (
     Link,
     Message,
     Objection,
+    Person,
     Segment,
     Thread,
     ThreadAnalysis,
@@ -178,3 +179,30 @@ def writers_of(conn: sqlite3.Connection, passages: Sequence[str], limit: int,
         for (msgid,) in rows:
             counts[msgid] = counts.get(msgid, 0) + 1
     return sorted(counts, key=lambda m: -counts[m])[:limit]
+
+
+def thread_senders(conn: sqlite3.Connection, msgids: Sequence[str]) -> list[tuple[str, Person]]:
+    """(msgid, sender) of the messages of the threads holding ``msgids``: by thread id once
+    threads are built, else (mail stored earlier in the same run) by the root each
+    message references."""
+    import json
+
+    from threadscan.store.fts import contains
+
+    rows: list[tuple[str, str, str]] = []
+    for i in range(0, len(msgids), CHUNK):
+        part = list(msgids[i:i + CHUNK])
+        marks = ", ".join("?" * len(part))
+        rows += conn.execute(
+            "SELECT msgid, author_name, author_email FROM messages WHERE thread_id IN "
+            f"(SELECT thread_id FROM messages WHERE msgid IN ({marks}) AND thread_id IS NOT "
+            "NULL)", part).fetchall()
+        roots = {json.loads(refs)[0] if refs != "[]" else msgid for msgid, refs in conn.execute(
+            f"SELECT msgid, refs FROM messages WHERE msgid IN ({marks}) AND thread_id IS NULL",
+            part)}
+        for root in roots:
+            rows += conn.execute(
+                "SELECT msgid, author_name, author_email FROM messages WHERE thread_id IS "
+                "NULL AND (msgid = ? OR refs LIKE ? ESCAPE '\\')",
+                (root, contains(json.dumps(root)))).fetchall()
+    return [(msgid, Person(name, email)) for msgid, name, email in dict.fromkeys(rows)]
