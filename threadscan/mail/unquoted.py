@@ -106,8 +106,8 @@ def _speakers(lines: Sequence[str], attributions: Sequence[Attribution]) -> _Spe
     people = {a.name: Person(name=a.name, email=a.email) for a in attributions if a.name}
     author_name = names[1] if len(names) >= 2 and names[1] != names[0] else None
     if author_name is None:
-        author_name = _last_signer(lines, names[0] if names else None) or _bare_signer(lines,
-                                                                                     names)
+        quoted = names[0] if names else None
+        author_name = _last_signer(lines, quoted) or _bare_signer(lines, names)
     author = people.get(author_name or "") or (Person(author_name, "") if author_name else None)
     if author is not None and author.email:
         from threadscan.mail.headers import parse_person

@@ -35,10 +35,10 @@ from threadscan.nlp.rules import Hit
 from threadscan.nlp.sentences import TRAILER
 
 _STANCES = ("objection", "question", "suggestion")
+_STATEMENTS = ("objection", "suggestion")
 # "X, otherwise this looks fine": the dismissal is of the rest, not of the concern before it
 _CONCESSION = re.compile(r"\b(?:otherwise|other than (?:that|this)|apart from (?:that|this)|"
                          r"except for (?:that|this))\b", re.I)
-_STATEMENTS = ("objection", "suggestion")
 _INDIRECT_QUESTION = re.compile(
     r"\b(?:i (?:do )?wonder|wondering|(?:un)?clear (?:why|how|whether|if|what)|not sure (?:why|how|"
     r"whether|if|what|i understand)|(?:like|nice|good) to (?:understand|know))\b",
@@ -214,8 +214,8 @@ def stance_only(
 ) -> Stance | None:
     """A strong stance frame without a category cue (for paragraph context); with
     ``questions``, a question too ("Why?" after an objection)."""
-    if TRAILER.match(a.text) or _vetoed(a.hits, a.text) or _in_context(a, _live(a.hits, CATEGORIES),
-                                                                  required):
+    live = _in_context(a, _live(a.hits, CATEGORIES), required)
+    if TRAILER.match(a.text) or _vetoed(a.hits, a.text) or live:
         return None
     stance = rule_stance(a)
     if stance is None or strict:
