@@ -190,10 +190,10 @@ def decide(
         conf = min(p_objection, max(a.cat_score(c) for c in alone))
     stance = _final_stance(a, rstance, model)
     stance_hits = [h for h in a.hits if h.group in _STANCES]
-    fired = _rule_fired(live, stance_hits) + tuple(
+    fired = _rule_fired(live, stance_hits) + tuple(  # the model's categories, and alone all
         f"model:{model}:{c}={a.cat_score(c):.2f}"
         for c in cats
-        if model and a.cat_score(c) >= th.model_add
+        if model and (not live or a.cat_score(c) >= th.model_add)
     )
     return Decision(stance, cats, fired, round(conf, 3))
 
