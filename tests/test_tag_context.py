@@ -98,7 +98,9 @@ def test_sentence_answering_a_quoted_locking_hunk_is_about_concurrency() -> None
     assert _answered(LOOP, text) == (LOCK_DIFF,)
     [ob] = [o for o in objections(LOOP) if o.sentence == text]
     assert (ob.speaker, ob.stance, ob.categories) == ("Jan Kara", "suggestion", ("design",))
-    assert ob.fired == ("rule:suggestion.frames",)  # no cue, no paragraph neighbour
+    # no cue, no paragraph neighbour: the stance frame, and the model's score for "design"
+    assert ob.fired[0] == "rule:suggestion.frames" and len(ob.fired) == 2
+    assert ob.fired[1].startswith("model:textcat.v1:design=")
     assert tag_text(text) == []
 
 
