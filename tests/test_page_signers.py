@@ -69,3 +69,20 @@ def test_an_initial_shared_by_two_people_of_the_thread_is_left_as_signed(tmp_pat
     people = [Person("Marc Zyngier", "maz@kernel.org"), Person("Mark Rutland", "m@arm.com")]
     assert signed_by(msg, people).author == Person("M.", "")
     assert signed_by(msg, people[:1]).author == people[0]
+
+
+TESTED = PAGES / "gg-text-kvm-mmu-marc-zyngier-tested.txt"  # quotes Paolo quoting Sean
+TESTED_ID = "87czuzol1j.wl-maz@kernel.org"
+
+
+def test_the_signature_of_a_threaded_page_outweighs_the_attribution_guess(tmp_path: Path
+                                                                        ) -> None:
+    with Corpus.open(tmp_path / "empty.sqlite") as corpus:  # the text alone guesses by the
+        alone = page_of(corpus, TESTED)  # alternation of replies: Sean, quoted second
+    assert alone.author.name == "Sean Christopherson"
+    with Corpus.open(tmp_path / "c.sqlite") as corpus:
+        corpus.upsert_messages([m for m in file_messages(THREAD) if m.msgid != TESTED_ID])
+        msg = page_of(corpus, TESTED)
+    assert msg.author == Person("Marc Zyngier", "maz@kernel.org")  # signed "M."
+    assert {s.speaker for s in msg.segments if s.depth == 0} == {"Marc Zyngier"}
+    assert {s.speaker for s in msg.segments if s.depth == 2} == {"Sean Christopherson"}

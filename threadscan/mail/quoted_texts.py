@@ -18,7 +18,7 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 
 from threadscan.mail.attribution import Attribution, first_name, fold_name, parse_attribution
-from threadscan.mail.unquoted import trigrams
+from threadscan.mail.unquoted import bare_signature, trigrams
 from threadscan.model import STAND_IN, Message, Person, Skip
 
 PROBE_WORDS = 6  # words in a run looked up; long enough to be unlikely by chance
@@ -170,20 +170,40 @@ def placed(page: Message, found: Sequence[Message], quoters: Sequence[Message] =
 
 
 def signed_by(page: Message, people: Iterable[Person]) -> Message:
-    """A page whose sender has no address (a signature "Steve" or "M.", a name from an
-    attribution line) as the one person of its thread with that name (``people``: the
-    thread's senders the corpus knows): their full name and address; else the page."""
-    short = page.author.name
-    if not short or page.author.email:
-        return page
-    named = {p.name: p for p in people if p.name and _calls(short, p.name)}
-    if len(named) != 1:
-        return page
-    (person,) = named.values()
+    """The page as sent by one of its thread's senders (``people``: those the corpus knows),
+    with their full name and address: the one its own last block's bare signature names,
+    when the page was threaded under a parent (its sender a guess from the attribution
+    lines' alternation; a stand-in's sender is named by the reply that answers it), else the
+    one whose name its sender is (a signature "Steve" or "M.", a name from an attribution
+    line, without an address); else the page as it is."""
+    people = list(people)
+    signed, short = _own_signature(page), page.author.name
+    if page.msgid_synthetic and signed and short and not _calls(signed, short):
+        person = _one(people, signed)
+        if person is not None:
+            return _sent_by(page, person, short)
+    person = _one(people, short) if short and not page.author.email else None
+    return page if person is None else _sent_by(page, person, short)
+
+
+def _own_signature(page: Message) -> str | None:
+    """The bare signature ending the page's last block, when that block is its own."""
+    blocks = [s for s in page.segments if s.text.strip()]
+    if not blocks or blocks[-1].depth != 0:
+        return None
+    return bare_signature(blocks[-1].text.splitlines())
+
+
+def _one(people: Sequence[Person], signed: str) -> Person | None:
+    named = {p.name: p for p in people if p.name and _calls(signed, p.name)}
+    return next(iter(named.values())) if len(named) == 1 else None
+
+
+def _sent_by(page: Message, person: Person, was: str) -> Message:
     return dataclasses.replace(
         page, author=person,
-        segments=tuple(dataclasses.replace(s, speaker=person.name) if s.speaker == short else s
-                       for s in page.segments))
+        segments=tuple(dataclasses.replace(s, speaker=person.name)
+                       if s.depth == 0 and s.speaker == was else s for s in page.segments))
 
 
 def _calls(short: str, name: str) -> bool:

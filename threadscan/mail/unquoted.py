@@ -127,15 +127,22 @@ _BARE_NAME = re.compile(r"-{0,2} ?(?P<name>[A-Z][a-z]+\.?|[A-Z]\.)")
 
 
 def _bare_signer(lines: Sequence[str], names: Sequence[str]) -> str | None:
-    """A last line that is only a first name or an initial ("Will", "M.", "--Nilay",
-    "-- Steve"), as kernel people sign, and no attribution's person's: the author of a page
-    that answers someone (an attribution line; "Register" ends a site's menu)."""
+    """A last line that is a bare signature, and no attribution's person's: the author of a
+    page that answers someone (an attribution line; "Register" ends a site's menu)."""
+    name = bare_signature(lines)
+    if not names or name is None:
+        return None
+    return None if any(_same_first(n, name) for n in names if n) else name
+
+
+def bare_signature(lines: Sequence[str]) -> str | None:
+    """The name of a last line that is only a first name or an initial ("Will", "M.",
+    "--Nilay", "-- Steve"), as kernel people sign; else None."""
     last = next((ln.strip() for ln in reversed(lines) if ln.strip()), "")
     m = _BARE_NAME.fullmatch(last)
-    if not names or m is None or m.group("name").rstrip(".").lower() in not_names():
+    if m is None or m.group("name").rstrip(".").lower() in not_names():
         return None
-    name = m.group("name")
-    return None if any(_same_first(n, name) for n in names if n) else name
+    return m.group("name")
 
 
 def reviewer_openers() -> tuple[str, ...]:
