@@ -48,10 +48,15 @@ def test_deadlock_claim_beside_a_citation_is_still_an_objection(pipe: Pipeline) 
     assert len(obs) == 1 and "deadlock" in obs[0].categories
 
 
-def test_cited_hits_are_marked_negated(pipe: Pipeline) -> None:
+@pytest.mark.parametrize("text", [
+    "#syz fix: block: loop: fix deadlock between open and remove",
+    "nbd: fix lockdep deadlock warning",  # a commit title alone on its line (bench)
+    "[PATCH 2/4] block: loop: fix deadlock between open and remove",  # a series list's line
+], ids=lambda t: t[:20])
+def test_cited_hits_are_marked_negated(pipe: Pipeline, text: str) -> None:
     from threadscan.nlp.pipeline import analyse
 
-    (a,) = analyse(pipe, ["#syz fix: block: loop: fix deadlock between open and remove"])
+    (a,) = analyse(pipe, [text])
     deadlock = [h for h in a.hits if h.group == "deadlock"]
     assert deadlock and all(h.negated for h in deadlock)
 
