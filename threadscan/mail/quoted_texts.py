@@ -101,11 +101,8 @@ def parent(page: Message, found: Sequence[Message]) -> Message | None:
 
 def _first_attributed(page: Message) -> str:
     """The first name of whom the page's first attribution line quotes ("" if none)."""
-    for s in page.segments:
-        if s.kind == "attribution" and s.depth == 0:
-            said = parse_attribution(s.text)
-            return first_name(said.name) if said else ""
-    return ""
+    said = _attribution(page)
+    return first_name(said.name) if said else ""
 
 
 def unarchived(page: Message, quoters: Sequence[Message],
@@ -146,9 +143,9 @@ def _as_answered(page: Message, reply: Message, speaker: str | None) -> Message:
         defects=(*kept, note))
 
 
-def _attribution(reply: Message) -> Attribution | None:
-    """The reply's own attribution line (the one opening its first-level quote)."""
-    lines = [s.text for s in reply.segments if s.kind == "attribution" and s.depth == 0]
+def _attribution(msg: Message) -> Attribution | None:
+    """The message's own first attribution line (the one opening its first-level quote)."""
+    lines = [s.text for s in msg.segments if s.kind == "attribution" and s.depth == 0]
     return parse_attribution(lines[0]) if lines else None
 
 

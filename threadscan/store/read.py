@@ -20,6 +20,7 @@ from threadscan.model import (
 )
 from threadscan.store import analysis_codec as ac
 from threadscan.store import codec
+from threadscan.store.fts import contains, fts_string
 from threadscan.store.types import ThreadRow
 from threadscan.store.write import CHUNK
 
@@ -167,8 +168,6 @@ def writers_of(conn: sqlite3.Connection, passages: Sequence[str], limit: int,
     """Messages whose own prose (depth 0; ``quoted``: their first-level quotes) holds the
     passages (each an FTS5 phrase), those holding most of them first: the stored messages a
     page without quote markers quotes (or that quote it)."""
-    from threadscan.store.fts import fts_string
-
     kind, depth = ("quote", 1) if quoted else ("text", 0)
     counts: dict[str, int] = {}
     for passage in passages:
@@ -185,10 +184,6 @@ def thread_senders(conn: sqlite3.Connection, msgids: Sequence[str]) -> list[tupl
     """(msgid, sender) of the messages of the threads holding ``msgids``: by thread id once
     threads are built, else (mail stored earlier in the same run) by the root each
     message references."""
-    import json
-
-    from threadscan.store.fts import contains
-
     rows: list[tuple[str, str, str]] = []
     for i in range(0, len(msgids), CHUNK):
         part = list(msgids[i:i + CHUNK])
@@ -197,12 +192,12 @@ def thread_senders(conn: sqlite3.Connection, msgids: Sequence[str]) -> list[tupl
             "SELECT msgid, author_name, author_email FROM messages WHERE thread_id IN "
             f"(SELECT thread_id FROM messages WHERE msgid IN ({marks}) AND thread_id IS NOT "
             "NULL)", part).fetchall()
-        roots = {json.loads(refs)[0] if refs != "[]" else msgid for msgid, refs in conn.execute(
+        roots = {(codec.loads_strs(refs) or (msgid,))[0] for msgid, refs in conn.execute(
             f"SELECT msgid, refs FROM messages WHERE msgid IN ({marks}) AND thread_id IS NULL",
             part)}
-        for root in roots:
+        for root in roots:  # the root as an element of a stored refs list (codec.dumps)
             rows += conn.execute(
                 "SELECT msgid, author_name, author_email FROM messages WHERE thread_id IS "
                 "NULL AND (msgid = ? OR refs LIKE ? ESCAPE '\\')",
-                (root, contains(json.dumps(root)))).fetchall()
+                (root, contains(codec.dumps([root])[1:-1]))).fetchall()
     return [(msgid, Person(name, email)) for msgid, name, email in dict.fromkeys(rows)]
