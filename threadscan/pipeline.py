@@ -232,7 +232,8 @@ def place_page(corpus: Corpus, page: Message, found: list[Message],
                missing: frozenset[str] = frozenset()) -> Message | Skip:
     """``quoted_texts.placed`` with what the corpus knows: the stored replies that quote the
     page's own words, and which of the messages they answer are stored (``missing``: taken
-    as not stored, as a measurement of a page whose mail is in the corpus needs)."""
+    as not stored, as a measurement of a page whose mail is in the corpus needs); then its
+    sender as one of its thread's senders (``quoted_texts.signed_by``)."""
     from threadscan.mail import quoted_texts as qt
 
     quoters = corpus.writers_of(qt.probes(page, own=True), quoted=True)
@@ -241,8 +242,8 @@ def place_page(corpus: Corpus, page: Message, found: list[Message],
     where = qt.placed(page, found, quoters, stored)
     if not isinstance(where, Message):
         return where
-    asked = [*(m.msgid for m in found), *where.references]
-    return qt.signed_by(where, corpus.thread_senders(asked, without=missing))
+    kin = [*(m.msgid for m in found), *where.references]
+    return qt.signed_by(where, corpus.thread_senders(kin, without=missing))
 
 
 def ingest(sources: Sequence[str], corpus: Corpus, options: IngestOptions | None = None,

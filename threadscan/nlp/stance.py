@@ -190,7 +190,7 @@ def decide(
         conf = min(p_objection, max(a.cat_score(c) for c in alone))
     stance = _final_stance(a, rstance, model)
     stance_hits = [h for h in a.hits if h.group in _STANCES]
-    fired = _rule_fired(live, stance_hits) + tuple(  # the model's categories, and alone all
+    fired = _rule_fired(live, stance_hits) + tuple(  # what it added; with no cue, all it gave
         f"model:{model}:{c}={a.cat_score(c):.2f}"
         for c in cats
         if model and (not live or a.cat_score(c) >= th.model_add)
