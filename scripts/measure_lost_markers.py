@@ -109,7 +109,7 @@ def same_person(signed: str, name: str) -> bool:
     """A page's sender as read against the mail's: the same first name, a shortened one
     ("Steve" for Steven) or its initial ("M.")."""
     a, b = first(signed).rstrip("."), first(name)
-    return bool(a) and (a == b or (len(a) >= 3 or signed.endswith(".")) and b.startswith(a))
+    return bool(a) and (a == b or ((len(a) >= 3 or signed.endswith(".")) and b.startswith(a)))
 
 
 def score(m: Message, lines: list[tuple[str, str]], known: dict[str, str], tally: Counter[str]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import socket
 import struct
 import threading
@@ -233,3 +234,13 @@ def msgids(items: list[RawItem | Skip]) -> list[str]:
 
 def skips(items: list[RawItem | Skip]) -> list[Skip]:
     return [i for i in items if isinstance(i, Skip)]
+
+
+def mbox_without(mbox: Path, msgid: str, out: Path) -> Path:
+    """A copy of an mbox without one message (the other messages' bytes unchanged)."""
+    data = mbox.read_bytes()
+    starts = [0, *(m.start() + 1 for m in re.finditer(rb"\nFrom ", data))]
+    own = re.compile(rb"(?im)^message-id:\s*<" + re.escape(msgid.encode()))
+    mails = [data[a:b] for a, b in zip(starts, [*starts[1:], len(data)], strict=True)]
+    out.write_bytes(b"".join(m for m in mails if not own.search(m)))
+    return out

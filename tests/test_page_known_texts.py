@@ -4,12 +4,11 @@ of page: Google Groups text; the lookup is by the page's words, it names no thre
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import pytest
 
-from tests.archive_server import file_messages
+from tests.archive_server import file_messages, mbox_without
 from threadscan.mail.quoted_texts import known_texts, probes
 from threadscan.model import STAND_IN, Message
 from threadscan.pipeline import IngestOptions, ingest
@@ -82,16 +81,7 @@ def test_the_thread_and_the_page_in_one_run_are_aligned(tmp_path: Path, jobs: in
 
 def mbox_without_jan(tmp_path: Path) -> Path:
     """The thread's mbox without Jan's mail (the other messages' bytes unchanged)."""
-    mbox = tmp_path / "hvc.mbox"
-    own = re.compile(rb"(?im)^message-id:\s*<" + re.escape(JAN.encode()))
-    mbox.write_bytes(b"".join(m for m in split_mbox(HVC.read_bytes()) if not own.search(m)))
-    return mbox
-
-
-def split_mbox(data: bytes) -> list[bytes]:
-    """An mbox's messages, each from its ``From `` line (bytes unchanged)."""
-    starts = [0, *(i + 1 for i in range(len(data) - 5) if data[i:i + 6] == b"\nFrom ")]
-    return [data[a:b] for a, b in zip(starts, [*starts[1:], len(data)], strict=True)]
+    return mbox_without(HVC, JAN, tmp_path / "hvc.mbox")
 
 
 def test_the_page_is_the_unarchived_message_a_stored_reply_answers(tmp_path: Path) -> None:

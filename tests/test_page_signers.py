@@ -4,12 +4,11 @@ the people of the page's thread (kernel people sign "Paolo", "M.")."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
-from tests.archive_server import file_messages
+from tests.archive_server import file_messages, mbox_without
 from threadscan.model import Message, Person
 from threadscan.pipeline import IngestOptions, ingest
 from threadscan.store import Corpus
@@ -49,12 +48,7 @@ def test_the_thread_in_the_corpus_completes_the_signature(tmp_path: Path) -> Non
 
 
 def test_the_thread_read_in_the_same_run_completes_it_too(tmp_path: Path) -> None:
-    own = re.compile(rb"(?im)^message-id:\s*<" + re.escape(MARC_ID.encode()))
-    data = THREAD.read_bytes()
-    starts = [0, *(m.start() + 1 for m in re.finditer(rb"\nFrom ", data))]
-    mails = [data[a:b] for a, b in zip(starts, [*starts[1:], len(data)], strict=True)]
-    mbox = tmp_path / "thread.mbox"
-    mbox.write_bytes(b"".join(m for m in mails if not own.search(m)))
+    mbox = mbox_without(THREAD, MARC_ID, tmp_path / "thread.mbox")
     with Corpus.open(tmp_path / "c.sqlite") as corpus:
         msg = page_of(corpus, mbox, MARC)
     assert msg.author == Person("Marc Zyngier", "maz@kernel.org")
