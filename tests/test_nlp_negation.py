@@ -37,6 +37,14 @@ def test_negated_remedy_or_absence_leaves_the_concern_live(rules: Pipeline, text
     assert polarity(rules, text, group) == [False]
 
 
+def test_not_entirely_sure_is_a_doubt_not_a_denial(rules: Pipeline) -> None:
+    # a train thread (virtualization-qemu), labeled race
+    text = ("I'm not 100% sure this race condition can occur, but couldn't find anything "
+            "that prevents it.")
+    hits = analyse(rules, [text])[0].hits
+    assert [h.negated for h in hits if h.text == "race condition"] == [False]
+
+
 @pytest.mark.parametrize(("text", "group"), [
     ("I don't think this can deadlock.", "deadlock"),
     ("So there shouldn't be such AA deadlock.", "deadlock"),

@@ -80,14 +80,18 @@ def test_same_frame_about_a_lock_is_an_objection(pipe: Pipeline) -> None:
     assert len(obs) == 1 and obs[0].stance == "suggestion"
 
 
-# The benchmark mbox (not labeled): a reviewer who names a concern and then dismisses it, or
-# approves an approach, or a user whose machine "locks up" (a hang, not a lock).
+# The benchmark mbox (not labeled) and train threads: a reviewer who names a concern and then
+# dismisses it, or approves an approach, or a user whose machine "locks up" (a hang, not a lock).
 DISMISSED = [
     "But this reference count overflow issue is an existing issue, not introduced by the patch.",
     "Summing up the reference counts and making sure they are both reset to 0 seems like a good "
     "approach to me.",
     "So it may not even be an actual bug???",
     "My machine has 32 GiB of memory and if I leave it be it locks up and sometimes panics.",
+    # train threads (kvmarm, linux-block-xen, linuxppc-dev), labeled none: judged unlikely
+    "Contention is very unlikely.",
+    "The chances of contention are pretty slim.",
+    "The race is rather theoretical.",
 ]
 
 
@@ -102,3 +106,10 @@ def test_concern_before_otherwise_looks_fine_stays_an_objection(pipe: Pipeline) 
                    "adding lockdep_assert_held(&q->elevator_lock), otherwise this fix looks "
                    "fine:", pipe)
     assert len(obs) == 1
+
+
+def test_unlikely_to_work_is_a_criticism_not_a_dismissal(pipe: Pipeline) -> None:
+    # shared dev sentence (lore linux-block, Christoph Hellwig), labeled memory-ordering
+    obs = tag_text("barrier is just a compiler barrier, so it is unlikely to do what you want.",
+                   pipe)
+    assert [o.categories for o in obs] == [("memory-ordering",)]
