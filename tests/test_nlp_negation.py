@@ -76,3 +76,11 @@ def test_a_prohibition_is_not_a_race_about_an_unlocked_access(rules: Pipeline) -
     # nor is a lock word's tail ("block"); a train thread (linux-block), labeled none
     assert polarity(rules, "I'm not your exclusive reviewer, and I'm not familiar with the "
                            "block layer.", "race") == []
+
+
+def test_a_cue_api_called_with_arguments_is_a_cue(rules: Pipeline) -> None:
+    # a train thread (linux-block), labeled memory-ordering: "barrier(un-documented)" is a call
+    text = ("In theory it is true, but the implementation is pretty fragile, because the "
+            "correctness replies on the implied memory barrier(un-documented) in "
+            "blk_mq_get_tag()")
+    assert polarity(rules, text, "memory-ordering")

@@ -80,6 +80,19 @@ def test_star_bullets_at_the_margin_are_prose_and_keep_their_wrapped_lines() -> 
     ]
 
 
+def test_a_call_with_arguments_is_its_name_and_its_arguments(nlp) -> None:  # type: ignore[no-untyped-def]
+    # cue data and entities know "kmalloc", "GFP_KERNEL" and "&dev->lock", not "kmalloc(GFP_KERNEL"
+    words = [t.text for t in nlp("kmalloc(GFP_KERNEL) under mutex_lock(&dev->lock), not foo().")]
+    assert words == ["kmalloc", "(", "GFP_KERNEL", ")", "under", "mutex_lock", "(", "&dev->lock",
+                     ")", ",", "not", "foo()", "."]
+
+
+def test_a_sentence_may_start_with_a_call_with_arguments() -> None:
+    text = "Allocating here may sleep. kzalloc(GFP_KERNEL) under a spinlock is not allowed."
+    assert split_sentences(text) == ["Allocating here may sleep.",
+                                     "kzalloc(GFP_KERNEL) under a spinlock is not allowed."]
+
+
 def test_no_split_inside_abbreviations_calls_and_versions() -> None:
     text = ("This broke in v6.2-rc1, i.e. when foo() was added. Locks (e.g. the mutex) vs. "
             "spinlocks etc. are fine.")

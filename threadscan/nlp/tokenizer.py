@@ -32,13 +32,18 @@ CODE_TOKEN = re.compile(
 )
 
 
+# "kmalloc(GFP_KERNEL)": a call with arguments is its name, "(", the arguments, ")" (the name
+# and a lock argument stay tokens the cues and entities know; "foo()" is one token)
+CALL_OPEN = r"(?<=[A-Za-z0-9_])\((?=[^)\s])"
+
+
 def _code_match(text: str) -> re.Match[str] | None:
     return CODE_TOKEN.fullmatch(text)
 
 
 def customize_tokenizer(nlp: Language) -> None:
     """Install the code-preserving token_match on ``nlp.tokenizer`` (idempotent)."""
-    from spacy.util import compile_prefix_regex
+    from spacy.util import compile_infix_regex, compile_prefix_regex
 
     tokenizer: Any = nlp.tokenizer
     previous = getattr(tokenizer, "token_match", None)
@@ -46,6 +51,8 @@ def customize_tokenizer(nlp: Language) -> None:
         return
     prefixes = [p for p in (nlp.Defaults.prefixes or ()) if p not in ("&", r"\&")]
     tokenizer.prefix_search = compile_prefix_regex(prefixes).search
+    infixes = [*(nlp.Defaults.infixes or ()), CALL_OPEN]
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
     def match(text: str) -> re.Match[str] | None:
         return _code_match(text) or (previous(text) if previous else None)
