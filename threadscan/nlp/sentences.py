@@ -7,7 +7,8 @@ uses bullets ("1) ...", "- ..."). The splitter works in two passes:
    chunk at blank lines, bullets and salutations/sign-offs, and keep lines that
    look like C (or diff, or tables) out of the prose.
 2. ``split_paragraph(par)``: split on ``.?!`` followed by space and a sentence
-   start, never inside e.g./i.e./vs./etc., function calls or version numbers.
+   start (a capital, a snake_case name or a call: ``foo()``, ``kzalloc(GFP_KERNEL)``),
+   never inside e.g./i.e./vs./etc., function calls or version numbers.
 """
 
 from __future__ import annotations

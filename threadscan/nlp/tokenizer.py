@@ -3,7 +3,9 @@
 ``kvm->lock``, ``&mvdev->state_mutex``, ``foo()``, ``spin_lock_irqsave()``,
 ``-EAGAIN``, ``p2m->pod.entry_count``, ``AB-BA``, ``vpci_{read,write}`` and
 ``-->`` stay single tokens. Trailing sentence punctuation is still split off
-(spaCy re-tries ``token_match`` after removing each prefix/suffix).
+(spaCy re-tries ``token_match`` after removing each prefix/suffix). A call with
+arguments splits at its parenthesis: ``kmalloc``, ``(``, ``GFP_KERNEL``, ``)``, so
+that cue phrases and lock APIs match inside it.
 """
 
 from __future__ import annotations
