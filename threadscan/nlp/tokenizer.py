@@ -44,7 +44,8 @@ def _code_match(text: str) -> re.Match[str] | None:
 
 
 def customize_tokenizer(nlp: Language) -> None:
-    """Install the code-preserving token_match on ``nlp.tokenizer`` (idempotent)."""
+    """Install the code-preserving token_match, and the call-splitting infix, on
+    ``nlp.tokenizer`` (idempotent)."""
     from spacy.util import compile_infix_regex, compile_prefix_regex
 
     tokenizer: Any = nlp.tokenizer
