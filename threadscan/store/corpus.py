@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Literal
 from threadscan.errors import StoreError, UsageError
 from threadscan.model import Message, Person, Skip, Thread, ThreadAnalysis
 from threadscan.store import read, schema, write
-from threadscan.store.fts import contains
 from threadscan.store.migrations import applied_migrations, migrate
 from threadscan.store.query import Query, parse_query
 from threadscan.store.types import Hit, Stats, ThreadRow, What
@@ -173,10 +172,7 @@ class Corpus:
         """Messages with a synthetic Message-ID, no parent and ``defect`` among their defects
         (pages that named no thread, waiting for the mail they quote)."""
         with guard("read messages", self.path):
-            rows = self.conn.execute(
-                "SELECT msgid FROM messages WHERE msgid_synthetic = 1 AND in_reply_to IS NULL "
-                "AND defects LIKE ? ESCAPE '\\'", (contains(defect),))
-            return read.messages(self.conn, [r[0] for r in rows])
+            return read.messages(self.conn, read.unplaced(self.conn, defect))
 
     def thread_inputs(self) -> Iterator[Message]:
         """Every stored message, oldest first, for ``build_threads``."""

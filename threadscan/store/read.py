@@ -163,6 +163,14 @@ def later_version_threads(conn: sqlite3.Connection, tid: str) -> list[str]:
     return [r[0] for r in conn.execute(_VERSIONS_SQL, (subject, tid, version or 1))]
 
 
+def unplaced(conn: sqlite3.Connection, defect: str) -> list[str]:
+    """Synthetic Message-IDs without a parent whose defects include ``defect``."""
+    rows = conn.execute(
+        "SELECT msgid FROM messages WHERE msgid_synthetic = 1 AND in_reply_to IS NULL "
+        "AND defects LIKE ? ESCAPE '\\'", (contains(defect),))
+    return [r[0] for r in rows]
+
+
 def writers_of(conn: sqlite3.Connection, passages: Sequence[str], limit: int,
                quoted: bool = False) -> list[str]:
     """Messages whose own prose (depth 0; ``quoted``: their first-level quotes) holds the
