@@ -88,3 +88,18 @@ def test_thread_of_only_a_ghost_renders_in_every_format(fmt: str) -> None:
     ghost = Thread("gone@example.org", "", (ThreadNode("gone@example.org", None, ghost=True),))
     out = render_summary(ThreadAnalysis(ghost, ()), fmt)
     assert "gone@example.org" in out
+
+
+def test_text_shows_a_hunk_once_and_later_objections_refer_back() -> None:
+    text = render_summary(seed004_analysis(), "text")
+    assert text.count("@@ -114,15 +114,20 @@ p2m_pod_cache_add") == 1
+    later = text.split("#2 objection [race]", 1)[1].split("#3 ", 1)[0]
+    assert "code: xen/arch/x86/mm/p2m-pod.c: p2m_pod_cache_add(), the hunk shown under #1" in later
+    assert "unlock_page_alloc" not in later
+
+
+def test_markdown_fences_a_hunk_once_and_later_objections_refer_back() -> None:
+    md = render_summary(seed004_analysis(), "md")
+    assert md.count("@@ -114,15 +114,20 @@ p2m_pod_cache_add") == 2  # #1 and #2's reference
+    assert md.count("+    unlock_page_alloc(p2m);") == 1
+    assert "its changed lines are shown under objection 1" in md

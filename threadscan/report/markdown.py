@@ -7,9 +7,10 @@ Mail text is untrusted: Markdown/HTML metacharacters in it are escaped so a subj
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from threadscan.report.summary import DebateItem, EdgeItem, Summary
-from threadscan.report.text import Footnotes, day, header_facts, who
+from threadscan.report.text import Footnotes, day, header_facts, shown_before, who
 
 MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&])")
 
@@ -39,7 +40,8 @@ def fence(lines: list[str]) -> list[str]:
     return [f"{mark}diff", *lines, mark]
 
 
-def debate_md(d: DebateItem, notes: Footnotes) -> list[str]:
+def debate_md(d: DebateItem, notes: Footnotes,
+              shown: Mapping[tuple[int, str], int] | None = None) -> list[str]:
     cats = esc(", ".join(d.categories))
     quoted = " · quoted" if d.quoted else ""
     out = [
@@ -56,7 +58,10 @@ def debate_md(d: DebateItem, notes: Footnotes) -> list[str]:
             continue
         place = f"{ref.file or '?'}: {ref.function or '?'}()"
         out += [f"Code: {code_span(place)}" + (f" {code_span(ref.header)}" if ref.header else "")]
-        if ref.lines:
+        earlier = (shown or {}).get((d.number, ref.hunk))
+        if earlier is not None:
+            out[-1] += f" — its changed lines are shown under objection {earlier}"
+        elif ref.lines:
             extra = [f"# ... {ref.omitted} more changed line(s)"] if ref.omitted else []
             out += ["", *fence([*ref.lines, *extra])]
         out.append("")
@@ -110,7 +115,9 @@ def render_markdown(s: Summary) -> str:
     out += ["", "## Lock order", ""]
     out += [edge_md(e, notes) for e in s.edges] or ["No order edges."]
     out += ["", "## Debate", ""]
-    out += [ln for d in s.debate for ln in debate_md(d, notes)] or ["No objections found.", ""]
+    shown = shown_before(s.debate)
+    debate = [ln for d in s.debate for ln in debate_md(d, notes, shown)]
+    out += debate or ["No objections found.", ""]
     out += ["## Sources", ""]
     out += [f"{n}. {code_span(c.msgid)} {link(c.url)}".rstrip() for n, c in notes.listing()]
     return "\n".join(out).rstrip() + "\n"

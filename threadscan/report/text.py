@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from threadscan.report.summary import (
@@ -94,24 +95,45 @@ def edge_text(e: EdgeItem) -> str:
     return f"{e.outer} -> {e.inner} ({', '.join(marks)}){where}"
 
 
-def code_lines(ref: CodeRef) -> list[str]:
+def shown_before(items: Sequence[DebateItem]) -> dict[tuple[int, str], int]:
+    """(objection number, hunk) -> the number of the first objection about that hunk, for
+    each later one: a summary shows a hunk's changed lines once and refers back to them."""
+    first: dict[str, int] = {}
+    out = {}
+    for d in items:
+        for ref in d.code:
+            if ref.hunk is None:
+                continue
+            seen = first.setdefault(ref.hunk, d.number)
+            if seen != d.number:
+                out[(d.number, ref.hunk)] = seen
+    return out
+
+
+def code_lines(ref: CodeRef, earlier: int | None = None) -> list[str]:
+    """The code an objection is about; ``earlier``: the objection whose entry already shows
+    this hunk's changed lines."""
     if ref.hunk is None:
         return [f"code: {ref.function or '?'}() (not in the patch)"]
     place = f"{ref.file or '?'}: {ref.function or '?'}()"
+    if earlier is not None:
+        return [f"code: {place}, the hunk shown under #{earlier}"]
     out = [f"code: {place}", *([f"{CODE}  {ref.header}"] if ref.header else [])]
     out += [f"{CODE}    {ln}" for ln in ref.lines]
     out += [f"    ... {ref.omitted} more changed line(s)"] if ref.omitted else []
     return out
 
 
-def debate_lines(d: DebateItem, notes: Footnotes, width: int) -> list[str]:
+def debate_lines(d: DebateItem, notes: Footnotes, width: int,
+                 shown: Mapping[tuple[int, str], int] | None = None) -> list[str]:
     cats = ", ".join(d.categories)
     quoted = " (quoted)" if d.quoted else ""
     head = f"#{d.number} {d.stance} [{cats}] by {d.speaker or 'unknown'} ({d.role}){quoted}"
     body = textwrap.wrap(f'"{d.sentence}" {notes.ref(d.cite)}', width - 6)
     out = [head, *("    " + ln for ln in body)]
     for ref in d.code:
-        out += [_indent(ln, "    ") for ln in code_lines(ref)]
+        earlier = (shown or {}).get((d.number, ref.hunk or ""))
+        out += [_indent(ln, "    ") for ln in code_lines(ref, earlier)]
     if d.locks:
         out.append(f"    locks: {', '.join(d.locks)}")
     o = d.outcome
@@ -142,7 +164,8 @@ def render_text(s: Summary, *, width: int = 100) -> str:
         ]
     out += section("Lock changes", changes, "no lock changes in posted patches")
     out += section("Lock order", [edge_line(e, notes) for e in s.edges], "no order edges")
-    debate = [ln for d in s.debate for ln in [*debate_lines(d, notes, width), ""]]
+    shown = shown_before(s.debate)
+    debate = [ln for d in s.debate for ln in [*debate_lines(d, notes, width, shown), ""]]
     out += section("Debate", debate[:-1], "no objections found")
     out += section("Sources", [f"[{n}] {c.msgid} {c.url or ''}".rstrip()
                                for n, c in notes.listing()], "none")
