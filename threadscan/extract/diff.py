@@ -17,6 +17,7 @@ from typing import Any
 
 from threadscan.errors import ParseError
 from threadscan.extract.cfunc import hunk_function
+from threadscan.extract.image import is_prose_file
 from threadscan.extract.repair import UNKNOWN_FILE, repair_diff
 from threadscan.extract.unflatten import looks_flattened, unflatten_diff
 from threadscan.model import DiffLine, FileDiff, Hunk, Message, Patch, Sign
@@ -123,7 +124,7 @@ def _simple_hunk(lines: list[str], i: int, hid: str, path: str) -> tuple[Hunk | 
     section = (m.group(5) or "").strip()
     lines_t = tuple(out)
     return Hunk(id=hid, file=path, old_start=old_start, old_len=old_len, new_start=new_start,
-                new_len=new_len, section=section, function=hunk_function(lines_t, section),
+                new_len=new_len, section=section, function=_function(path, lines_t, section),
                 lines=lines_t), j
 
 
@@ -164,8 +165,13 @@ def _hunk(h: Any, msgid: str, fidx: int, hidx: int, path: str) -> Hunk:
         id=f"{msgid}:{fidx}:{hidx}", file=path,
         old_start=h.source_start, old_len=h.source_length,
         new_start=h.target_start, new_len=h.target_length,
-        section=section, function=hunk_function(lines, section), lines=lines,
+        section=section, function=_function(path, lines, section), lines=lines,
     )
+
+
+def _function(path: str, lines: tuple[DiffLine, ...], section: str) -> str | None:
+    """A hunk's function; none in documentation (``is_prose_file``)."""
+    return None if is_prose_file(path) else hunk_function(lines, section)
 
 
 def _sign(line_type: str) -> Sign:

@@ -21,9 +21,19 @@ FuncKey = tuple[str, str | None]  # (file, function)
 CODE_SUFFIXES = (".c", ".h", ".cc", ".cpp", ".cxx", ".hh", ".hpp", ".inc", ".S")
 
 
+PROSE_SUFFIXES = (".rst", ".txt", ".md", ".tex", ".html", ".yaml", ".yml", ".json")
+
+
 def is_code_file(path: str) -> bool:
     """C/C++ sources and headers (and hunks whose file is unknown); not docs or build files."""
     return path == UNKNOWN_FILE or path.endswith(CODE_SUFFIXES)
+
+
+def is_prose_file(path: str) -> bool:
+    """Documentation and data files, whose lines are no code: a word before a "(" in them
+    ("the lock protecting (per-CPU) data") names no function."""
+    return path.endswith(PROSE_SUFFIXES) or (
+        path.startswith("Documentation/") and not is_code_file(path))
 
 
 class ImageLine(NamedTuple):

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from threadscan.extract.cfunc import line_functions
+from threadscan.extract.image import is_prose_file
 from threadscan.lockname import is_bare, lock_tail, normalize_lock
 from threadscan.model import Hunk, Link, LockChange, PatchAnalysis
 from threadscan.nlp.entities import Entity, is_lockish
@@ -67,8 +68,15 @@ class ThreadCode:
         return self.functions | self.locks
 
 
+def code_functions(h: Hunk) -> tuple[str | None, ...]:
+    """The enclosing function of each line of a hunk (none in documentation)."""
+    if is_prose_file(h.file):
+        return (None,) * len(h.lines)
+    return line_functions(h.lines, h.section)
+
+
 def _hunk_functions(h: Hunk) -> set[str]:
-    names = {f for f in (h.function, *line_functions(h.lines, h.section)) if f}
+    names = {f for f in (h.function, *code_functions(h)) if f}
     names |= {m for ln in h.lines for m in _CALLED.findall(ln.text)} - _KEYWORDS
     return names
 
@@ -306,5 +314,5 @@ def quoted_function(diff_text: str, hunk: Hunk) -> str | None:
         norm = _norm_line(line[1:]) if line[:1] in "+- " else ""
         if len(norm) > 3 and norm in texts:
             i = len(texts) - 1 - texts[::-1].index(norm)
-            return line_functions(hunk.lines, hunk.section)[i] or hunk.function
+            return code_functions(hunk)[i] or hunk.function
     return hunk.function

@@ -130,9 +130,9 @@ def code_refs(ctx: Context, obj: Objection) -> tuple[CodeRef, ...]:
 def held_functions(hunk: Hunk) -> frozenset[str]:
     """The functions a hunk changes lines of (its @@ section names the one before it when it
     starts a new function), else its section's function."""
-    from threadscan.extract.cfunc import line_functions
+    from threadscan.nlp.link import code_functions
 
-    funcs = line_functions(hunk.lines, hunk.section)
+    funcs = code_functions(hunk)
     changed = {f for ln, f in zip(hunk.lines, funcs, strict=True) if f and ln.sign != " "}
     return frozenset(changed or ([hunk.function] if hunk.function else []))
 

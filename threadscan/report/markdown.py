@@ -56,7 +56,7 @@ def debate_md(d: DebateItem, notes: Footnotes,
         if ref.hunk is None:
             out += [f"Code: {code_span((ref.function or '?') + '()')} (not in the patch)", ""]
             continue
-        place = f"{ref.file or '?'}: {ref.function or '?'}()"
+        place = f"{ref.file or '?'}" + (f": {ref.function}()" if ref.function else "")
         out += [f"Code: {code_span(place)}" + (f" {code_span(ref.header)}" if ref.header else "")]
         earlier = (shown or {}).get((d.number, ref.hunk))
         if earlier is not None:

@@ -115,7 +115,7 @@ def code_lines(ref: CodeRef, earlier: int | None = None) -> list[str]:
     this hunk's changed lines."""
     if ref.hunk is None:
         return [f"code: {ref.function or '?'}() (not in the patch)"]
-    place = f"{ref.file or '?'}: {ref.function or '?'}()"
+    place = f"{ref.file or '?'}" + (f": {ref.function}()" if ref.function else "")
     if earlier is not None:
         return [f"code: {place}, the hunk shown under #{earlier}"]
     out = [f"code: {place}", *([f"{CODE}  {ref.header}"] if ref.header else [])]
