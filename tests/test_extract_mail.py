@@ -45,3 +45,37 @@ def test_cover_letter_has_no_patches_and_replies_only_views() -> None:
     assert find_patches(cover) == []
     for reply in (m for m in msgs if m.subject.is_reply):
         assert all(p.quoted for p in find_patches(reply))
+
+
+ZRAM_PATCH = (Path(__file__).parent / "data" / "html" / "patchwork" / "project" / "linux-block"
+              / "patch" / "20251201094754.4149975-3-senozhatsky@chromium.org" / "mbox"
+              / "index.mbox")
+
+
+def test_documentation_hunks_name_no_function_code_hunks_do() -> None:
+    from threadscan.nlp.link import code_functions
+    from threadscan.report.debate import held_functions
+
+    hunks = [h for p in analyze_patches(messages(ZRAM_PATCH)).patches for h in p.hunks]
+    docs = [h for h in hunks if h.file.startswith("Documentation/")]
+    # git's @@ line of the .rst hunk is prose: "... so keeping ... decompressed (...)"
+    assert any("reset) so" in h.section for h in docs)
+    assert all(h.function is None and not any(code_functions(h)) for h in docs)
+    assert all(not held_functions(h) for h in docs)
+    code = {h.function for h in hunks if h.file == "drivers/block/zram/zram_drv.c"}
+    assert "writeback_compressed_store" in code
+
+
+ZRAM_MACRO = DATA / "zram-module-attr-macro-v3-2.mbox"
+
+
+def test_a_macro_body_line_defines_no_function() -> None:
+    from threadscan.extract.cfunc import line_functions
+
+    hunks = [h for p in analyze_patches(messages(ZRAM_MACRO)).patches for h in p.hunks
+             if h.file == "drivers/block/zram/zram_drv.h"]
+    texts = [ln.text for h in hunks for ln in h.lines]
+    # "#define MODULE_DEVICE_ATTR_WO(_name) \" continues with "static DEVICE_ATTR_WO(...)"
+    assert "static DEVICE_ATTR_WO(module_ ## _name)" in texts
+    funcs = {f for h in hunks for f in (h.function, *line_functions(h.lines, h.section))}
+    assert "DEVICE_ATTR_WO" not in funcs

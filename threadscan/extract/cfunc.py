@@ -89,15 +89,25 @@ def _opens_aggregate(text: str) -> bool:
 
 
 def line_definitions(lines: Sequence[DiffLine]) -> tuple[str | None, ...]:
-    """``definition_name`` of every line (shared by the function, struct and wrapper walks)."""
+    """``definition_name`` of every line (shared by the function, struct and wrapper walks);
+    a line that continues a macro (the line before ends in a backslash) defines nothing."""
     if type(lines) is tuple:
         return _line_definitions_of(lines)
-    return tuple(definition_name(ln.text) for ln in lines)
+    return _definitions(lines)
 
 
 @identity_cache(maxsize=512)
 def _line_definitions_of(lines: tuple[DiffLine, ...]) -> tuple[str | None, ...]:
-    return tuple([definition_name(ln.text) for ln in lines])
+    return _definitions(lines)
+
+
+def _definitions(lines: Sequence[DiffLine]) -> tuple[str | None, ...]:
+    out: list[str | None] = []
+    continued = False
+    for ln in lines:
+        out.append(None if continued else definition_name(ln.text))
+        continued = ln.text.rstrip().endswith("\\")
+    return tuple(out)
 
 
 def line_functions(lines: Sequence[DiffLine], section: str) -> tuple[str | None, ...]:
