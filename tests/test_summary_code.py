@@ -56,3 +56,11 @@ def test_a_function_no_hunk_changes_is_shown_as_not_in_the_patch() -> None:
     assert code[-1] == ("mlx5vf_disable_fds", None)
     assert isinstance(build_summary(seed003()).debate[0].code[0].hunk, str)
 
+
+
+def test_a_hunk_that_adds_a_function_is_named_by_it_not_by_its_section() -> None:
+    # hunk 1's @@ line names mlx5vf_pci_step_device_state_locked(), the function before
+    # the one it adds
+    code = code_of(with_functions(seed003(), "mlx5vf_state_mutex_unlock"))
+    assert code[1] == ("mlx5vf_state_mutex_unlock",
+                       "mlx5vf_pci_step_device_state_locked(struct mlx5vf_pci_core_device *mvdev,")

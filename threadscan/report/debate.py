@@ -118,7 +118,7 @@ def code_refs(ctx: Context, obj: Objection) -> tuple[CodeRef, ...]:
     unique: dict[tuple[str, int, int], Hunk] = {}
     for h in sorted(chosen, key=lambda h: h.id in quoted):  # a posted hunk beats its quote
         unique.setdefault((h.file, h.old_start, h.new_start), h)
-    refs = [hunk_ref(h, obj.locks, ctx) for h in unique.values()]
+    refs = [hunk_ref(h, obj.locks, ctx, obj.functions) for h in unique.values()]
     covered = {fn for h in unique.values() for fn in held[h.id]}
     refs += [
         CodeRef(None, fn, None, "", (), 0) for fn in dict.fromkeys(obj.functions)
@@ -130,15 +130,31 @@ def code_refs(ctx: Context, obj: Objection) -> tuple[CodeRef, ...]:
 def held_functions(hunk: Hunk) -> frozenset[str]:
     """The functions a hunk changes lines of (its @@ section names the one before it when it
     starts a new function), else its section's function."""
+    return frozenset(_changed_functions(hunk))
+
+
+def _changed_functions(hunk: Hunk) -> list[str]:
+    """``held_functions`` in the order of the hunk's lines."""
     from threadscan.nlp.link import code_functions
 
     funcs = code_functions(hunk)
-    changed = {f for ln, f in zip(hunk.lines, funcs, strict=True) if f and ln.sign != " "}
-    return frozenset(changed or ([hunk.function] if hunk.function else []))
+    changed = [f for ln, f in zip(hunk.lines, funcs, strict=True) if f and ln.sign != " "]
+    return list(dict.fromkeys(changed)) or ([hunk.function] if hunk.function else [])
 
 
-def hunk_ref(hunk: Hunk, locks: Sequence[str], ctx: Context) -> CodeRef:
-    """A hunk with the changed lines that matter: lock-op lines and lines naming its locks."""
+def shown_function(hunk: Hunk, named: Sequence[str]) -> str | None:
+    """The function to name a hunk by: one of ``named`` (the objection's) that the hunk
+    changes, else its section's function when it changes that one, else the first it
+    changes (a hunk that adds a function is @@-labelled with the one before it)."""
+    held = _changed_functions(hunk)
+    return next((f for f in named if f in held), None) or (
+        hunk.function if hunk.function in held or not held else held[0])
+
+
+def hunk_ref(hunk: Hunk, locks: Sequence[str], ctx: Context,
+             functions: Sequence[str] = ()) -> CodeRef:
+    """A hunk with the changed lines that matter: lock-op lines and lines naming its locks;
+    named by ``shown_function`` (``functions``: the objection's)."""
     op_lines = {
         (op.old_no, op.new_no) for op in ctx.analysis.lock_ops if op.hunk_id == hunk.id
     }
@@ -151,7 +167,7 @@ def hunk_ref(hunk: Hunk, locks: Sequence[str], ctx: Context) -> CodeRef:
     header = f"@@ -{hunk.old_start},{hunk.old_len} +{hunk.new_start},{hunk.new_len} @@"
     return CodeRef(
         file=hunk.file,
-        function=hunk.function,
+        function=shown_function(hunk, functions),
         hunk=hunk.id,
         header=f"{header} {hunk.section}".rstrip(),
         lines=tuple(f"{ln.sign}{ln.text}" for ln in shown),
