@@ -148,6 +148,20 @@ def test_entities_mark_locks_functions_apis_and_splats() -> None:
     assert ("SPLAT", "possible circular locking dependency detected") in ents
 
 
+def test_config_symbols_and_false_friends_are_no_locks() -> None:
+    cues = load_cues()
+
+    def locks(text: str) -> list[str]:
+        return [e.text for e in find_entities(text, cues) if e.label == "LOCK"]
+
+    # Sean Christopherson on kvmarm ("KVM: x86: Expose TSC offset controls to userspace");
+    # an iomap patch description on linux-block
+    assert locks("get_kvmclock_and_realtime() checks arch.use_master_clock under "
+                 "pvclock_gtod_sync_lock, but this does not.") == ["pvclock_gtod_sync_lock"]
+    assert locks("Move this logic out of the CONFIG_BLOCK guard.") == []
+    assert locks("#ifdef CONFIG_PARAVIRT_SPINLOCKS") == []
+
+
 def test_thread_identifiers_become_entities() -> None:
     ents = find_entities("the migration_in_progress flag", load_cues(),
                          known=["migration_in_progress"])

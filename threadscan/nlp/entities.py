@@ -31,6 +31,8 @@ _LOCKISH = re.compile(
 _NOT_LOCK = re.compile(r"^(?:lock|unlock|block|clock|deadlock|livelock|lockdep|spinlock|mutex|"
                        r"sem|seq|lockless|unlocked|locked)$"
                        r"|^\w*_unlock$", re.IGNORECASE)  # goto labels: out_unlock, err_unlock
+_FALSE_FRIEND = re.compile(r"(?:^|_|->|\.)(?:(?:b|c|dead|live|un)locks?|lock(?:less|dep))$",
+                           re.IGNORECASE)  # super_block, sched_clock, abba_deadlock
 _PATHISH = re.compile(r"[_>.]")
 
 
@@ -43,9 +45,13 @@ class Entity:
 
 
 def is_lockish(expr: str) -> bool:
-    """Whether an expression names a lock by its shape (x->lock, foo_mutex, bar_sem)."""
+    """Whether an expression names a lock by its shape (x->lock, foo_mutex, bar_sem); a name
+    in capitals is a macro or config symbol (``CONFIG_PARAVIRT_SPINLOCKS``), and one that
+    ends in a false friend (``super_block``, ``sched_clock``) is no lock either."""
     norm = normalize_lock(expr)
-    if _NOT_LOCK.match(norm) or not _PATHISH.search(norm):
+    if _NOT_LOCK.match(norm) or not _PATHISH.search(norm) or norm.isupper():
+        return False
+    if _FALSE_FRIEND.search(norm):
         return False
     return bool(_LOCKISH.search(norm))
 
