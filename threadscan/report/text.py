@@ -6,6 +6,7 @@ Claims end in ``[n]``; the numbered sources (message id + archive URL) close the
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -117,7 +118,8 @@ def code_lines(ref: CodeRef, earlier: int | None = None) -> list[str]:
         return [f"code: {ref.function or '?'}() (not in the patch)"]
     place = f"{ref.file or '?'}" + (f": {ref.function}()" if ref.function else "")
     if earlier is not None:
-        return [f"code: {place}, the hunk shown under #{earlier}"]
+        at = re.match(r"@@[^@]*@@", ref.header)  # which of the function's hunks
+        return [f"code: {place}{' ' + at.group() if at else ''} (shown under #{earlier})"]
     out = [f"code: {place}", *([f"{CODE}  {ref.header}"] if ref.header else [])]
     out += [f"{CODE}    {ln}" for ln in ref.lines]
     out += [f"    ... {ref.omitted} more changed line(s)"] if ref.omitted else []
