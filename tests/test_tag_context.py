@@ -146,3 +146,22 @@ def test_sentence_naming_a_function_whose_locking_the_patch_changes_is_about_con
     monkeypatch.setattr(tag, "lock_functions", lambda code: frozenset())
     assert not [o for o in tag_thread(msgs, analysis).objections if o.sentence.startswith(start)]
     assert tag_text(ob.sentence) == []
+
+
+VIRTIO = Path(__file__).parent / "data" / "nlp" / "virtio-irq-hardening-msgs-0-18-33.mbox"
+
+
+def test_a_quote_that_lost_its_attribution_is_spoken_by_the_writer_of_its_words() -> None:
+    from threadscan.nlp.tag import message_units, with_quoted_speakers
+
+    msgs = file_messages(VIRTIO)
+    authors = patch_authors(msgs, ())
+    assert authors == {"Jason Wang"}
+    units = [u for i, m in enumerate(msgs) for u in message_units(i, m, authors)]
+    deep = [u for u in with_quoted_speakers(units, msgs, authors)
+            if u.msgid == "20220516102425-mutt-send-email-mst@kernel.org"
+            and u.text.startswith("It looks to me we need to use write_lock_irq()")]
+    assert [(u.quoted, u.speaker, u.strict) for u in deep] == [(True, "Jason Wang", True)]
+    # the patch author's words quoted back are not review (they were two objections of an
+    # unknown speaker)
+    assert not [o for o in objections(VIRTIO) if "write_lock_irq()" in o.sentence]

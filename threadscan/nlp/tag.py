@@ -135,6 +135,33 @@ def message_units(mi: int, msg: Message, authors: frozenset[str]) -> list[Unit]:
     return out
 
 
+def with_quoted_speakers(units: Sequence[Unit], messages: Sequence[Message],
+                         authors: frozenset[str]) -> list[Unit]:
+    """Quoted sentences whose attribution line was trimmed away (a quote three levels deep
+    under a reply that kept two "... wrote:" lines) are given the author of the message whose
+    own text holds them, when the thread has it."""
+    if all(u.speaker or not u.quoted for u in units):
+        return list(units)
+    own = _own_sentences(messages)
+    out = []
+    for u in units:
+        who = None if u.speaker or not u.quoted else own.get(sentence_key(u.text))
+        strict = any(_same_person(who, a) for a in authors)
+        out.append(replace(u, speaker=who, strict=strict) if who else u)
+    return out
+
+
+def _own_sentences(messages: Sequence[Message]) -> dict[str, str]:
+    """Sentence key -> the author of the first message whose own text holds it."""
+    out: dict[str, str] = {}
+    for m in messages:
+        for seg in m.segments_of("text"):
+            for par in paragraphs(seg.text):
+                for sentence in split_paragraph(par):
+                    out.setdefault(sentence_key(sentence), m.author.display)
+    return out
+
+
 def patch_quotes(msg: Message) -> list[Segment]:
     """The patch as this mail quotes it: quoted diffs, and quoted text that signs off
     (``Signed-off-by:``: a commit message), also when the posting itself is not in the batch
