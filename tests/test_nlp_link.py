@@ -90,6 +90,20 @@ def test_a_function_written_by_the_tail_of_its_name_is_that_function() -> None:
     assert described_functions("calling cache_add", [*names, "other_cache_add"]) == []
 
 
+def test_a_macro_or_flag_in_capitals_is_no_function() -> None:
+    from threadscan.nlp.funcnames import named_functions
+
+    # Marcelo Tosatti on kvmarm: the words "host TSC" are not KVM_CLOCK_HOST_TSC
+    text = "Is it about host TSC going unstable VS parallel KVM_GET_CLOCK ?"
+    assert described_functions(text, ["KVM_CLOCK_HOST_TSC", "kvm_get_clock"]) == []
+    # Damien Le Moal on linux-block: a feature flag the thread's code holds
+    text = ("The commit message also does not describe BLK_FEAT_PIPELINE_ZWR, but I think "
+            "this enable/disable flag is not needed.")
+    ents = find_entities(text, load_cues(), known=["BLK_FEAT_PIPELINE_ZWR"])
+    assert [e.text for e in ents] == ["BLK_FEAT_PIPELINE_ZWR"]
+    assert named_functions(text, ents) == []
+
+
 def test_the_words_of_code_in_a_sentence_describe_no_function() -> None:
     # linux-block 2025q3 (nvmet-tcp): queue->data_ready() is a callback, not trace_sk_data_ready
     text = ("Maybe it can be fixed by deferring the call to queue->data_ready() by using a "

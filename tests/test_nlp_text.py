@@ -162,6 +162,26 @@ def test_config_symbols_and_false_friends_are_no_locks() -> None:
     assert locks("#ifdef CONFIG_PARAVIRT_SPINLOCKS") == []
 
 
+def test_a_call_abbreviated_after_a_slash_is_the_stems_function() -> None:
+    cues = load_cues()
+
+    def calls(text: str) -> list[tuple[str, str]]:
+        return [(e.label, e.text) for e in find_entities(text, cues)]
+
+    # Petr Mladek and Catalin Marinas on linuxppc-dev / kvmarm
+    assert calls("IMHO, we would need to explicitly call local_irq_save()/restore() if we "
+                 "moved them to console_lock_spinning_enable()/disable_and_check().") == [
+        ("LOCK_API", "local_irq_save"), ("LOCK_API", "local_irq_restore"),
+        ("FUNC", "console_lock_spinning_enable"),
+        ("FUNC", "console_lock_spinning_disable_and_check")]
+    assert ("FUNC", "ptep_modify_prot_end") in calls(
+        "If we are to do it in the arch code, maybe easier with a custom "
+        "ptep_modify_prot_start/end() where we check if it's VM_SHARED and VM_MTE")
+    # a suffix talked about is no function (Paul E. McKenney on the locktypes.rst patch)
+    assert calls("The soft interrupt related suffix (_bh()) still disables softirq "
+                 "handlers.") == []
+
+
 def test_thread_identifiers_become_entities() -> None:
     ents = find_entities("the migration_in_progress flag", load_cues(),
                          known=["migration_in_progress"])

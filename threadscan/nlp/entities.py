@@ -10,7 +10,7 @@ thread's own identifiers (from its diffs and lock changes), so that a bare
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from threadscan.lockname import normalize_lock
@@ -58,9 +58,33 @@ def is_lockish(expr: str) -> bool:
 
 def _calls(text: str, cues: CueSet) -> Iterable[Entity]:
     for m in _CALL.finditer(text):
-        name = m.group(1)
+        name = call_name(text, m.start(1), m.group(1), cues.is_lock_api)
+        if name is None:
+            continue
         label = "LOCK_API" if cues.is_lock_api(name) else "FUNC"
         yield Entity(label, name, m.start(), m.end())
+
+
+_SUFFIX = re.compile(r"_[A-Za-z0-9]+")  # "_bh()", "_locked()": a suffix talked about
+_ABBREVIATED = re.compile(r"\b([A-Za-z]\w*_\w+)(?:\(\))?/$")  # "local_irq_save()/" before
+
+
+def call_name(text: str, start: int, name: str,
+              is_api: Callable[[str], bool] = lambda _: False) -> str | None:
+    """The function a call at ``text[start:]`` names: a suffix talked about ("the _bh()
+    variants") names none; the second of two names sharing a stem ("local_irq_save()/
+    restore()", "ptep_modify_prot_start/end()") is the first's stem with its own last part,
+    unless it is a name of its own ("powerpc_local_irq_pmu_restore()/local_irq_restore()":
+    its first part is in the stem, or ``is_api`` knows it)."""
+    if _SUFFIX.fullmatch(name):
+        return None
+    m = _ABBREVIATED.search(text, max(0, start - 80), start)
+    if m is None:
+        return name
+    stem, parts = m.group(1).split("_"), name.split("_")
+    if len(parts) >= len(stem) or parts[0] in stem or is_api(name):
+        return name
+    return "_".join([*stem[:-1], name])
 
 
 def _exprs(text: str, cues: CueSet, known: frozenset[str], locks: frozenset[str]

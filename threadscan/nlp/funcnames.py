@@ -38,7 +38,7 @@ def described_functions(sentence: str, candidates: Iterable[str]) -> list[str]:
     ("cache_add" -> ``p2m_pod_cache_add``, when one candidate ends so), or in words ("emergency
     sweeps" -> ``*_emergency_sweep``, the best-scored word run). Words of code are not a
     description: the "data ready" of ``queue->data_ready()`` is not ``trace_sk_data_ready``."""
-    pool = set(candidates)
+    pool = {c for c in candidates if not c.isupper()}  # a macro or flag is no function
     written = {f for w in _written_names(sentence) for f in _by_name(w, pool)}
     words = " ".join(_words(_TOKEN.sub(_prose_word, sentence)))
     scored: list[tuple[float, str]] = []
@@ -73,10 +73,12 @@ def _prose_word(m: re.Match[str]) -> str:
 
 
 def named_functions(sentence: str, entities: Sequence[Entity]) -> list[Link]:
-    """Functions and lock primitives the sentence calls by name (not through a member)."""
+    """Functions and lock primitives the sentence calls by name (not through a member); a
+    name in capitals is a macro or a flag, not a function."""
     return [Link("function", e.text, "named in sentence" if e.label == "FUNC"
                  else "lock primitive named in sentence")
-            for e in entities if e.label in ("FUNC", "LOCK_API") and not _member(sentence, e)]
+            for e in entities if e.label in ("FUNC", "LOCK_API") and not _member(sentence, e)
+            and not (e.label == "FUNC" and e.text.isupper())]  # READ_ONCE(), a flag: macros
 
 
 _NAME_CALLED = re.compile(
