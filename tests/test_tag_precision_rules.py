@@ -113,3 +113,19 @@ def test_unlikely_to_work_is_a_criticism_not_a_dismissal(pipe: Pipeline) -> None
     obs = tag_text("barrier is just a compiler barrier, so it is unlikely to do what you want.",
                    pipe)
     assert [o.categories for o in obs] == [("memory-ordering",)]
+
+
+@pytest.mark.parametrize("text", [
+    "Cc Paul in case I missed something here.",  # Michael S. Tsirkin, vhost (labeled none)
+    "I missed the rmap lock in the code path.",  # labeled none
+], ids=lambda t: t[:20])
+def test_missed_by_the_speaker_is_no_race_even_under_a_locking_hunk(
+        pipe: Pipeline, text: str) -> None:
+    from threadscan.nlp.context import LOCK_DIFF
+    from threadscan.nlp.pipeline import analyse, anchored
+    from threadscan.nlp.stance import decide
+
+    (a,) = analyse(pipe, [text], contexts=[(LOCK_DIFF,)])  # answers a quoted locking hunk
+    assert anchored(a.hits, a.entities, a.text, a.context, pipe.cues.context_required)
+    assert any(h.group == "race" for h in a.hits)  # the generic cue "missed" still matches
+    assert decide(a, pipe.model, required=pipe.cues.context_required) is None

@@ -14,7 +14,8 @@ How rules and model combine (recorded in ``Objection.fired``):
   for "not none" (``model:textcat.v1:race=0.91``).
 * Rules veto. Negated cues ("I don't think this can deadlock") do not count;
   a dismissal ("not a real issue", "is fine") after the last live cue drops the
-  sentence, unless it concedes the rest ("otherwise this fix looks fine");
+  sentence, unless it concedes the rest ("otherwise this fix looks fine"); a cue
+  inside the dismissal is its own word ("in case I missed something");
   trailers and one-word lines are never objections.
 * Stricter for the patch author (``strict=True``): a defence or explanation is
   not review, so an author's sentence needs a stance frame as well as a cue, and
@@ -87,8 +88,9 @@ def _in_context(a: Analysed, hits: list[Hit], required: tuple[tuple[str, str], .
 
 
 def _vetoed(hits: tuple[Hit, ...], text: str) -> bool:
-    live = _live(hits, CATEGORIES)
     dismissals = [h for h in hits if h.group == "dismissal"]
+    live = [h for h in _live(hits, CATEGORIES)  # a cue inside the dismissal is its word:
+            if not any(d.start <= h.start and h.end <= d.end for d in dismissals)]  # "missed"
     if not dismissals or (live and _CONCESSION.search(text)):
         return False
     return not live or max(h.start for h in dismissals) > max(h.start for h in live)
