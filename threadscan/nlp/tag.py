@@ -146,8 +146,9 @@ def with_quoted_speakers(units: Sequence[Unit], messages: Sequence[Message],
     out = []
     for u in units:
         who = None if u.speaker or not u.quoted else own.get(sentence_key(u.text))
-        strict = any(_same_person(who, a) for a in authors)
-        out.append(replace(u, speaker=who, strict=strict) if who else u)
+        if who:
+            u = replace(u, speaker=who, strict=any(_same_person(who, a) for a in authors))
+        out.append(u)
     return out
 
 
