@@ -148,7 +148,7 @@ def test_entities_mark_locks_functions_apis_and_splats() -> None:
     assert ("SPLAT", "possible circular locking dependency detected") in ents
 
 
-def test_config_symbols_and_false_friends_are_no_locks() -> None:
+def test_config_symbols_false_friends_and_lock_types_are_no_locks() -> None:
     cues = load_cues()
 
     def locks(text: str) -> list[str]:
@@ -160,6 +160,9 @@ def test_config_symbols_and_false_friends_are_no_locks() -> None:
                  "pvclock_gtod_sync_lock, but this does not.") == ["pvclock_gtod_sync_lock"]
     assert locks("Move this logic out of the CONFIG_BLOCK guard.") == []
     assert locks("#ifdef CONFIG_PARAVIRT_SPINLOCKS") == []
+    # Nilay Shroff on linux-block: a lock type is no lock
+    assert locks("And that should be okay, as typically the semantics of rw_semaphore is a "
+                 "multiple readers and single writer lock mechanism.") == []
 
 
 def test_a_call_abbreviated_after_a_slash_is_the_stems_function() -> None:

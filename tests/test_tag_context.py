@@ -165,3 +165,18 @@ def test_a_quote_that_lost_its_attribution_is_spoken_by_the_writer_of_its_words(
     # the patch author's words quoted back are not review (they were two objections of an
     # unknown speaker)
     assert not [o for o in objections(VIRTIO) if "write_lock_irq()" in o.sentence]
+
+
+PMD = Path(__file__).parent / "data" / "nlp" / "pmd-zero-page-msgs-313-344-479.mbox"
+
+
+def test_the_author_without_the_employer_after_the_name_is_still_the_author() -> None:
+    from threadscan.mail.attribution import fold_name
+
+    assert fold_name("Pankaj Raghav (Samsung)") == fold_name("Pankaj Raghav")
+    assert fold_name("Peter Zijlstra (Intel)") == "peter zijlstra"
+    obs = objections(PMD)
+    # Andrew Morton's questions are review; the author's answer, sent without "(Samsung)",
+    # is not ("At the moment, we always drop the reference in __mmput().")
+    assert {o.speaker for o in obs} == {"Andrew Morton"}
+    assert not [o for o in obs if "__mmput()" in o.sentence]

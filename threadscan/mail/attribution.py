@@ -75,6 +75,7 @@ _SIGN_OFF = re.compile(
     r"(?i)^(?:thanks|thank you|regards|best regards|kind regards|cheers|br|best|"
     r"thx|ta|greetings|sincerely|many thanks)[,.!]*\s*$"
 )
+_AFFILIATION = re.compile(r"\s+\([^()]*\)\s*$")  # "Peter Zijlstra (Intel)"
 _NAME_LINE = re.compile(r"^-{0,2}\s?(?P<name>[A-Z][\w'.-]{0,30}(?: [A-Z][\w'.-]{0,30}){0,2})\s*$")
 
 
@@ -202,11 +203,12 @@ def page_addresses(lines: Sequence[str]) -> dict[str, str]:
 
 def fold_name(name: str) -> str:
     """A person's name as compared: accents folded, case and spacing ignored ("Roger Pau
-    Monné" and "Roger  Pau Monne" are one person; mailers and archives drop accents)."""
+    Monné" and "Roger  Pau Monne" are one person; mailers and archives drop accents), and an
+    employer after the name dropped ("Peter Zijlstra (Intel)" is Peter Zijlstra)."""
     import unicodedata
 
     ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return " ".join(ascii_.lower().split())
+    return " ".join(_AFFILIATION.sub("", ascii_).lower().split())
 
 
 def first_name(name: str) -> str:

@@ -29,8 +29,10 @@ _LOCKISH = re.compile(
     re.IGNORECASE,
 )
 _NOT_LOCK = re.compile(r"^(?:lock|unlock|block|clock|deadlock|livelock|lockdep|spinlock|mutex|"
-                       r"sem|seq|lockless|unlocked|locked)$"
-                       r"|^\w*_unlock$", re.IGNORECASE)  # goto labels: out_unlock, err_unlock
+                       r"sem|seq|lockless|unlocked|locked|"
+                       r"(?:percpu_)?rw_semaphore|raw_spinlock|rt_mutex|ww_mutex|local_lock)$"
+                       r"|^\w*_unlock$", re.IGNORECASE)  # goto labels: out_unlock, err_unlock;
+# lock types ("the semantics of rw_semaphore") are no lock
 _FALSE_FRIEND = re.compile(r"(?:^|_|->|\.)(?:(?:b|c|dead|live|un)locks?|lock(?:less|dep))$",
                            re.IGNORECASE)  # super_block, sched_clock, abba_deadlock
 _PATHISH = re.compile(r"[_>.]")
