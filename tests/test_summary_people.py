@@ -44,3 +44,17 @@ def test_a_tester_who_wrote_nothing_is_listed_for_the_tag_given() -> None:
     summary = build_summary(analyze_thread(thread, [by_id[i] for i in thread.message_ids]))
     [darrick] = [p for p in summary.participants if p.email == "djwong@kernel.org"]
     assert (darrick.role, darrick.why, darrick.messages) == ("participant", "Tested-by given", 0)
+
+
+def test_a_wrapped_line_starting_with_applied_is_no_maintainers_applied() -> None:
+    from threadscan.report.people import APPLIED
+
+    # Waiman Long and Christophe Leroy on linuxppc-dev: prose hard-wrapped before the word
+    assert not APPLIED.search("There is also a fixup patch to be \napplied after your "
+                              "patchset.")
+    assert not APPLIED.search("therefore expecting (and fearing) it to fail with your series \n"
+                              "applied, but surprisingly it still works.")
+    # Jens Axboe, Christian Brauner, Jens again (linux-block): maintainers applying
+    assert APPLIED.search("Applied, thanks!\n\n[1/1] block: fix kobject leak")
+    assert APPLIED.search("Applied to the vfs-6.17.misc branch of the vfs/vfs.git tree.")
+    assert APPLIED.search("Minor edits needed for fuzz, but I've applied this version.")

@@ -23,10 +23,11 @@ from threadscan.report.summary import (
     VersionInfo,
 )
 
-APPLIED = re.compile(
-    r"^\s*(applied|queued|pushed|picked up|merged)\b|\b(i've|i have|i) "
-    r"(applied|queued|pushed|picked up)\b",
-    re.IGNORECASE | re.MULTILINE,
+APPLIED = re.compile(  # a line's first word; a lower-case one only where a paragraph starts
+    r"^[ \t]*(?:Applied|Queued|Pushed|Picked up|Merged)\b"
+    r"|(?:\A|\n[ \t]*\n)[ \t]*(?i:applied|queued|pushed|picked up|merged)\b"
+    r"|\b(?i:i've|i have|i) (?i:applied|queued|pushed|picked up)\b",
+    re.MULTILINE,
 )
 REVIEW_KINDS = ("Reviewed-by", "Acked-by", "looks-good")
 ROLE_RANK: dict[RoleName, int] = {"author": 0, "maintainer": 1, "reviewer": 2, "participant": 3}
