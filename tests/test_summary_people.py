@@ -58,3 +58,17 @@ def test_a_wrapped_line_starting_with_applied_is_no_maintainers_applied() -> Non
     assert APPLIED.search("Applied, thanks!\n\n[1/1] block: fix kobject leak")
     assert APPLIED.search("Applied to the vfs-6.17.misc branch of the vfs/vfs.git tree.")
     assert APPLIED.search("Minor edits needed for fuzz, but I've applied this version.")
+
+
+QSPINLOCK = Path(__file__).parent / "data" / "report" / "qspinlock-msgs-0-30-38-40.mbox"
+
+
+def test_a_speaker_written_as_an_address_is_shown_by_the_participants_name() -> None:
+    msgs = file_messages(QSPINLOCK)
+    [thread] = build_threads(msgs)
+    analysis = analyze_thread(thread, msgs)
+    quoted = [o for o in analysis.objections if o.speaker == "peterz@infradead.org"]
+    assert quoted  # Waiman Long quotes him under "peterz@infradead.org wrote:"
+    debate = build_summary(analysis).debate
+    said = {d.sentence: d.speaker for d in debate}
+    assert all(said[o.sentence] == "Peter Zijlstra" for o in quoted)

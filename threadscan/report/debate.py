@@ -73,7 +73,7 @@ def debate_items(
     return tuple(
         DebateItem(
             number=n,
-            speaker=obj.speaker,
+            speaker=speaker_name(obj.speaker, parts),
             role=speaker_role(obj.speaker, parts),
             stance=obj.stance,
             categories=obj.categories,
@@ -90,12 +90,21 @@ def debate_items(
 
 
 def speaker_role(speaker: str | None, parts: Sequence[Participant]) -> RoleName:
+    found = _speaker_parts(speaker, parts)
+    return found[0].role if found else "participant"
+
+
+def speaker_name(speaker: str | None, parts: Sequence[Participant]) -> str | None:
+    """The participant's name for a speaker written as an address or a first name
+    ("peterz@infradead.org", "George"), when exactly one participant is that person."""
+    found = _speaker_parts(speaker, parts)
+    return found[0].name if len(found) == 1 and found[0].name else speaker
+
+
+def _speaker_parts(speaker: str | None, parts: Sequence[Participant]) -> list[Participant]:
     from threadscan.model import Person
 
-    for part in parts:
-        if speaker and same_person(speaker, Person(part.name, part.email)):
-            return part.role
-    return "participant"
+    return [p for p in parts if speaker and same_person(speaker, Person(p.name, p.email))]
 
 
 def hunk_index(analysis: ThreadAnalysis) -> dict[str, Hunk]:
