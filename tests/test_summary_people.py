@@ -63,12 +63,15 @@ def test_a_wrapped_line_starting_with_applied_is_no_maintainers_applied() -> Non
 QSPINLOCK = Path(__file__).parent / "data" / "report" / "qspinlock-msgs-0-30-38-40.mbox"
 
 
-def test_a_speaker_written_as_an_address_is_shown_by_the_participants_name() -> None:
+def test_a_speaker_written_as_an_address_is_named_as_the_threads_mail_names_him() -> None:
+    from threadscan.report.debate import speaker_name
+
     msgs = file_messages(QSPINLOCK)
     [thread] = build_threads(msgs)
     analysis = analyze_thread(thread, msgs)
-    quoted = [o for o in analysis.objections if o.speaker == "peterz@infradead.org"]
-    assert quoted  # Waiman Long quotes him under "peterz@infradead.org wrote:"
-    debate = build_summary(analysis).debate
-    said = {d.sentence: d.speaker for d in debate}
-    assert all(said[o.sentence] == "Peter Zijlstra" for o in quoted)
+    # Waiman Long quotes him under "peterz@infradead.org wrote:"; his other mail names him
+    [ob] = [o for o in analysis.objections if o.sentence.startswith("Another thing to try")]
+    assert ob.speaker == "Peter Zijlstra"
+    assert not [o for o in analysis.objections if "@" in (o.speaker or "")]
+    summary = build_summary(analysis)
+    assert speaker_name("peterz@infradead.org", summary.participants) == "Peter Zijlstra"

@@ -137,15 +137,20 @@ def message_units(mi: int, msg: Message, authors: frozenset[str]) -> list[Unit]:
 
 def with_quoted_speakers(units: Sequence[Unit], messages: Sequence[Message],
                          authors: frozenset[str]) -> list[Unit]:
-    """Quoted sentences whose attribution line was trimmed away (a quote three levels deep
-    under a reply that kept two "... wrote:" lines) are given the author of the message whose
-    own text holds them, when the thread has it."""
-    if all(u.speaker or not u.quoted for u in units):
+    """Speakers the thread can name better: a quoted sentence whose attribution line was
+    trimmed away (a quote three levels deep under a reply that kept two "... wrote:" lines)
+    is the author's of the message whose own text holds it; a speaker written as an address
+    ("peterz@infradead.org wrote:", a From: without a name) is the name the thread's mail
+    from that address gives (so a quote of the patch author by address is the author's)."""
+    named = {m.author.email.lower(): m.author.name for m in messages
+             if m.author.email and m.author.name}
+    if all((u.speaker or not u.quoted) and "@" not in (u.speaker or "") for u in units):
         return list(units)
-    own = _own_sentences(messages)
+    own = _own_sentences(messages) if any(u.quoted and not u.speaker for u in units) else {}
     out = []
     for u in units:
-        who = None if u.speaker or not u.quoted else own.get(sentence_key(u.text))
+        who = named.get((u.speaker or "").strip("<> ").lower()) if u.speaker else (
+            own.get(sentence_key(u.text)) if u.quoted else None)
         if who:
             u = replace(u, speaker=who, strict=any(_same_person(who, a) for a in authors))
         out.append(u)
