@@ -10,7 +10,14 @@ import re
 from collections.abc import Mapping
 
 from threadscan.report.summary import DebateItem, EdgeItem, Summary
-from threadscan.report.text import Footnotes, day, header_facts, shown_before, who
+from threadscan.report.text import (
+    Footnotes,
+    code_place,
+    day,
+    header_facts,
+    shown_before,
+    who,
+)
 
 MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&])")
 
@@ -40,8 +47,8 @@ def fence(lines: list[str]) -> list[str]:
     return [f"{mark}diff", *lines, mark]
 
 
-def debate_md(d: DebateItem, notes: Footnotes,
-              shown: Mapping[tuple[int, str], int] | None = None) -> list[str]:
+def debate_md(d: DebateItem, notes: Footnotes, shown: Mapping[tuple[int, str], int]
+              ) -> list[str]:
     cats = esc(", ".join(d.categories))
     quoted = " · quoted" if d.quoted else ""
     out = [
@@ -56,9 +63,9 @@ def debate_md(d: DebateItem, notes: Footnotes,
         if ref.hunk is None:
             out += [f"Code: {code_span((ref.function or '?') + '()')} (not in the patch)", ""]
             continue
-        place = f"{ref.file or '?'}" + (f": {ref.function}()" if ref.function else "")
-        out += [f"Code: {code_span(place)}" + (f" {code_span(ref.header)}" if ref.header else "")]
-        earlier = (shown or {}).get((d.number, ref.hunk))
+        header = f" {code_span(ref.header)}" if ref.header else ""
+        out += [f"Code: {code_span(code_place(ref))}{header}"]
+        earlier = shown.get((d.number, ref.hunk))
         if earlier is not None:
             out[-1] += f" — its changed lines are shown under objection {earlier}"
         elif ref.lines:

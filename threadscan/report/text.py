@@ -22,6 +22,7 @@ from threadscan.report.summary import (
 )
 
 CODE = "\x00"  # marks a code line: cut to width, never wrapped
+_RANGE = re.compile(r"@@[^@]*@@")  # a hunk header's line ranges
 
 
 @dataclass
@@ -111,14 +112,19 @@ def shown_before(items: Sequence[DebateItem]) -> dict[tuple[int, str], int]:
     return out
 
 
+def code_place(ref: CodeRef) -> str:
+    """Where a hunk is: its file, and the function it is named by when it has one."""
+    return f"{ref.file or '?'}" + (f": {ref.function}()" if ref.function else "")
+
+
 def code_lines(ref: CodeRef, earlier: int | None = None) -> list[str]:
     """The code an objection is about; ``earlier``: the objection whose entry already shows
     this hunk's changed lines."""
     if ref.hunk is None:
         return [f"code: {ref.function or '?'}() (not in the patch)"]
-    place = f"{ref.file or '?'}" + (f": {ref.function}()" if ref.function else "")
+    place = code_place(ref)
     if earlier is not None:
-        at = re.match(r"@@[^@]*@@", ref.header)  # which of the function's hunks
+        at = _RANGE.match(ref.header)  # which of the function's hunks
         return [f"code: {place}{' ' + at.group() if at else ''} (shown under #{earlier})"]
     out = [f"code: {place}", *([f"{CODE}  {ref.header}"] if ref.header else [])]
     out += [f"{CODE}    {ln}" for ln in ref.lines]
@@ -127,14 +133,14 @@ def code_lines(ref: CodeRef, earlier: int | None = None) -> list[str]:
 
 
 def debate_lines(d: DebateItem, notes: Footnotes, width: int,
-                 shown: Mapping[tuple[int, str], int] | None = None) -> list[str]:
+                 shown: Mapping[tuple[int, str], int]) -> list[str]:
     cats = ", ".join(d.categories)
     quoted = " (quoted)" if d.quoted else ""
     head = f"#{d.number} {d.stance} [{cats}] by {d.speaker or 'unknown'} ({d.role}){quoted}"
     body = textwrap.wrap(f'"{d.sentence}" {notes.ref(d.cite)}', width - 6)
     out = [head, *("    " + ln for ln in body)]
     for ref in d.code:
-        earlier = (shown or {}).get((d.number, ref.hunk or ""))
+        earlier = shown.get((d.number, ref.hunk or ""))
         out += [_indent(ln, "    ") for ln in code_lines(ref, earlier)]
     if d.locks:
         out.append(f"    locks: {', '.join(d.locks)}")
