@@ -152,13 +152,13 @@ VIRTIO = Path(__file__).parent / "data" / "nlp" / "virtio-irq-hardening-msgs-0-1
 
 
 def test_a_quote_that_lost_its_attribution_is_spoken_by_the_writer_of_its_words() -> None:
-    from threadscan.nlp.tag import message_units, with_quoted_speakers
+    from threadscan.nlp.tag import message_units, with_thread_speakers
 
     msgs = file_messages(VIRTIO)
     authors = patch_authors(msgs, ())
     assert authors == {"Jason Wang"}
     units = [u for i, m in enumerate(msgs) for u in message_units(i, m, authors)]
-    deep = [u for u in with_quoted_speakers(units, msgs, authors)
+    deep = [u for u in with_thread_speakers(units, msgs, authors)
             if u.msgid == "20220516102425-mutt-send-email-mst@kernel.org"
             and u.text.startswith("It looks to me we need to use write_lock_irq()")]
     assert [(u.quoted, u.speaker, u.strict) for u in deep] == [(True, "Jason Wang", True)]

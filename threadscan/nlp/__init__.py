@@ -30,7 +30,7 @@ from threadscan.nlp.tag import (
     message_units,
     patch_authors,
     tag_units,
-    with_quoted_speakers,
+    with_thread_speakers,
 )
 
 __all__ = ["Pipeline", "load_pipeline", "tag_text", "tag_thread"]
@@ -59,7 +59,7 @@ def tag_thread(
     authors = patch_authors(messages, (p.msgid for p in patches.patches if not p.quoted))
     described = description_keys(messages)
     units = [u for mi, m in enumerate(messages) for u in message_units(mi, m, authors)]
-    units = [u for u in with_quoted_speakers(units, messages, authors) if is_review(u, described)]
+    units = [u for u in with_thread_speakers(units, messages, authors) if is_review(u, described)]
     objections, edges = tag_units(pipe or default_pipeline(), units, code)
     return NlpResult(
         objections=merge_duplicates(objections),

@@ -135,7 +135,7 @@ def message_units(mi: int, msg: Message, authors: frozenset[str]) -> list[Unit]:
     return out
 
 
-def with_quoted_speakers(units: Sequence[Unit], messages: Sequence[Message],
+def with_thread_speakers(units: Sequence[Unit], messages: Sequence[Message],
                          authors: frozenset[str]) -> list[Unit]:
     """Speakers the thread can name better: a quoted sentence whose attribution line was
     trimmed away (a quote three levels deep under a reply that kept two "... wrote:" lines)
@@ -144,13 +144,11 @@ def with_quoted_speakers(units: Sequence[Unit], messages: Sequence[Message],
     from that address gives (so a quote of the patch author by address is the author's)."""
     named = {m.author.email.lower(): m.author.name for m in messages
              if m.author.email and m.author.name}
-    if all((u.speaker or not u.quoted) and "@" not in (u.speaker or "") for u in units):
-        return list(units)
     own = _own_sentences(messages) if any(u.quoted and not u.speaker for u in units) else {}
     out = []
     for u in units:
-        who = named.get((u.speaker or "").strip("<> ").lower()) if u.speaker else (
-            own.get(sentence_key(u.text)) if u.quoted else None)
+        who = (named.get(u.speaker.strip("<> ").lower()) if u.speaker
+               else own.get(sentence_key(u.text)) if u.quoted else None)
         if who:
             u = replace(u, speaker=who, strict=any(_same_person(who, a) for a in authors))
         out.append(u)
