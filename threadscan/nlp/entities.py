@@ -51,11 +51,9 @@ def is_lockish(expr: str) -> bool:
     in capitals is a macro or config symbol (``CONFIG_PARAVIRT_SPINLOCKS``), and one that
     ends in a false friend (``super_block``, ``sched_clock``) is no lock either."""
     norm = normalize_lock(expr)
-    if _NOT_LOCK.match(norm) or not _PATHISH.search(norm) or norm.isupper():
+    if _NOT_LOCK.match(norm) or _FALSE_FRIEND.search(norm) or norm.isupper():
         return False
-    if _FALSE_FRIEND.search(norm):
-        return False
-    return bool(_LOCKISH.search(norm))
+    return bool(_PATHISH.search(norm) and _LOCKISH.search(norm))
 
 
 def _calls(text: str, cues: CueSet) -> Iterable[Entity]:
@@ -71,8 +69,7 @@ _SUFFIX = re.compile(r"_[A-Za-z0-9]+")  # "_bh()", "_locked()": a suffix talked 
 _ABBREVIATED = re.compile(r"\b([A-Za-z]\w*_\w+)(?:\(\))?/$")  # "local_irq_save()/" before
 
 
-def call_name(text: str, start: int, name: str,
-              is_api: Callable[[str], bool] = lambda _: False) -> str | None:
+def call_name(text: str, start: int, name: str, is_api: Callable[[str], bool]) -> str | None:
     """The function a call at ``text[start:]`` names: a suffix talked about ("the _bh()
     variants") names none; the second of two names sharing a stem ("local_irq_save()/
     restore()", "ptep_modify_prot_start/end()") is the first's stem with its own last part,
