@@ -64,3 +64,16 @@ def test_a_hunk_that_adds_a_function_is_named_by_it_not_by_its_section() -> None
     code = code_of(with_functions(seed003(), "mlx5vf_state_mutex_unlock"))
     assert code[1] == ("mlx5vf_state_mutex_unlock",
                        "mlx5vf_pci_step_device_state_locked(struct mlx5vf_pci_core_device *mvdev,")
+
+
+def test_a_hunk_that_changes_only_a_later_function_is_named_by_it() -> None:
+    from tests.test_tag_context import THREAD, file_messages
+    from threadscan.extract import analyze_patches
+    from threadscan.report.debate import shown_function
+
+    # nvme tag_list rwsem patch: the @@ line names __blk_mq_update_nr_hw_queues(), whose
+    # last lines are context; the changed lines are in blk_mq_update_nr_hw_queues()
+    [hunk] = [h for p in analyze_patches(file_messages(THREAD)).patches for h in p.hunks
+              if h.id == "20251113202320.2530531-1-mkhalfella@purestorage.com:1:6"]
+    assert hunk.function == "__blk_mq_update_nr_hw_queues"
+    assert shown_function(hunk, ()) == "blk_mq_update_nr_hw_queues"
