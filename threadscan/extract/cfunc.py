@@ -25,6 +25,7 @@ DEF_RE = re.compile(r"^((?:[A-Za-z_]\w*[\s\*]+)*\**)([A-Za-z_]\w*)\s*\(")
 STRUCT_OPEN_RE = re.compile(
     r"^(?:typedef\s+)?(?:static\s+)?(?:const\s+)?(?:struct|union)\s+(\w+)\s*\{"
 )
+PARAMS_RE = re.compile(r"\s*(?:void\s*\)|\)|[^,()]*[\s*][^,()]*[,)])")  # "(struct zram *zram,"
 AGGREGATE_RE = re.compile(r"^[A-Za-z_][^(]*=\s*\{")
 FLAT_RE = re.compile(r"^(?:return|break|continue|goto|if|for|while|else|switch|case)\b")
 FLAT_FIRST = frozenset("rbcgifwes")  # first letters of the FLAT_RE keywords
@@ -33,7 +34,7 @@ FLAT_FIRST = frozenset("rbcgifwes")  # first letters of the FLAT_RE keywords
 def definition_name(text: str) -> str | None:
     """The function defined (or starting to be defined) by a column-0 line, else None."""
     if not text or text[0] in " \t#{}/*" or "(" not in text \
-            or text.rstrip().endswith((";", "\\")):
+            or _code_end(text).endswith((";", "\\")):
         return None  # DEF_RE needs a "(": without one there is no definition
     m = DEF_RE.match(text)
     if m is None or m.group(2) in KEYWORDS:
@@ -41,6 +42,29 @@ def definition_name(text: str) -> str | None:
     if "=" in text[: m.start(2)]:
         return None
     return m.group(2)
+
+
+def _code_end(text: str) -> str:
+    """The line without a trailing comment (``LIST_HEAD(l); /* protected by x */``)."""
+    text = text.rstrip()
+    if text.endswith("*/") and "/*" in text:
+        text = text[: text.rindex("/*")].rstrip()
+    elif "//" in text:
+        text = text[: text.index("//")].rstrip()
+    return text
+
+
+def prototype_name(text: str) -> str | None:
+    """The function a column-0 prototype declares (``void zram_slot_lock(struct zram *zram,
+    u32 index);``): a declaration, not a call of it."""
+    if not text or text[0] in " \t#{}/*" or not _code_end(text).endswith(";"):
+        return None
+    m = DEF_RE.match(text)
+    if m is None or not m.group(1).strip() or m.group(2).isupper():
+        return None  # "static DEFINE_MUTEX(m);" defines a lock with a macro
+    if m.group(1).split()[0] in KEYWORDS or "=" in text[: m.start(2)]:
+        return None
+    return m.group(2) if PARAMS_RE.match(text, m.end()) else None
 
 
 def section_function(section: str) -> str | None:

@@ -28,7 +28,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from threadscan.extract.ccode import Call, code_texts, iter_calls, split_args
-from threadscan.extract.cfunc import definition_name, line_functions, line_structs
+from threadscan.extract.cfunc import (
+    definition_name,
+    line_functions,
+    line_structs,
+    prototype_name,
+)
 from threadscan.extract.image import is_code_file
 from threadscan.extract.memo import identity_cache
 from threadscan.extract.primitives import (
@@ -151,7 +156,7 @@ def line_found(
         return []
     out = guard_found(code, more, table) if "guard" in code else []
     macro = DEFINE_RE.match(code) if "define" in code else None
-    defined = macro.group(1) if macro else definition_name(code)
+    defined = macro.group(1) if macro else definition_name(code) or prototype_name(code)
     for call in iter_calls(code, more, lambda name: is_wanted(name, table, wrappers)):
         if call.name in GUARD_CALLS or call.name == defined:
             continue

@@ -1,8 +1,9 @@
 """Lock wrappers defined in a patch: functions and macros that only take or only drop a lock.
 
-A function defined in ``+`` (or ``-``) lines whose body only releases (or only acquires) one
-lock is a release (acquire) wrapper of it, with the parameter substituted
-(``mlx5vf_state_mutex_unlock(mvdev)`` releases ``mvdev->state_mutex``); a body that only
+A function defined in ``+`` (or ``-``) lines whose body, seen to its closing ``}``, only
+releases (or only acquires) one lock is a release (acquire) wrapper of it, with the
+parameter substituted (``mlx5vf_state_mutex_unlock(mvdev)`` releases
+``mvdev->state_mutex``); a body that only
 trylocks (``while (!arch_spin_trylock(&dept_spin)) ...``) is a trylock wrapper. Macros
 (``#define foo_lock(f) mutex_lock(&(f)->lock)``) count too. Callers of a wrapper are
 recognised with ``via="wrapper"`` by ``locks.line_found``.
@@ -19,7 +20,7 @@ from threadscan.extract.cfunc import line_definitions, line_functions
 from threadscan.extract.locks import Found, line_found
 from threadscan.extract.memo import identity_cache
 from threadscan.extract.primitives import ACQUIRING, Primitive, PrimitiveTable
-from threadscan.model import Patch, Role
+from threadscan.model import DiffLine, Patch, Role
 
 MACRO_RE = re.compile(r"^\s*#\s*define\s+(\w+)\(([^)]*)\)")
 PARAM_START_RE = re.compile(r"\w+\s*\(")
@@ -64,9 +65,20 @@ def _definitions(
             name = names[i] if ln.sign != " " else None
             if name is None or table.lookup(name) is not None:
                 continue
-            body = [k for k in range(i + 1, len(hunk.lines))
+            end = _closing(hunk.lines, i)
+            if end is None:
+                continue  # the hunk ends inside the body: what it does after is unseen
+            body = [k for k in range(i + 1, end)
                     if funcs[k] == name and hunk.lines[k].sign in (ln.sign, " ")]
             yield name, [codes[k] for k in body], _params(codes, i, body)
+
+
+def _closing(lines: Sequence[DiffLine], start: int) -> int | None:
+    """Index of the column-0 ``}`` that closes the function defined at ``start`` (in the
+    same image), else None."""
+    image = (lines[start].sign, " ")
+    return next((k for k in range(start + 1, len(lines))
+                 if lines[k].sign in image and lines[k].text.startswith("}")), None)
 
 
 def _macro_definitions(
