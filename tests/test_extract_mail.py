@@ -79,3 +79,65 @@ def test_a_macro_body_line_defines_no_function() -> None:
     assert "static DEVICE_ATTR_WO(module_ ## _name)" in texts
     funcs = {f for h in hunks for f in (h.function, *line_functions(h.lines, h.section))}
     assert "DEVICE_ATTR_WO" not in funcs
+
+
+ZRAM_WB = DATA / "zram-writeback-slot-lock-prototype.mbox"
+
+
+def test_a_prototype_in_a_header_takes_no_lock() -> None:
+    analysis = analyze_patches(messages(ZRAM_WB))
+    header = [o for o in analysis.lock_ops if o.file == "drivers/block/zram/zram_drv.h"]
+    # "+void zram_slot_lock(struct zram *zram, u32 index);" declares the function
+    assert not header
+    calls = {(o.function, o.role) for o in analysis.lock_ops if o.primitive == "zram_slot_lock"}
+    assert ("complete_wb_request", "acquire") in calls
+
+
+def test_a_function_whose_hunk_ends_inside_its_body_is_no_wrapper() -> None:
+    from threadscan.extract import load_table
+    from threadscan.extract.wrappers import find_wrappers
+
+    (patch,) = [p for m in messages(ZRAM_WB) for p in find_patches(m)]
+    # enqueue_wb_request's hunk stops after "spin_lock_bh(&req_list->lock); ...": its unlock
+    # is below the hunk, unseen
+    assert "enqueue_wb_request" not in find_wrappers(patch, load_table())
+    analysis = analyze_patches(messages(ZRAM_WB))
+    assert not [c for c in analysis.lock_changes if c.kind.startswith("wrapper-")]
+
+
+IOCOST = DATA / "blk-iocost-irq-disable-msg-0.mbox"
+BRD_XA = DATA / "brd-insert-page-xa-lock.mbox"
+
+
+def test_a_lock_taken_in_another_context_is_a_context_change() -> None:
+    # "spin_lock_irq(&ioc->lock)" -> "spin_lock(&ioc->lock)" under an irq-disabling caller
+    changes = analyze_patches(messages(IOCOST)).lock_changes
+    kinds = {(c.function, c.kind, c.lock, c.detail) for c in changes}
+    assert kinds == {
+        (fn, "context-changed", "ioc->lock", "spin_lock_irq -> spin_lock (irq -> plain)")
+        for fn in ("ioc_qos_prfill", "ioc_cost_model_prfill")}
+
+
+def test_xarray_lock_calls_take_the_xarray_spinlock() -> None:
+    ops = analyze_patches(messages(BRD_XA)).lock_ops
+    (unlock,) = {(o.function, o.lock, o.family, o.via) for o in ops if o.primitive == "xa_unlock"}
+    assert unlock == ("brd_insert_page", "brd->brd_pages.xa_lock", "spinlock", "table")
+
+
+def test_an_unlock_added_on_a_new_return_path_replaces_no_lock() -> None:
+    # brd_insert_page stops dropping RCU around its allocation and adds xa_unlock() on two
+    # new return paths of the xa_lock() it keeps: RCU is not "converted" to the xarray lock
+    changes = analyze_patches(messages(BRD_XA)).lock_changes
+    insert = {(c.kind, c.lock) for c in changes if c.function == "brd_insert_page"}
+    assert insert == {("section-removed", "rcu")}
+
+
+NS_TREE = DATA / "namespace-mnt-ns-tree-v1-17.mbox"
+
+
+def test_a_declaration_with_a_trailing_comment_starts_no_function() -> None:
+    # "LIST_HEAD(notify_list); /* protected by namespace_sem */" above the removed
+    # "static DEFINE_SEQLOCK(mnt_ns_tree_lock);" is a declaration, not a function LIST_HEAD
+    ops = analyze_patches(messages(NS_TREE)).lock_ops
+    (define,) = [o for o in ops if o.primitive == "DEFINE_SEQLOCK"]
+    assert (define.lock, define.sign, define.function) == ("mnt_ns_tree_lock", "-", None)

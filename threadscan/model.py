@@ -267,7 +267,7 @@ class LockChange:
     function: str | None
     kind: str  # section-added | section-removed | extended | shrunk | split | moved |
     # introduced | retired | conversion | assertion-added | assertion-removed |
-    # trylock-introduced | wrapper-release | wrapper-acquire | replaced
+    # trylock-introduced | wrapper-release | wrapper-acquire | replaced | context-changed
     lock: str
     primitive: str
     sign: Sign

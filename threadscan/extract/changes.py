@@ -8,6 +8,8 @@ Per (file, function), from the LockOps (``locks.py``) and the function images:
   (``mutex_unlock -> mlx5vf_state_mutex_unlock``);
 - ``replaced``: one lock's acquire/release only removed, another's only added, in the
   same function (``lock_page_alloc -> pod_lock``);
+- ``context-changed``: the same lock taken in another context (``spin_lock_irq`` ->
+  ``spin_lock_bh``, ``mutex_lock`` -> ``mutex_lock_nested``);
 - ``conversion``: the same lock taken with a primitive of another family
   (``mutex_lock -> down_write``), a replacement by a lock of another family, or a lock
   field whose type changed (``struct mutex`` -> ``struct rw_semaphore``, also when renamed
@@ -143,28 +145,58 @@ def _both_images(
     image = env.images.get(key)
     kind = section_kind(image, plus[0].lock, env.table, env.wrappers, env.called) \
         if image else None
-    if kind is None:
-        return []
+    out = _context_change(plus, minus)
+    if kind is None or (out and kind == "moved"):
+        return out  # a section "moved" by swapping its lock call for another is the same one
     detail = f"{minus[0].primitive} -> {plus[0].primitive} ({kind})"
-    return [_change(plus[0], kind, detail, (*plus[1:], *minus))]
+    return [*out, _change(plus[0], kind, detail, (*plus[1:], *minus))]
+
+
+def _context_change(plus: list[LockOp], minus: list[LockOp]) -> list[LockChange]:
+    """``context-changed``: the lock is taken in another context (``spin_lock_irq`` ->
+    ``spin_lock_bh``: what the section disables, and so where it may run, changed)."""
+    old = {o.ctx for o in minus if o.role in ACQUIRING}
+    new = {o.ctx for o in plus if o.role in ACQUIRING}
+    if not old or not new or old == new:
+        return []
+    head = next(o for o in plus if o.role in ACQUIRING and o.ctx not in old)
+    was = next(o for o in minus if o.role in ACQUIRING and o.ctx not in new) \
+        if old - new else next(o for o in minus if o.role in ACQUIRING)
+    detail = f"{was.primitive} -> {head.primitive} ({was.ctx} -> {head.ctx})"
+    return [_change(head, "context-changed", detail, (*plus, *minus))]
 
 
 def _replacements(
     only_minus: list[list[LockOp]], only_plus: list[list[LockOp]]
 ) -> list[LockChange]:
+    """Locks only taken (released) in one image replace those only taken (released) in the
+    other, in order; a taking group left over is a section added or removed. Groups that
+    only release pair only with each other (the lock dropped on a path changed): an unlock
+    on a new error path of a lock taken in unchanged code replaces no lock."""
     out: list[LockChange] = []
-    for k, plus in enumerate(only_plus):
-        head = _head(plus)
-        if k < len(only_minus):
-            old = _head(only_minus[k])
-            detail = f"{old.primitive} -> {head.primitive} ({old.lock} -> {head.lock})"
-            kind = "conversion" if old.family != head.family else "replaced"
-            out.append(_change(head, kind, detail, (*plus, *only_minus[k])))
-        elif any(o.role in ACQUIRING for o in plus):
-            out.append(_change(head, "section-added", _names(plus), plus))
-    for minus in only_minus[len(only_plus):]:
-        if any(o.role in ACQUIRING for o in minus):
-            out.append(_change(_head(minus), "section-removed", _names(minus), minus))
+    for taking in (True, False):
+        plus_groups = [ops for ops in only_plus if _takes(ops) == taking]
+        minus_groups = [ops for ops in only_minus if _takes(ops) == taking]
+        out.extend(_pair(minus_groups, plus_groups))
+        if taking:
+            out.extend(_change(_head(ops), "section-added", _names(ops), ops)
+                       for ops in plus_groups[len(minus_groups):])
+            out.extend(_change(_head(ops), "section-removed", _names(ops), ops)
+                       for ops in minus_groups[len(plus_groups):])
+    return out
+
+
+def _takes(ops: Sequence[LockOp]) -> bool:
+    return any(o.role in ACQUIRING for o in ops)
+
+
+def _pair(only_minus: list[list[LockOp]], only_plus: list[list[LockOp]]) -> list[LockChange]:
+    out: list[LockChange] = []
+    for plus, minus in zip(only_plus, only_minus, strict=False):
+        head, old = _head(plus), _head(minus)
+        detail = f"{old.primitive} -> {head.primitive} ({old.lock} -> {head.lock})"
+        kind = "conversion" if old.family != head.family else "replaced"
+        out.append(_change(head, kind, detail, (*plus, *minus)))
     return out
 
 
