@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.archive_server import ArchiveServer, file_messages, messages, run
 from threadscan.extract import analyze_patches
 from threadscan.model import Objection
@@ -165,6 +167,43 @@ def test_a_quote_that_lost_its_attribution_is_spoken_by_the_writer_of_its_words(
     # the patch author's words quoted back are not review (they were two objections of an
     # unknown speaker)
     assert not [o for o in objections(VIRTIO) if "write_lock_irq()" in o.sentence]
+
+
+IOCOST = Path(__file__).parent / "data" / "nlp" / "blk-iocost-msgs-0-5-11.mbox"
+
+
+def test_a_deep_quote_guessed_by_alternation_is_spoken_by_the_writer_of_its_words() -> None:
+    from threadscan.nlp.tag import message_units, with_thread_speakers
+
+    msgs = file_messages(IOCOST)
+    authors = patch_authors(msgs, ())
+    assert authors == {"Dan Carpenter"}
+    # Tejun Heo answers Jens Axboe ("... Jens Axboe wrote:") over four quote levels; the
+    # fourth, Dan Carpenter's question, is guessed by alternation to be Tejun's own
+    units = [u for i, m in enumerate(msgs) for u in message_units(i, m, authors)]
+    start = "But why is this not spin_lock_irq()?"
+    guessed = [u.speaker for u in units if u.quoted and u.text.startswith(start)]
+    assert guessed == ["Tejun Heo"]
+    named = [(u.speaker, u.strict) for u in with_thread_speakers(units, msgs, authors)
+             if u.quoted and u.text.startswith(start)]
+    assert named == [("Dan Carpenter", True)]
+    assert not [o for o in objections(IOCOST) if o.sentence.startswith(start)]
+
+
+@pytest.mark.parametrize(("speaker", "writer", "same"), [
+    # spellings of one person in the benchmark mbox: attribution line / From: of the writer
+    ("Simon Schuster", "Simon Schuster via B4 Relay", True),
+    ("Vivek", "Kasireddy, Vivek", True),
+    ("Shin'ichiro Kawasaki", "Shinichiro Kawasaki", True),
+    ("Han Guangjiang", "gj.han@foxmail.com", True),
+    # two people of the loop thread whose quotes alternation swapped
+    ("Tetsuo Handa", "Pavel Tatashin", False),
+])
+def test_a_writer_spelled_otherwise_keeps_the_quotes_speaker(speaker: str, writer: str,
+                                                              same: bool) -> None:
+    from threadscan.nlp.tag import _may_be
+
+    assert _may_be(speaker, writer) is same
 
 
 PMD = Path(__file__).parent / "data" / "nlp" / "pmd-zero-page-msgs-313-344-479.mbox"
