@@ -51,11 +51,14 @@ def test_a_linked_function_outside_the_quoted_hunk_shows_its_own_hunk() -> None:
     assert code[1][1] is not None and code[1][1].startswith(SET)
 
 
-def test_a_function_no_hunk_changes_is_shown_as_not_in_the_patch() -> None:
-    code = code_of(with_functions(seed003(), "mlx5vf_disable_fds"))
-    assert code[-1] == ("mlx5vf_disable_fds", None)
+def test_a_function_the_patch_neither_changes_nor_calls_is_shown_as_not_in_the_patch() -> None:
+    code = code_of(with_functions(seed003(), "mlx5vf_cmd_suspend_vhca"))
+    assert code[-1] == ("mlx5vf_cmd_suspend_vhca", None)
     assert isinstance(build_summary(seed003()).debate[0].code[0].hunk, str)
-
+    # mlx5vf_disable_fds() is called by the added mlx5vf_state_mutex_unlock(): that hunk
+    code = code_of(with_functions(seed003(), "mlx5vf_disable_fds"))
+    assert ("mlx5vf_disable_fds", None) not in code
+    assert [s for _, s in code if s and s.startswith("mlx5vf_pci_step_device_state_locked(")]
 
 
 def test_a_hunk_that_adds_a_function_is_named_by_it_not_by_its_section() -> None:
@@ -77,3 +80,17 @@ def test_a_hunk_that_changes_only_a_later_function_is_named_by_it() -> None:
               if h.id == "20251113202320.2530531-1-mkhalfella@purestorage.com:1:6"]
     assert hunk.function == "__blk_mq_update_nr_hw_queues"
     assert shown_function(hunk, ()) == "blk_mq_update_nr_hw_queues"
+
+
+def test_a_function_the_patch_calls_but_does_not_change_shows_the_hunks_calling_it() -> None:
+    from tests.test_tag_context import IOCOST, file_messages
+
+    msgs = file_messages(IOCOST)
+    [thread] = build_threads(msgs)
+    summary = build_summary(analyze_thread(thread, msgs))
+    # Tejun Heo: "Yeah, that should be spin_lock_irq() for consistency ..." about the
+    # patch's "-spin_lock_irq(&ioc->lock); +spin_lock(&ioc->lock);"
+    [item] = [d for d in summary.debate if d.sentence.startswith("Yeah, that should be")]
+    assert "spin_lock_irq" in item.functions
+    assert {ref.function for ref in item.code} == {"ioc_qos_prfill", "ioc_cost_model_prfill"}
+    assert all(isinstance(ref.hunk, str) for ref in item.code)
