@@ -59,7 +59,7 @@ from threadscan.nlp.pipeline import (  # noqa: E402
     Pipeline,
     analyse,
     blank_nlp,
-    is_cued,
+    cued_categories,
     load_pipeline,
     model_input,
 )
@@ -180,7 +180,7 @@ def _neighbours(units: dict[str, list[Unit]]) -> dict[int, tuple[str, ...]]:
     for us in units.values():
         found = analyse(rules, [u.text for u in us])
         need = rules.cues.context_required
-        words = neighbour_words([is_cued(a.hits, a.text, need) for a in found],
+        words = neighbour_words([cued_categories(a.hits, a.text, need) for a in found],
                                 [u.para for u in us])
         out.update((id(u), w) for u, w in zip(us, words, strict=True))
     return out

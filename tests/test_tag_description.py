@@ -69,8 +69,28 @@ def test_noobj009_control_thread_has_no_objections(messages: list[Message]) -> N
 
 
 def test_paragraph_neighbour_cue_marks_the_other_sentences_only() -> None:
-    words = neighbour_words([True, False, False], [(0, 1, 0), (0, 1, 0), (0, 1, 1)])
-    assert words == [(), (PARAGRAPH_CUE,), ()]
+    words = neighbour_words([frozenset({"race"}), frozenset(), frozenset()],
+                            [(0, 1, 0), (0, 1, 0), (0, 1, 1)])
+    assert words == [(), (PARAGRAPH_CUE, "zzctxparrace"), ()]
+
+
+def test_a_sentence_reads_the_categories_cued_beside_it_in_its_paragraph() -> None:
+    from threadscan.nlp.pipeline import analyse, load_pipeline
+
+    # seed 002, Halil Pasic's third alternative: the opening sentence has no cue of its own
+    page = (Path(__file__).parent / "data" / "nlp" / "002_49b293774edf041f.txt").read_text()
+    sentences = [
+        "3) I also considered using a read-write lock for matrix_dev->lock.",
+        "In theory a read-write lock that favors reads in a sense that a steady stream of "
+        "readers can starve the writers would work.",
+        "But rwsem can't be used in this situation because rwsem is fair, in a sense that a "
+        "waiting writers may effectively block readers that try to acquire the lock while the "
+        "lock is held as a read lock.",
+    ]
+    assert all(" ".join(s.split()[-4:]) in " ".join(page.split()) for s in sentences)
+    first, *_ = analyse(load_pipeline(), sentences, paras=[0, 0, 0])
+    assert not first.hits
+    assert {PARAGRAPH_CUE, "zzctxparfairness"} <= set(first.context)
 
 
 def test_series_patches_sent_in_reply_to_the_cover_letter_are_description() -> None:

@@ -19,6 +19,9 @@ features "text+cues+ctx"), learned from the thread labels:
     zzctxshort                    fewer than 6 words (greetings, sign-offs, fragments)
     zzctxparcue                   another sentence of the same paragraph has a live category
                                   cue (objections without cue words sit next to ones with)
+    zzctxpar<category>            ... and which categories it cues ("zzctxparrace"): the
+                                  category of an objection without cue words is its
+                                  neighbours' (CV, round 17: thread 0.436 -> 0.451)
 
 Pure functions, no spaCy.
 """
@@ -26,7 +29,11 @@ Pure functions, no spaCy.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
+from typing import TypeVar
+
+C = TypeVar("C", bound=str)
 
 QUESTION_END = re.compile(r"\?[\s\"')\]]*$")  # a sentence that ends asking
 _HEDGE = re.compile(
@@ -34,6 +41,7 @@ _HEDGE = re.compile(
     r"i'?m afraid|it seems|seems to|looks like|afaict|afaics|iiuc)\b",
     re.IGNORECASE,
 )
+_NON_WORD = re.compile(r"\W")
 _YOU = re.compile(
     r"\b(?:you should|you need|you must|you'?d want|you want|you can|please|could you|"
     r"can you|would you|you might|you may|you have to)\b",
@@ -100,10 +108,27 @@ def lock_func_words(text: str, functions: frozenset[str]) -> tuple[str, ...]:
     return (LOCK_FUNC,) if functions and not functions.isdisjoint(_IDENT.findall(text)) else ()
 
 
-def neighbour_words(cued: Sequence[bool], paras: Sequence[Hashable]) -> list[tuple[str, ...]]:
-    """Per sentence: ``zzctxparcue`` when another sentence of its paragraph is cued."""
-    count: dict[Hashable, int] = {}
-    for flag, para in zip(cued, paras, strict=True):
-        count[para] = count.get(para, 0) + int(flag)
-    return [(PARAGRAPH_CUE,) if count[para] - int(flag) > 0 else ()
-            for flag, para in zip(cued, paras, strict=True)]
+def neighbour_words(cued: Sequence[frozenset[str]],
+                    paras: Sequence[Hashable]) -> list[tuple[str, ...]]:
+    """Per sentence: ``zzctxparcue`` when another sentence of its paragraph is cued, and
+    ``zzctxpar<category>`` for each category cued there ("zzctxparrace")."""
+    count: dict[Hashable, Counter[str]] = {}
+    for cats, para in zip(cued, paras, strict=True):
+        count.setdefault(para, Counter()).update(cats)
+    return [_near(count[para] - Counter(cats)) for cats, para in zip(cued, paras, strict=True)]
+
+
+PARAGRAPH_CATEGORY = "zzctxpar"
+
+
+def paragraph_categories(context: Sequence[str], categories: Sequence[C]) -> list[C]:
+    """The categories cued by the other sentences of a sentence's paragraph (its
+    ``zzctxpar<category>`` words), in ``categories`` order."""
+    words = set(context)
+    return [c for c in categories if PARAGRAPH_CATEGORY + _NON_WORD.sub("", c) in words]
+
+
+def _near(others: Counter[str]) -> tuple[str, ...]:
+    if not others:
+        return ()
+    return (PARAGRAPH_CUE, *sorted(PARAGRAPH_CATEGORY + _NON_WORD.sub("", c) for c in others))

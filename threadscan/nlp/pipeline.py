@@ -208,8 +208,14 @@ def is_cued(hits: Iterable[Hit], text: str = "",
     """A live (non-negated) category cue fired that says by itself the sentence is about
     concurrency: not a generic phrase ("at the same time", "missed", "reverse order": rule ids
     ``<category>.generic``), and ``in_context``."""
-    return any(h.group in CATEGORIES and not h.negated and not h.generic
-               and in_context(h, text, required) for h in hits)
+    return bool(cued_categories(hits, text, required))
+
+
+def cued_categories(hits: Iterable[Hit], text: str = "",
+                    required: tuple[tuple[str, str], ...] = ()) -> frozenset[str]:
+    """The categories of the live cues that make a sentence ``is_cued``."""
+    return frozenset(h.group for h in hits if h.group in CATEGORIES and not h.negated
+                     and not h.generic and in_context(h, text, required))
 
 
 def about_concurrency(hits: Iterable[Hit], entities: Iterable[Entity], text: str,
@@ -309,7 +315,7 @@ def analyse(pipe: Pipeline, sentences: Sequence[str], known: Iterable[str] = (),
         text_words(t) for t, _, _ in rows]
     need = pipe.cues.context_required
     if paras is not None:
-        near = neighbour_words([is_cued(h, t, need) for t, h, _ in rows], paras)
+        near = neighbour_words([cued_categories(h, t, need) for t, h, _ in rows], paras)
         ctx = [(*c, *n) for c, n in zip(ctx, near, strict=True)]
     read = _to_classify(rows, ctx, groups, need)
     inputs = [model_input(*rows[i], pipe.features, ctx[i]) for i in read]

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from threadscan.model import CATEGORIES, Category, Stance
-from threadscan.nlp.context import QUESTION_END
+from threadscan.nlp.context import QUESTION_END, paragraph_categories
 from threadscan.nlp.cues import locking_regex_of
 from threadscan.nlp.pipeline import Analysed, anchored, in_context
 from threadscan.nlp.rules import Hit
@@ -68,6 +68,7 @@ class Thresholds:
     author_min: float = 0.5  # P(not none) a patch author's sentence needs (and a frame)
     gate: float = 0.02  # P(not none) every other candidate needs (the objection gate)
     inherit: float = 0.2  # P(not none) a sentence needs to join the objection beside it
+    par_cat: float = 0.3  # model category, with no cue, that its paragraph's cues name
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,9 @@ def decide(
         need_cat = th.framed_cat if framed else th.model_alone
         need_stance = th.framed_stance if framed else th.stance_alone
         alone = [c for c in CATEGORIES if model and a.cat_score(c) >= need_cat]
+        near = [c for c in paragraph_categories(a.context, CATEGORIES)
+                if model and a.cat_score(c) >= th.par_cat]
+        alone = near or alone  # the neighbours' concern, when the model sees it too
         if not alone or p_objection < need_stance or (strict and not framed):
             return None
         cats = _ordered(alone)
