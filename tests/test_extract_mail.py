@@ -141,3 +141,12 @@ def test_a_declaration_with_a_trailing_comment_starts_no_function() -> None:
     ops = analyze_patches(messages(NS_TREE)).lock_ops
     (define,) = [o for o in ops if o.primitive == "DEFINE_SEQLOCK"]
     assert (define.lock, define.sign, define.function) == ("mnt_ns_tree_lock", "-", None)
+
+
+UBLK_FIFO = DATA / "ublk-evts-lock-anonymous-struct.mbox"
+
+
+def test_an_attribute_after_an_anonymous_struct_is_no_member_name() -> None:
+    # "struct { ...; spinlock_t evts_lock; }____cacheline_aligned_in_smp;" inside ublk_queue
+    changes = analyze_patches(messages(UBLK_FIFO)).lock_changes
+    assert [(c.kind, c.lock) for c in changes] == [("introduced", "ublk_queue.evts_lock")]

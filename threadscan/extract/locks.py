@@ -54,7 +54,7 @@ DECL_RE = re.compile(
     r"((?:struct|union)\s+\w+|\w+)\s+(\w+)\s*(?:\[[^\]]*\])?\s*(?:=[^;]*)?(?:;|,|$)"
 )
 SPACES_RE = re.compile(r"\s+")
-CLOSE_NAMED_RE = re.compile(r"^\s+}\s*(\w+)\s*;")
+CLOSE_NAMED_RE = re.compile(r"^\s+}\s*(?!__)(\w+)\b[^;{}]*;")  # "} pod;", not "} __packed;"
 GUARD_CALLS = frozenset({"guard", "scoped_guard", "scoped_cond_guard"})
 FALSE_FRIENDS = frozenset(
     {"block", "blocked", "unblock", "clock", "deadlock", "deadlocks", "flock", "lockup",
