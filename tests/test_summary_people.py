@@ -75,3 +75,20 @@ def test_a_speaker_written_as_an_address_is_named_as_the_threads_mail_names_him(
     assert not [o for o in analysis.objections if "@" in (o.speaker or "")]
     summary = build_summary(analysis)
     assert speaker_name("peterz@infradead.org", summary.participants) == "Peter Zijlstra"
+
+
+BRD = Path(__file__).parent / "data" / "report" / "brd-rcu-author-replies.mbox"
+
+
+def test_the_author_of_a_posting_not_archived_answers_the_objections_he_quotes() -> None:
+    # Yu Kuai's two answers to Jens Axboe, without the posting or Jens's mails: git wrote
+    # Yu's address into the root's Message-ID; Jens's words are quotes in Yu's replies
+    msgs = file_messages(BRD)
+    [thread] = build_threads(msgs)
+    summary = build_summary(analyze_thread(thread, msgs))
+    roles = {p.name: (p.role, p.why) for p in summary.participants}
+    assert roles["Yu Kuai"] == ("author", "wrote the patch (not archived)")
+    [item] = [d for d in summary.debate if d.sentence.startswith("We even hold it over the kmap")]
+    assert item.speaker == "Jens Axboe"
+    assert item.outcome.replier == "Yu Kuai"
+    assert item.outcome.reply is not None and "page ref" in item.outcome.reply

@@ -82,7 +82,8 @@ class Context:
 def patch_authors(analysis: ThreadAnalysis, by_id: dict[str, Message]) -> tuple[Person, ...]:
     """Who wrote the patch: posters of patches in non-reply ``[PATCH]`` mails, else posters
     of any diff (a fix sent as a reply), else speakers of quoted diffs, else the poster of
-    a root ``[PATCH]``, else (patch not archived) the person quoted by the first reply."""
+    a root ``[PATCH]``, else (patch not archived) the person quoted by the first reply, else
+    the poster the tagger infers (``_missing_posters``)."""
     posted = [by_id[p.msgid] for p in analysis.patches if not p.quoted and p.msgid in by_id]
     found = _unique([m.author for m in posted if not m.subject.is_reply]) or _unique(
         [m.author for m in posted])
@@ -97,7 +98,17 @@ def patch_authors(analysis: ThreadAnalysis, by_id: dict[str, Message]) -> tuple[
         quoted = [s.speaker for s in root.segments if s.kind == "quote" and s.depth == 1]
         if quoted and quoted[0] and not same_person(quoted[0], root.author):
             return (Person(quoted[0], ""),)
-    return tuple(found)
+    return tuple(found or _missing_posters(analysis))
+
+
+def _missing_posters(analysis: ThreadAnalysis) -> list[Person]:
+    """(The posting not archived, nor its root) whom the tagger takes for the poster: the
+    address git wrote into the root's Message-ID, the person a reply to it quotes first."""
+    from threadscan.nlp.tag import missing_posters
+
+    names = missing_posters(analysis.messages)
+    return _unique([m.author for m in analysis.messages if m.author.display in names]
+                   or [Person(n, "") for n in sorted(names)])
 
 
 def _unique(people: Iterable[Person]) -> list[Person]:
@@ -180,10 +191,11 @@ def participants(ctx: Context) -> tuple[Participant, ...]:
         _find(accs, person).msgids += (msgid,)
     _add_reviewers(ctx, accs)
     posters = {p.msgid for p in ctx.analysis.patches if not p.quoted}
+    unposted = "wrote the patch (" + (
+        "seen quoted" if any(p.quoted for p in ctx.analysis.patches) else "not archived") + ")"
     for person in ctx.authors:
         posted = any(ctx.by_id[m].author == person for m in posters if m in ctx.by_id)
-        _find(accs, person).promote("author", "posted the patch" if posted else (
-            "wrote the patch (seen quoted)"))
+        _find(accs, person).promote("author", "posted the patch" if posted else unposted)
     return tuple(_finish(ctx, a) for a in sorted(accs.values(), key=_rank))
 
 

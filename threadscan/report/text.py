@@ -60,7 +60,7 @@ def span(first: dt.datetime | None, last: dt.datetime | None) -> str:
 
 def header_facts(s: Summary) -> str:
     versions = ", ".join(f"v{v}" for v in s.versions) or "none"
-    ghosts = f", {s.ghosts} not archived" if s.ghosts else ""
+    ghosts = f" (+{s.ghosts} referenced, not archived)" if s.ghosts else ""
     return (
         f"Series: {s.series or '(none)'} | versions {versions} | "
         f"{s.message_count} message{'' if s.message_count == 1 else 's'}{ghosts} | "
