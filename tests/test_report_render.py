@@ -104,3 +104,27 @@ def test_markdown_fences_a_hunk_once_and_later_objections_refer_back() -> None:
     assert md.count("@@ -114,15 +114,20 @@ p2m_pod_cache_add") == 2  # #1 and #2's reference
     assert md.count("+    unlock_page_alloc(p2m);") == 1
     assert "its changed lines are shown under objection 1" in md
+
+
+def test_one_reviewers_approvals_of_a_series_are_one_entry() -> None:
+    from pathlib import Path
+
+    from tests.archive_server import file_messages
+    from threadscan.pipeline import analyze_thread
+    from threadscan.report import build_summary
+    from threadscan.thread import build_threads
+
+    # the loop series: Jan Kara's Reviewed-by on seven of its eight patches
+    path = (Path(__file__).parent / "data" / "extract" /
+            "linux-block-025-loop-remove-lo-refcount-and-avoid-lo-mutex-in-open-release.mbox")
+    msgs = file_messages(path)
+    [thread] = build_threads(msgs)
+    analysis = analyze_thread(thread, msgs)
+    reviews = [a for v in build_summary(analysis).version_info for a in v.approvals
+               if a.kind == "Reviewed-by" and a.person == "Jan Kara <jack@suse.cz>"]
+    assert len(reviews) == 7
+    text = " ".join(render_summary(analysis, "text").split())
+    assert text.count("Reviewed-by Jan Kara <jack@suse.cz>") == 1
+    assert "Reviewed-by Jan Kara <jack@suse.cz> ×7 [" in text
+    assert render_summary(analysis, "md").count("Reviewed-by Jan Kara") == 1
+    assert render_summary(analysis, "html").count("Jan Kara &lt;jack@suse.cz&gt; ×7") == 1

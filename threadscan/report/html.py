@@ -18,7 +18,7 @@ from threadscan.model import Message, ThreadAnalysis
 from threadscan.report.hunks import anchor, patches_html, shown_patches
 from threadscan.report.summary import Citation, DebateItem, Participant, Summary
 from threadscan.report.svg import lock_graph_svg
-from threadscan.report.text import day, edge_text, header_facts, who
+from threadscan.report.text import approval_groups, day, edge_text, header_facts, who
 
 
 def asset(name: str) -> str:
@@ -63,9 +63,10 @@ def person_html(p: Participant) -> str:
 
 def header_html(s: Summary) -> str:
     acks = [
-        f'<li><span class="tag ok">{escape(a.kind)}</span> {escape(a.person)} '
-        f"<span class=\"muted\">v{v.version}</span> {cite_html(a.cite)}</li>"
-        for v in s.version_info for a in v.approvals
+        f'<li><span class="tag ok">{escape(kind)}</span> {escape(person)}'
+        + (f" ×{len(cites)}" if len(cites) > 1 else "")
+        + f' <span class="muted">v{v.version}</span> {" ".join(map(cite_html, cites))}</li>'
+        for v in s.version_info for kind, person, cites in approval_groups(v.approvals)
     ]
     approvals = f'<ul class="acks">{"".join(acks)}</ul>' if acks else (
         '<p class="muted">No approvals in this thread.</p>')

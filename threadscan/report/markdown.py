@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from threadscan.report.summary import DebateItem, EdgeItem, Summary
 from threadscan.report.text import (
     Footnotes,
+    approvals_text,
     code_place,
     day,
     header_facts,
@@ -105,7 +106,7 @@ def render_markdown(s: Summary) -> str:
             "| version | posted patches | quoted patches | messages | first | approvals |",
             "|---|---|---|---|---|---|"]
     for v in s.version_info:
-        acks = "; ".join(f"{a.kind} {esc(a.person)} {notes.ref(a.cite)}" for a in v.approvals)
+        acks = approvals_text(v.approvals, notes, esc)
         out.append(f"| v{v.version} {notes.ref(*v.cites[:3])} | {v.patches} "
                    f"| {v.quoted_patches} | {v.messages} "
                    f"| {day(v.first)} | {acks or '—'} |")

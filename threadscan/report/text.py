@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from threadscan.report.summary import (
+    ApprovalItem,
     Citation,
     CodeRef,
     DebateItem,
@@ -75,8 +76,26 @@ def participant_line(p: Participant, notes: Footnotes) -> str:
             f"{notes.ref(*p.cites[:3])}")
 
 
+def approval_groups(approvals: Sequence[ApprovalItem]
+                    ) -> list[tuple[str, str, tuple[Citation, ...]]]:
+    """(kind, person, citations) per kind and person, in first-seen order: one reviewer's
+    Reviewed-by on nine patches of a series is one entry."""
+    groups: dict[tuple[str, str], list[Citation]] = {}
+    for a in approvals:
+        groups.setdefault((a.kind, a.person), []).append(a.cite)
+    return [(kind, person, tuple(cites)) for (kind, person), cites in groups.items()]
+
+
+def approvals_text(approvals: Sequence[ApprovalItem], notes: Footnotes,
+                   person: Callable[[str], str] = str) -> str:
+    """"Reviewed-by Nilay Shroff ×9 [4][5][6]; ..." (the first three citations)."""
+    return "; ".join(
+        f"{kind} {person(who)}" + (f" ×{len(cites)}" if len(cites) > 1 else "")
+        + f" {notes.ref(*cites[:3])}" for kind, who, cites in approval_groups(approvals))
+
+
 def version_line(v: VersionInfo, notes: Footnotes) -> str:
-    acks = "; ".join(f"{a.kind} {a.person} {notes.ref(a.cite)}" for a in v.approvals)
+    acks = approvals_text(v.approvals, notes)
     quoted = f" (+{v.quoted_patches} quoted in replies)" if v.quoted_patches else ""
     return (
         f"v{v.version}: {v.patches} posted patch(es){quoted}, {v.messages} message(s), "
