@@ -94,3 +94,19 @@ def test_a_function_the_patch_calls_but_does_not_change_shows_the_hunks_calling_
     assert "spin_lock_irq" in item.functions
     assert {ref.function for ref in item.code} == {"ioc_qos_prfill", "ioc_cost_model_prfill"}
     assert all(isinstance(ref.hunk, str) for ref in item.code)
+
+
+def test_a_hunk_spanning_functions_shows_the_lines_of_the_one_it_is_named_by() -> None:
+    from tests.test_tag_context import file_messages
+
+    # Ming Lei's ublk patch adds five functions in one hunk; Caleb Sander Mateos's
+    # suggestion about the reference counts is about ublk_has_io_with_active_ref()
+    path = Path(__file__).parent / "data" / "report" / "ublk-release-patch-and-review.mbox"
+    msgs = file_messages(path)
+    [thread] = build_threads(msgs)
+    debate = build_summary(analyze_thread(thread, msgs)).debate
+    [item] = [d for d in debate if d.sentence.startswith("It would be safer to check")]
+    [ref] = item.code
+    assert ref.function == "ublk_has_io_with_active_ref"
+    assert ref.lines[0] == "+static bool ublk_has_io_with_active_ref(struct ublk_device *ub)"
+    assert not [ln for ln in ref.lines if "ublk_ch_release" in ln]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from threadscan.model import Hunk, Message, Objection, OrderEdge, ThreadAnalysis
+from threadscan.model import DiffLine, Hunk, Message, Objection, OrderEdge, ThreadAnalysis
 from threadscan.report.people import Context, same_person
 from threadscan.report.summary import (
     ChangeItem,
@@ -180,20 +180,32 @@ def hunk_ref(hunk: Hunk, locks: Sequence[str], ctx: Context,
         (op.old_no, op.new_no) for op in ctx.analysis.lock_ops if op.hunk_id == hunk.id
     }
     changed = [ln for ln in hunk.lines if ln.sign != " "]
+    name = shown_function(hunk, functions)
     keep = [
         ln for ln in changed
         if (ln.old_no, ln.new_no) in op_lines or any(lk and lk in ln.text for lk in locks)
-    ] or changed
+    ] or _changed_in(hunk, name) or changed
     shown = keep[:MAX_LINES]
     header = f"@@ -{hunk.old_start},{hunk.old_len} +{hunk.new_start},{hunk.new_len} @@"
     return CodeRef(
         file=hunk.file,
-        function=shown_function(hunk, functions),
+        function=name,
         hunk=hunk.id,
         header=f"{header} {hunk.section}".rstrip(),
         lines=tuple(f"{ln.sign}{ln.text}" for ln in shown),
         omitted=len(changed) - len(shown),
     )
+
+
+def _changed_in(hunk: Hunk, function: str | None) -> list[DiffLine]:
+    """The hunk's changed lines in ``function`` (a hunk spanning several functions is shown
+    by the lines of the one it is named by)."""
+    from threadscan.nlp.link import code_functions
+
+    if function is None:
+        return []
+    return [ln for ln, f in zip(hunk.lines, code_functions(hunk), strict=True)
+            if f == function and ln.sign != " "]
 
 
 def first_sentence(text: str) -> str:
