@@ -8,9 +8,9 @@ import pytest
 
 from tests.archive_server import ArchiveServer, file_messages, messages, run
 from threadscan.extract import analyze_patches
-from threadscan.model import Objection
+from threadscan.model import Message, Objection
 from threadscan.nlp import tag_thread
-from threadscan.nlp.tag import patch_authors
+from threadscan.nlp.tag import Unit, patch_authors
 from threadscan.sources.base import SourceOptions
 
 
@@ -153,13 +153,20 @@ def test_sentence_naming_a_function_whose_locking_the_patch_changes_is_about_con
 VIRTIO = Path(__file__).parent / "data" / "nlp" / "virtio-irq-hardening-msgs-0-18-33.mbox"
 
 
-def test_a_quote_that_lost_its_attribution_is_spoken_by_the_writer_of_its_words() -> None:
-    from threadscan.nlp.tag import message_units, with_thread_speakers
+def units_of(path: Path, author: str) -> tuple[list[Message], frozenset[str], list[Unit]]:
+    """A thread's messages, its patch authors (``author`` alone) and its taggable units."""
+    from threadscan.nlp.tag import message_units
 
-    msgs = file_messages(VIRTIO)
+    msgs = file_messages(path)
     authors = patch_authors(msgs, ())
-    assert authors == {"Jason Wang"}
-    units = [u for i, m in enumerate(msgs) for u in message_units(i, m, authors)]
+    assert authors == {author}
+    return msgs, authors, [u for i, m in enumerate(msgs) for u in message_units(i, m, authors)]
+
+
+def test_a_quote_that_lost_its_attribution_is_spoken_by_the_writer_of_its_words() -> None:
+    from threadscan.nlp.tag import with_thread_speakers
+
+    msgs, authors, units = units_of(VIRTIO, "Jason Wang")
     deep = [u for u in with_thread_speakers(units, msgs, authors)
             if u.msgid == "20220516102425-mutt-send-email-mst@kernel.org"
             and u.text.startswith("It looks to me we need to use write_lock_irq()")]
@@ -173,14 +180,11 @@ IOCOST = Path(__file__).parent / "data" / "nlp" / "blk-iocost-msgs-0-5-11.mbox"
 
 
 def test_a_deep_quote_guessed_by_alternation_is_spoken_by_the_writer_of_its_words() -> None:
-    from threadscan.nlp.tag import message_units, with_thread_speakers
+    from threadscan.nlp.tag import with_thread_speakers
 
-    msgs = file_messages(IOCOST)
-    authors = patch_authors(msgs, ())
-    assert authors == {"Dan Carpenter"}
     # Tejun Heo answers Jens Axboe ("... Jens Axboe wrote:") over four quote levels; the
     # fourth, Dan Carpenter's question, is guessed by alternation to be Tejun's own
-    units = [u for i, m in enumerate(msgs) for u in message_units(i, m, authors)]
+    msgs, authors, units = units_of(IOCOST, "Dan Carpenter")
     start = "But why is this not spin_lock_irq()?"
     guessed = [u.speaker for u in units if u.quoted and u.text.startswith(start)]
     assert guessed == ["Tejun Heo"]
