@@ -75,6 +75,7 @@ def context_words(text: str, author: bool | None, diff_above: bool) -> tuple[str
 
 
 PARAGRAPH_CUE = "zzctxparcue"
+PARAGRAPH_CATEGORY = "zzctxpar"  # + a category without its hyphen: "zzctxparlockorder"
 LOCK_DIFF = "zzctxlockdiff"
 LOCK_QUOTE = "zzctxlockquote"
 LOCK_FUNC = "zzctxlockfunc"
@@ -116,9 +117,6 @@ def neighbour_words(cued: Sequence[frozenset[str]],
     for cats, para in zip(cued, paras, strict=True):
         count.setdefault(para, Counter()).update(cats)
     return [_near(count[para] - Counter(cats)) for cats, para in zip(cued, paras, strict=True)]
-
-
-PARAGRAPH_CATEGORY = "zzctxpar"
 
 
 def paragraph_categories(context: Sequence[str], categories: Sequence[C]) -> list[C]:
