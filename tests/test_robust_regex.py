@@ -124,6 +124,8 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "repair.repair_diff": repair.repair_diff,
     "extract.unflatten.looks_flattened": eunflatten.looks_flattened,
     "cfunc.definition_name": cfunc.definition_name,
+    "cfunc.prototype_name": lambda t: cfunc.prototype_name(f"int f({t};"),
+    "cfunc.prototype_name (commented)": lambda t: cfunc.prototype_name(f"int f({t}); /* {t} */"),
     "cfunc.section_function": cfunc.section_function,
     "cfunc.section_struct": cfunc.section_struct,
     "ccode.split_args": lambda t: ccode.split_args(t, 0),

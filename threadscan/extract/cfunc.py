@@ -25,7 +25,6 @@ DEF_RE = re.compile(r"^((?:[A-Za-z_]\w*[\s\*]+)*\**)([A-Za-z_]\w*)\s*\(")
 STRUCT_OPEN_RE = re.compile(
     r"^(?:typedef\s+)?(?:static\s+)?(?:const\s+)?(?:struct|union)\s+(\w+)\s*\{"
 )
-PARAMS_RE = re.compile(r"\s*(?:void\s*\)|\)|[^,()]*[\s*][^,()]*[,)])")  # "(struct zram *zram,"
 AGGREGATE_RE = re.compile(r"^[A-Za-z_][^(]*=\s*\{")
 FLAT_RE = re.compile(r"^(?:return|break|continue|goto|if|for|while|else|switch|case)\b")
 FLAT_FIRST = frozenset("rbcgifwes")  # first letters of the FLAT_RE keywords
@@ -57,14 +56,24 @@ def _code_end(text: str) -> str:
 def prototype_name(text: str) -> str | None:
     """The function a column-0 prototype declares (``void zram_slot_lock(struct zram *zram,
     u32 index);``): a declaration, not a call of it."""
-    if not text or text[0] in " \t#{}/*" or not _code_end(text).endswith(";"):
+    if not text or text[0] in " \t#{}/*" or "(" not in text or not _code_end(text).endswith(";"):
         return None
     m = DEF_RE.match(text)
     if m is None or not m.group(1).strip() or m.group(2).isupper():
         return None  # "static DEFINE_MUTEX(m);" defines a lock with a macro
     if m.group(1).split()[0] in KEYWORDS or "=" in text[: m.start(2)]:
         return None
-    return m.group(2) if PARAMS_RE.match(text, m.end()) else None
+    return m.group(2) if _declares_params(text, m.end()) else None
+
+
+def _declares_params(text: str, start: int) -> bool:
+    """Whether the first parameter after ``(`` declares one ("struct zram *zram", "void", an
+    empty list) rather than passes one ("x", "&m"): a type and a name, or a pointer."""
+    ends = [i for i in (text.find(",", start), text.find(")", start)) if i >= 0]
+    if not ends:
+        return False
+    first = text[start:min(ends)].strip()
+    return first in ("", "void") or " " in first or "*" in first
 
 
 def section_function(section: str) -> str | None:
