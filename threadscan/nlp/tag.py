@@ -167,7 +167,8 @@ def _writer(u: Unit, own: dict[str, str]) -> str | None:
     writer = own.get(sentence_key(u.text)) if u.quoted else None
     if writer is None or not u.speaker:
         return writer
-    if _may_be(u.speaker, writer) or len(u.text.split()) < WRITER_MIN_WORDS:
+    if writer == u.speaker or _may_be(u.speaker, writer) \
+            or len(u.text.split()) < WRITER_MIN_WORDS:
         return None
     return writer
 
