@@ -110,3 +110,20 @@ def test_a_hunk_spanning_functions_shows_the_lines_of_the_one_it_is_named_by() -
     assert ref.function == "ublk_has_io_with_active_ref"
     assert ref.lines[0] == "+static bool ublk_has_io_with_active_ref(struct ublk_device *ub)"
     assert not [ln for ln in ref.lines if "ublk_ch_release" in ln]
+
+
+def test_a_function_only_in_a_hunks_context_shows_that_hunk() -> None:
+    from tests.test_tag_context import file_messages
+
+    # Xen evtchn: the patch moves spin_lock(&d->event_lock) below "if ( !port_is_valid(d,
+    # port) )", a context line; Julien Grall asks for a comment "on top of port_is_valid()"
+    path = (Path(__file__).parent / "data" / "extract" /
+            "xen-devel-evtchn-defer-lock-acquire-v6.mbox")
+    msgs = file_messages(path)
+    [thread] = build_threads(msgs)
+    debate = build_summary(analyze_thread(thread, msgs)).debate
+    [item] = [d for d in debate if d.sentence.startswith("However, I don't think this should")]
+    assert "port_is_valid" in item.functions
+    assert {ref.function for ref in item.code} == {"evtchn_close", "evtchn_bind_vcpu"}
+    [agree] = [d for d in debate if d.sentence.startswith("So I agree that port_is_valid()")]
+    assert not [ref for ref in agree.code if ref.function == "port_is_valid"]

@@ -114,14 +114,15 @@ def hunk_index(analysis: ThreadAnalysis) -> dict[str, Hunk]:
 def code_refs(ctx: Context, obj: Objection) -> tuple[CodeRef, ...]:
     """The hunks an objection links to, then the hunks holding those of its functions they do
     not hold; without a hunk link, the hunks of its functions, else of its locks. A function
-    no hunk of the thread holds is shown by the hunks whose changed lines call it, else as
-    not in the patch."""
+    no hunk of the thread holds is shown by the hunks whose changed lines call it, else by
+    those that call it in their context, else as not in the patch."""
     hunks = hunk_index(ctx.analysis)
     chosen = [hunks[h] for h in obj.hunks if h in hunks]
     held = {h.id: held_functions(h) for h in hunks.values()}
     missing = [fn for fn in obj.functions if not any(fn in held[h.id] for h in chosen)]
     chosen += [h for fn in missing for h in hunks.values() if fn in held[h.id]]
-    calls = {fn: [h for h in hunks.values() if _changes_call(h, fn)] for fn in missing
+    calls = {fn: [h for h in hunks.values() if _calls(h, fn)]
+             or [h for h in hunks.values() if _calls(h, fn, changed=False)] for fn in missing
              if not any(fn in held[h.id] for h in hunks.values())}
     chosen += [h for found in calls.values() for h in found]
     if not chosen and obj.locks:
@@ -133,7 +134,7 @@ def code_refs(ctx: Context, obj: Objection) -> tuple[CodeRef, ...]:
         unique.setdefault((h.file, h.old_start, h.new_start), h)
     refs = [hunk_ref(h, obj.locks, ctx, obj.functions) for h in unique.values()]
     covered = {fn for h in unique.values() for fn in held[h.id]} | {
-        fn for fn, found in calls.items() if found}
+        fn for fn in obj.functions if any(_calls(h, fn, changed=False) for h in unique.values())}
     refs += [
         CodeRef(None, fn, None, "", (), 0) for fn in dict.fromkeys(obj.functions)
         if fn not in covered
@@ -141,11 +142,12 @@ def code_refs(ctx: Context, obj: Objection) -> tuple[CodeRef, ...]:
     return tuple(refs[:MAX_REFS])
 
 
-def _changes_call(hunk: Hunk, function: str) -> bool:
-    """Whether a changed line of the hunk calls ``function`` (a lock API, a helper the
-    patch calls but does not change: "But why is this not spin_lock_irq()?")."""
+def _calls(hunk: Hunk, function: str, changed: bool = True) -> bool:
+    """Whether a changed line (``changed``; else any line) of the hunk calls ``function`` (a
+    lock API, a helper the patch calls but does not change: "But why is this not
+    spin_lock_irq()?")."""
     call = re.compile(rf"\b{re.escape(function)}\s*\(")
-    return any(ln.sign != " " and call.search(ln.text) for ln in hunk.lines)
+    return any((ln.sign != " " or not changed) and call.search(ln.text) for ln in hunk.lines)
 
 
 def held_functions(hunk: Hunk) -> frozenset[str]:
