@@ -128,3 +128,15 @@ def test_one_reviewers_approvals_of_a_series_are_one_entry() -> None:
     assert "Reviewed-by Jan Kara <jack@suse.cz> ×7 [" in text
     assert render_summary(analysis, "md").count("Reviewed-by Jan Kara") == 1
     assert render_summary(analysis, "html").count("Jan Kara &lt;jack@suse.cz&gt; ×7") == 1
+
+
+def test_a_quoted_hunk_without_its_file_header_is_named_by_its_function() -> None:
+    from tests.test_report_golden import DATA, SEEDS, analyze_file
+
+    # seed 004 quotes hg hunks without their "diff" lines: the file is not known
+    analysis = analyze_file(DATA / SEEDS["seed004"])
+    for fmt in ("text", "md", "html"):
+        out = render_summary(analysis, fmt)
+        assert "p2m_pod_cache_add() (file not quoted)" in out, fmt
+        # (the HTML page's repair log still names the diff's placeholder file)
+        assert fmt == "html" or "(unknown)" not in out, fmt

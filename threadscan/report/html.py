@@ -18,7 +18,15 @@ from threadscan.model import Message, ThreadAnalysis
 from threadscan.report.hunks import anchor, patches_html, shown_patches
 from threadscan.report.summary import Citation, DebateItem, Participant, Summary
 from threadscan.report.svg import lock_graph_svg
-from threadscan.report.text import approval_groups, day, edge_text, header_facts, who
+from threadscan.report.text import (
+    approval_groups,
+    code_place,
+    day,
+    edge_text,
+    header_facts,
+    place,
+    who,
+)
 
 
 def asset(name: str) -> str:
@@ -178,9 +186,8 @@ def debate_html(items: Sequence[DebateItem], alias: dict[str, str]) -> str:
 def card_html(d: DebateItem, alias: dict[str, str]) -> str:
     chips = "".join(f'<span class="chip {token(c)}">{escape(c)}</span>' for c in d.categories)
     code = "".join(
-        f'<li><a href="#{alias.get(r.hunk, anchor(r.hunk))}"><code>{escape(r.file or "?")}'
-        f": {escape(r.function or '?')}()</code></a> <span class=\"muted\">"
-        f"{escape(r.header)}</span></li>" if r.hunk else
+        f'<li><a href="#{alias.get(r.hunk, anchor(r.hunk))}"><code>{escape(code_place(r))}'
+        f"</code></a> <span class=\"muted\">{escape(r.header)}</span></li>" if r.hunk else
         f"<li><code>{escape(r.function or '?')}()</code> "
         '<span class="muted">(not in the patch)</span></li>'
         for r in d.code
@@ -208,7 +215,7 @@ def card_html(d: DebateItem, alias: dict[str, str]) -> str:
 
 def locks_html(s: Summary) -> str:
     rows = "".join(
-        f"<tr><td><code>{escape(fl.file)}</code></td><td><code>"
+        f"<tr><td><code>{escape(place(fl.file, None) or fl.file)}</code></td><td><code>"
         f"{escape(fl.function or '(file scope)')}</code></td><td>{escape(c.sign)}"
         f'{escape(c.kind)}</td><td><code>{escape(c.lock)}</code></td><td><code>'
         f"{escape(c.primitive)}</code></td><td>{escape(c.detail)}</td>"

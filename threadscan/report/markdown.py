@@ -16,6 +16,7 @@ from threadscan.report.text import (
     code_place,
     day,
     header_facts,
+    place,
     shown_before,
     who,
 )
@@ -112,8 +113,8 @@ def render_markdown(s: Summary) -> str:
                    f"| {day(v.first)} | {acks or '—'} |")
     out += ["", "## Lock changes", ""]
     for fl in s.functions:
-        where = code_span(fl.function + "()") if fl.function else "(file scope)"
-        out.append(f"- {code_span(fl.file)} {where}")
+        scope = "" if fl.function else " (file scope)"
+        out.append(f"- {code_span(place(fl.file, fl.function))}{scope}")
         out += [
             f"  - {c.kind}: {code_span(c.lock)} via {code_span(c.primitive)}"
             + (f" — {esc(c.detail)}" if c.detail else "") + f" {notes.ref(c.cite)}"

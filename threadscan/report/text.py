@@ -11,6 +11,7 @@ import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from threadscan.extract.repair import UNKNOWN_FILE
 from threadscan.report.summary import (
     ApprovalItem,
     Citation,
@@ -133,7 +134,15 @@ def shown_before(items: Sequence[DebateItem]) -> dict[tuple[int, str], int]:
 
 def code_place(ref: CodeRef) -> str:
     """Where a hunk is: its file, and the function it is named by when it has one."""
-    return f"{ref.file or '?'}" + (f": {ref.function}()" if ref.function else "")
+    return place(ref.file, ref.function)
+
+
+def place(file: str | None, function: str | None, scope: str = "") -> str:
+    """"file: function()" (``scope`` without a function: "(file scope)"); a quoted hunk
+    without its file header is named by its function alone."""
+    if file in (None, "", UNKNOWN_FILE):
+        return f"{function}() (file not quoted)" if function else "(file not quoted)"
+    return f"{file}: {function}()" if function else f"{file}{': ' + scope if scope else ''}"
 
 
 def code_lines(ref: CodeRef, earlier: int | None = None) -> list[str]:
@@ -183,7 +192,7 @@ def render_text(s: Summary, *, width: int = 100) -> str:
     out += section("Versions", [version_line(v, notes) for v in s.version_info], "none")
     changes = []
     for fl in s.functions:
-        changes.append(f"{fl.file}: {fl.function + '()' if fl.function else '(file scope)'}")
+        changes.append(place(fl.file, fl.function, "(file scope)"))
         changes += [
             f"  {c.sign}{c.kind:<18} {c.lock} via {c.primitive}"
             + (f" — {c.detail}" if c.detail else "") + f" {notes.ref(c.cite)}"
