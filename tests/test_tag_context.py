@@ -164,7 +164,7 @@ def units_of(path: Path, author: str) -> tuple[list[Message], frozenset[str], li
 
 
 def test_a_quote_that_lost_its_attribution_is_spoken_by_the_writer_of_its_words() -> None:
-    from threadscan.nlp.tag import with_thread_speakers
+    from threadscan.nlp.speakers import with_thread_speakers
 
     msgs, authors, units = units_of(VIRTIO, "Jason Wang")
     deep = [u for u in with_thread_speakers(units, msgs, authors)
@@ -180,7 +180,7 @@ IOCOST = Path(__file__).parent / "data" / "nlp" / "blk-iocost-msgs-0-5-11.mbox"
 
 
 def test_a_deep_quote_guessed_by_alternation_is_spoken_by_the_writer_of_its_words() -> None:
-    from threadscan.nlp.tag import with_thread_speakers
+    from threadscan.nlp.speakers import with_thread_speakers
 
     # Tejun Heo answers Jens Axboe ("... Jens Axboe wrote:") over four quote levels; the
     # fourth, Dan Carpenter's question, is guessed by alternation to be Tejun's own
@@ -205,7 +205,7 @@ def test_a_deep_quote_guessed_by_alternation_is_spoken_by_the_writer_of_its_word
 ])
 def test_a_writer_spelled_otherwise_keeps_the_quotes_speaker(speaker: str, writer: str,
                                                               same: bool) -> None:
-    from threadscan.nlp.tag import _may_be
+    from threadscan.nlp.speakers import _may_be
 
     assert _may_be(speaker, writer) is same
 

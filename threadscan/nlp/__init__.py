@@ -22,6 +22,7 @@ from threadscan.nlp.link import thread_code
 from threadscan.nlp.pipeline import Pipeline, default_pipeline, load_pipeline
 from threadscan.nlp.prose_order import dedup_edges
 from threadscan.nlp.sentences import paragraphs, split_paragraph
+from threadscan.nlp.speakers import with_thread_speakers
 from threadscan.nlp.tag import (
     Unit,
     description_keys,
@@ -30,7 +31,6 @@ from threadscan.nlp.tag import (
     message_units,
     patch_authors,
     tag_units,
-    with_thread_speakers,
 )
 
 __all__ = ["Pipeline", "load_pipeline", "tag_text", "tag_thread"]

@@ -109,7 +109,7 @@ def _quote_above(segs: Sequence[Segment], i: int) -> str:
     return ""
 
 
-def _same_person(a: str | None, b: str) -> bool:
+def same_person(a: str | None, b: str) -> bool:
     return bool(a) and bool(b) and fold_name(a or "") == fold_name(b)
 
 
@@ -124,7 +124,7 @@ def message_units(mi: int, msg: Message, authors: frozenset[str]) -> list[Unit]:
         if seg.kind not in ("text", "quote") or _is_diff(seg):
             continue
         speaker = seg.speaker if seg.kind == "quote" else (seg.speaker or msg.author.display)
-        strict = any(_same_person(speaker, a) for a in authors)
+        strict = any(same_person(speaker, a) for a in authors)
         above, answered = _diff_above(segs, si), _quote_above(segs, si)
         for pi, par in enumerate(paragraphs(seg.text)):
             for sentence in split_paragraph(par):
@@ -132,74 +132,6 @@ def message_units(mi: int, msg: Message, authors: frozenset[str]) -> list[Unit]:
                                 seg.depth if seg.kind == "quote" else 0, (mi, si, pi),
                                 above, (seg.text + "\n" + above, whole), strict,
                                 quote_above=answered))
-    return out
-
-
-def with_thread_speakers(units: Sequence[Unit], messages: Sequence[Message],
-                         authors: frozenset[str]) -> list[Unit]:
-    """Speakers the thread can name better: a quoted sentence is the author's of the message
-    whose own text first holds it, when its quote names nobody (a quote three levels deep
-    under a reply that kept two "... wrote:" lines) or, for a sentence of some length,
-    somebody else (the speaker of an unattributed deeper quote is guessed by alternation,
-    wrong when three people talk); a speaker written as an address ("peterz@infradead.org
-    wrote:", a From: without a name) is the name the thread's mail from that address gives
-    (so a quote of the patch author by address is the author's)."""
-    named = {m.author.email.lower(): m.author.name for m in messages
-             if m.author.email and m.author.name}
-    own = _own_sentences(units, messages) if any(u.quoted for u in units) else {}
-    out = []
-    for u in units:
-        who = _writer(u, own) or (named.get(u.speaker.strip("<> ").lower()) if u.speaker
-                                  else None)
-        if who:
-            u = replace(u, speaker=who, strict=any(_same_person(who, a) for a in authors))
-        out.append(u)
-    return out
-
-
-WRITER_MIN_WORDS = 5  # shorter sentences ("Yes, please.") are said by many
-_LETTERS = re.compile(r"[^\W\d_]+")
-
-
-def _writer(u: Unit, own: dict[str, str]) -> str | None:
-    """The thread author who first wrote a quoted unit's sentence in their own text, when
-    that should replace its speaker."""
-    writer = own.get(sentence_key(u.text)) if u.quoted else None
-    if writer is None or not u.speaker:
-        return writer
-    if writer == u.speaker or _may_be(u.speaker, writer) \
-            or len(u.text.split()) < WRITER_MIN_WORDS:
-        return None
-    return writer
-
-
-def _may_be(speaker: str, writer: str) -> bool:
-    """Whether two spellings can name one person: the words of one name among the other's
-    ("Vivek" / "Kasireddy, Vivek", "Simon Schuster" / "Simon Schuster via B4 Relay"), or a
-    writer known only by an address."""
-    if "@" in writer:
-        return True
-    said, wrote = _name_words(speaker), _name_words(writer)
-    return bool(said) and bool(wrote) and (said <= wrote or wrote <= said)
-
-
-def _name_words(name: str) -> set[str]:
-    return set(_LETTERS.findall(fold_name(name).replace("'", "")))
-
-
-def _own_sentences(units: Sequence[Unit], messages: Sequence[Message]) -> dict[str, str]:
-    """Sentence key -> who first wrote it in their own text: the patch postings' authors
-    (a posting has no units: it is description), then the speakers of own-text units."""
-    out: dict[str, str] = {}
-    for m in messages:
-        if is_posting(m):
-            for seg in m.segments_of("text"):
-                for par in paragraphs(seg.text):
-                    for sentence in split_paragraph(par):
-                        out.setdefault(sentence_key(sentence), m.author.display)
-    for u in units:
-        if not u.quoted and u.speaker:
-            out.setdefault(sentence_key(u.text), u.speaker)
     return out
 
 
@@ -338,7 +270,7 @@ def merge_duplicates(objections: Iterable[Objection]) -> tuple[Objection, ...]:
 
 
 def _same_speaker(a: Objection, b: Objection) -> bool:
-    return not a.speaker or not b.speaker or _same_person(a.speaker, b.speaker)
+    return not a.speaker or not b.speaker or same_person(a.speaker, b.speaker)
 
 
 def _carry_locks(links: tuple[Link, ...], named: dict[tuple[int, int, int], tuple[Link, ...]],
