@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from threadscan.extract.cfunc import line_functions, section_function
 from threadscan.extract.diff import find_patches, format_patch, parse_patch_text
-from threadscan.extract.repair import UNKNOWN_FILE, repair_diff
+from threadscan.extract.repair import repair_diff
 from threadscan.mail import parse_item
-from threadscan.model import Message, Provenance, RawItem
+from threadscan.model import UNKNOWN_FILE, Message, Provenance, RawItem
 
 DATA = Path(__file__).parent / "data" / "extract"
 SEED004 = DATA / "004_829cfff417aa0942.txt"

@@ -190,6 +190,9 @@ class DiffLine:
     new_no: int | None
 
 
+UNKNOWN_FILE = "(unknown)"  # the path of a hunk quoted without its file header
+
+
 @dataclass(frozen=True)
 class Hunk:
     id: str  # "<msgid>:<file index>:<hunk index>"

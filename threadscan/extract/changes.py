@@ -160,8 +160,8 @@ def _context_change(plus: list[LockOp], minus: list[LockOp]) -> list[LockChange]
     if not old or not new or old == new:
         return []
     head = next(o for o in plus if o.role in ACQUIRING and o.ctx not in old)
-    was = next(o for o in minus if o.role in ACQUIRING and o.ctx not in new) \
-        if old - new else next(o for o in minus if o.role in ACQUIRING)
+    taken = [o for o in minus if o.role in ACQUIRING]
+    was = next((o for o in taken if o.ctx not in new), taken[0])
     detail = f"{was.primitive} -> {head.primitive} ({was.ctx} -> {head.ctx})"
     return [_change(head, "context-changed", detail, (*plus, *minus))]
 

@@ -18,9 +18,9 @@ from typing import Any
 from threadscan.errors import ParseError
 from threadscan.extract.cfunc import hunk_function
 from threadscan.extract.image import is_prose_file
-from threadscan.extract.repair import UNKNOWN_FILE, repair_diff
+from threadscan.extract.repair import repair_diff
 from threadscan.extract.unflatten import looks_flattened, unflatten_diff
-from threadscan.model import DiffLine, FileDiff, Hunk, Message, Patch, Sign
+from threadscan.model import UNKNOWN_FILE, DiffLine, FileDiff, Hunk, Message, Patch, Sign
 
 PATCH_TYPES = ("text/x-patch", "text/x-diff", "text/x-diff-patch", "application/x-patch")
 PATCH_SUFFIXES = (".patch", ".diff")

@@ -14,8 +14,7 @@ from typing import NamedTuple
 from threadscan.extract.ccode import code_texts
 from threadscan.extract.cfunc import line_functions
 from threadscan.extract.memo import identity_cache
-from threadscan.extract.repair import UNKNOWN_FILE
-from threadscan.model import DiffLine, Hunk, Patch
+from threadscan.model import UNKNOWN_FILE, DiffLine, Hunk, Patch
 
 FuncKey = tuple[str, str | None]  # (file, function)
 CODE_SUFFIXES = (".c", ".h", ".cc", ".cpp", ".cxx", ".hh", ".hpp", ".inc", ".S")

@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-UNKNOWN_FILE = "(unknown)"
+from threadscan.model import UNKNOWN_FILE
+
 WRAP_PREV_MIN = 30  # a wrapped line was at least this long ...
 WRAP_WIDTH = 66  # ... and joined with its sign-less continuation exceeds this width
 

@@ -123,10 +123,14 @@ def paragraph_categories(context: Sequence[str], categories: Sequence[C]) -> lis
     """The categories cued by the other sentences of a sentence's paragraph (its
     ``zzctxpar<category>`` words), in ``categories`` order."""
     words = set(context)
-    return [c for c in categories if PARAGRAPH_CATEGORY + _NON_WORD.sub("", c) in words]
+    return [c for c in categories if _category_word(c) in words]
 
 
 def _near(others: Counter[str]) -> tuple[str, ...]:
     if not others:
         return ()
-    return (PARAGRAPH_CUE, *sorted(PARAGRAPH_CATEGORY + _NON_WORD.sub("", c) for c in others))
+    return (PARAGRAPH_CUE, *sorted(_category_word(c) for c in others))
+
+
+def _category_word(category: str) -> str:
+    return PARAGRAPH_CATEGORY + _NON_WORD.sub("", category)

@@ -4,7 +4,7 @@ and each objection with the code it is about and what came of it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from threadscan.model import DiffLine, Hunk, Message, Objection, OrderEdge, ThreadAnalysis
 from threadscan.report.people import Context, same_person
@@ -121,10 +121,8 @@ def code_refs(ctx: Context, obj: Objection) -> tuple[CodeRef, ...]:
     held = {h.id: held_functions(h) for h in hunks.values()}
     missing = [fn for fn in obj.functions if not any(fn in held[h.id] for h in chosen)]
     chosen += [h for fn in missing for h in hunks.values() if fn in held[h.id]]
-    calls = {fn: [h for h in hunks.values() if _calls(h, fn)]
-             or [h for h in hunks.values() if _calls(h, fn, changed=False)] for fn in missing
-             if not any(fn in held[h.id] for h in hunks.values())}
-    chosen += [h for found in calls.values() for h in found]
+    chosen += [h for fn in missing if not any(fn in held[h.id] for h in hunks.values())
+               for h in _callers(hunks.values(), fn)]
     if not chosen and obj.locks:
         ids = [i for c in ctx.analysis.lock_changes if c.lock in obj.locks for i in c.hunk_ids]
         chosen = [hunks[i] for i in dict.fromkeys(ids) if i in hunks]
@@ -142,10 +140,17 @@ def code_refs(ctx: Context, obj: Objection) -> tuple[CodeRef, ...]:
     return tuple(refs[:MAX_REFS])
 
 
+def _callers(hunks: Iterable[Hunk], function: str) -> list[Hunk]:
+    """The hunks whose changed lines call ``function`` (a lock API, a helper the patch calls
+    but does not change: "But why is this not spin_lock_irq()?"), else those whose context
+    does."""
+    hunks = list(hunks)
+    return [h for h in hunks if _calls(h, function)] or [
+        h for h in hunks if _calls(h, function, changed=False)]
+
+
 def _calls(hunk: Hunk, function: str, changed: bool = True) -> bool:
-    """Whether a changed line (``changed``; else any line) of the hunk calls ``function`` (a
-    lock API, a helper the patch calls but does not change: "But why is this not
-    spin_lock_irq()?")."""
+    """Whether a changed line (``changed``; else any line) of the hunk calls ``function``."""
     call = re.compile(rf"\b{re.escape(function)}\s*\(")
     return any((ln.sign != " " or not changed) and call.search(ln.text) for ln in hunk.lines)
 
@@ -158,11 +163,16 @@ def held_functions(hunk: Hunk) -> frozenset[str]:
 
 def _changed_functions(hunk: Hunk) -> list[str]:
     """``held_functions`` in the order of the hunk's lines."""
+    changed = [f for _, f in _changed_lines(hunk) if f]
+    return list(dict.fromkeys(changed)) or ([hunk.function] if hunk.function else [])
+
+
+def _changed_lines(hunk: Hunk) -> list[tuple[DiffLine, str | None]]:
+    """The hunk's changed lines, each with the function it is in."""
     from threadscan.nlp.link import code_functions
 
-    funcs = code_functions(hunk)
-    changed = [f for ln, f in zip(hunk.lines, funcs, strict=True) if f and ln.sign != " "]
-    return list(dict.fromkeys(changed)) or ([hunk.function] if hunk.function else [])
+    return [(ln, f) for ln, f in zip(hunk.lines, code_functions(hunk), strict=True)
+            if ln.sign != " "]
 
 
 def shown_function(hunk: Hunk, named: Sequence[str]) -> str | None:
@@ -202,12 +212,7 @@ def hunk_ref(hunk: Hunk, locks: Sequence[str], ctx: Context,
 def _changed_in(hunk: Hunk, function: str | None) -> list[DiffLine]:
     """The hunk's changed lines in ``function`` (a hunk spanning several functions is shown
     by the lines of the one it is named by)."""
-    from threadscan.nlp.link import code_functions
-
-    if function is None:
-        return []
-    return [ln for ln, f in zip(hunk.lines, code_functions(hunk), strict=True)
-            if f == function and ln.sign != " "]
+    return [ln for ln, f in _changed_lines(hunk) if function and f == function]
 
 
 def first_sentence(text: str) -> str:

@@ -215,7 +215,7 @@ def card_html(d: DebateItem, alias: dict[str, str]) -> str:
 
 def locks_html(s: Summary) -> str:
     rows = "".join(
-        f"<tr><td><code>{escape(place(fl.file, None) or fl.file)}</code></td><td><code>"
+        f"<tr><td><code>{escape(place(fl.file, None))}</code></td><td><code>"
         f"{escape(fl.function or '(file scope)')}</code></td><td>{escape(c.sign)}"
         f'{escape(c.kind)}</td><td><code>{escape(c.lock)}</code></td><td><code>'
         f"{escape(c.primitive)}</code></td><td>{escape(c.detail)}</td>"

@@ -11,7 +11,7 @@ import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from threadscan.extract.repair import UNKNOWN_FILE
+from threadscan.model import UNKNOWN_FILE
 from threadscan.report.summary import (
     ApprovalItem,
     Citation,
@@ -150,11 +150,11 @@ def code_lines(ref: CodeRef, earlier: int | None = None) -> list[str]:
     this hunk's changed lines."""
     if ref.hunk is None:
         return [f"code: {ref.function or '?'}() (not in the patch)"]
-    place = code_place(ref)
+    where = code_place(ref)
     if earlier is not None:
         at = _RANGE.match(ref.header)  # which of the function's hunks
-        return [f"code: {place}{' ' + at.group() if at else ''} (shown under #{earlier})"]
-    out = [f"code: {place}", *([f"{CODE}  {ref.header}"] if ref.header else [])]
+        return [f"code: {where}{' ' + at.group() if at else ''} (shown under #{earlier})"]
+    out = [f"code: {where}", *([f"{CODE}  {ref.header}"] if ref.header else [])]
     out += [f"{CODE}    {ln}" for ln in ref.lines]
     out += [f"    ... {ref.omitted} more changed line(s)"] if ref.omitted else []
     return out
