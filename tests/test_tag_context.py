@@ -205,9 +205,13 @@ def test_a_deep_quote_guessed_by_alternation_is_spoken_by_the_writer_of_its_word
 ])
 def test_a_writer_spelled_otherwise_keeps_the_quotes_speaker(speaker: str, writer: str,
                                                               same: bool) -> None:
-    from threadscan.nlp.speakers import _may_be
+    from threadscan.nlp.sentences import sentence_key
+    from threadscan.nlp.speakers import _writer
 
-    assert _may_be(speaker, writer) is same
+    # a quoted sentence of the loop thread, first written in ``writer``'s own text
+    text = "loop_control_ioctl() is still locked by global loop_ctl_mutex."
+    unit = Unit("m", speaker, text, True, 2, (0, 0, 0))
+    assert _writer(unit, {sentence_key(text): writer}) == (None if same else writer)
 
 
 PMD = Path(__file__).parent / "data" / "nlp" / "pmd-zero-page-msgs-313-344-479.mbox"
