@@ -150,3 +150,15 @@ def test_an_attribute_after_an_anonymous_struct_is_no_member_name() -> None:
     # "struct { ...; spinlock_t evts_lock; }____cacheline_aligned_in_smp;" inside ublk_queue
     changes = analyze_patches(messages(UBLK_FIFO)).lock_changes
     assert [(c.kind, c.lock) for c in changes] == [("introduced", "ublk_queue.evts_lock")]
+
+
+BLKCG = DATA / "blkcg-destroy-blkgs-trylock-v1-5.mbox"
+
+
+def test_a_context_change_is_no_move_but_keeps_a_shrunk_section() -> None:
+    # blkcg_destroy_blkgs(): spin_lock_irq(&blkcg->lock) -> spin_lock() over a shorter
+    # section, and spin_trylock(&q->queue_lock) -> spin_lock_irq() in its place
+    changes = analyze_patches(messages(BLKCG)).lock_changes
+    kinds = {(c.kind, c.lock) for c in changes if c.function == "blkcg_destroy_blkgs"}
+    assert kinds == {("context-changed", "blkcg->lock"), ("shrunk", "blkcg->lock"),
+                     ("context-changed", "q->queue_lock")}
