@@ -162,3 +162,14 @@ def test_a_context_change_is_no_move_but_keeps_a_shrunk_section() -> None:
     kinds = {(c.kind, c.lock) for c in changes if c.function == "blkcg_destroy_blkgs"}
     assert kinds == {("context-changed", "blkcg->lock"), ("shrunk", "blkcg->lock"),
                      ("context-changed", "q->queue_lock")}
+
+
+MREMAP = DATA / "mremap-pte-ptl-release-only.mbox"
+
+
+def test_a_function_that_only_drops_a_lock_drops_the_new_one() -> None:
+    # page_vma_mapped_walk_done() only unlocks: pvmw->ptl becomes pvmw->pte_ptl there too
+    changes = analyze_patches(messages(MREMAP)).lock_changes
+    [done] = [c for c in changes if c.function == "page_vma_mapped_walk_done"]
+    assert (done.kind, done.lock, done.detail) == (
+        "replaced", "pvmw->pte_ptl", "spin_unlock -> spin_unlock (pvmw->ptl -> pvmw->pte_ptl)")
