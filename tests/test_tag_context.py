@@ -227,3 +227,15 @@ def test_the_author_without_the_employer_after_the_name_is_still_the_author() ->
     # is not ("At the moment, we always drop the reference in __mmput().")
     assert {o.speaker for o in obs} == {"Andrew Morton"}
     assert not [o for o in obs if "__mmput()" in o.sentence]
+
+
+def test_a_short_quoted_sentence_keeps_its_speaker() -> None:
+    from threadscan.nlp.sentences import sentence_key
+    from threadscan.nlp.speakers import _writer
+
+    # "That's a bug." (Jens Axboe in the blk-iocost thread) is said by many: a writer found
+    # for it elsewhere does not replace a named speaker, only fills in a missing one
+    text = "That's a bug."
+    own = {sentence_key(text): "Tejun Heo"}
+    assert _writer(Unit("m", "Jens Axboe", text, True, 3, (0, 0, 0)), own) is None
+    assert _writer(Unit("m", None, text, True, 3, (0, 0, 0)), own) == "Tejun Heo"
